@@ -1,0 +1,16 @@
+"""cleaner: turn raw web captures into clean, canonical, deduplicated news articles.
+
+>>> from cleaner import clean
+>>> article = clean(open("capture.txt").read(), url="https://example.com/news/1")
+>>> article.body, article.meta["title"], [(l.text, l.reason) for l in article.decisions]
+"""
+__version__ = "0.1.0"
+
+from .document import Article, Capture, Document, Line  # noqa: E402
+from .errors import CaptureError, CleanerError, OutputError, RuleError  # noqa: E402
+from .pipeline import clean, clean_capture  # noqa: E402
+
+__all__ = [
+    "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",
+    "RuleError", "__version__", "clean", "clean_capture",
+]

@@ -1,0 +1,110 @@
+"""Finding capture files and reading them into `Capture` objects: gzip, encodings, sidecars."""
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import charset_normalizer
+
+from .document import HTML, TEXT, Capture
+from .errors import CaptureError
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+SIDECAR_SUFFIX = ".meta.json"
+# Bytes sniffed to tell HTML from text whatever the file is called.
+SNIFF_BYTES = 2048
+HTML_OPENINGS = ("<!doctype html", "<html", "<head", "<body", "<?xml")
+# Sidecar keys that become Capture fields; the rest is kept in Capture.extra.
+SIDECAR_FIELDS = ("url", "fetched_at")
+
+
+def capture_name(path: Path) -> tuple[str, str] | None:
+    """(stem, suffix) of a capture file name, or None if it is not one we read."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for suffix in TEXT_SUFFIXES + HTML_SUFFIXES:
+        if name.endswith(suffix) and not name.endswith(SIDECAR_SUFFIX):
+            return path.name[: len(name) - len(suffix)], suffix
+    return None
+
+
+def find_captures(inputs: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield capture files: files given are taken as they are, folders are walked in sorted order."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if capture_name(found):
+                    yield found
+        else:
+            yield path
+
+
+def read_capture(path: str | Path) -> Capture:
+    """Read one capture file (optionally gzipped) with its sidecar `NAME.meta.json`."""
+    path = Path(path)
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise CaptureError(source, f"cannot read: {err.strerror or err}") from err
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as err:
+            raise CaptureError(source, f"broken gzip data: {err}") from err
+    sidecar = read_sidecar(path)
+    text = decode(data, declared=sidecar.get("encoding"))
+    fields = {key: sidecar[key] for key in SIDECAR_FIELDS if isinstance(sidecar.get(key), str)}
+    extra = {key: value for key, value in sidecar.items() if key not in SIDECAR_FIELDS}
+    return Capture(text=text, source=source, kind=sniff_kind(text), extra=extra, **fields)
+
+
+def read_sidecar(path: Path) -> dict:
+    """The JSON object in `NAME.meta.json` beside the capture, or {} when there is none."""
+    named = capture_name(path)
+    stem = named[0] if named else path.stem
+    sidecar = path.with_name(stem + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    try:
+        value = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CaptureError(str(path), f"bad sidecar {sidecar.name}: {err}") from err
+    if not isinstance(value, dict):
+        raise CaptureError(str(path), f"bad sidecar {sidecar.name}: not a JSON object")
+    return value
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Decode bytes: BOM, then a declared charset, then UTF-8, then detection; never raises."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace")
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    # Nothing fits: keep every byte visible rather than fail the capture.
+    return data.decode("utf-8", errors="replace")
+
+
+def sniff_kind(text: str) -> str:
+    """'html' when the content is markup, whatever the file name says; else 'text'."""
+    head = text[:SNIFF_BYTES].lstrip().lower()
+    if head.startswith(HTML_OPENINGS) or ("<body" in head and "</" in head):
+        return HTML
+    return TEXT

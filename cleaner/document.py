@@ -1,0 +1,73 @@
+"""The three objects that flow through cleaning: Capture -> Document -> Article."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+TEXT = "text"
+HTML = "html"
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One raw capture as read: decoded text plus what is known about it."""
+
+    text: str
+    source: str = "<memory>"
+    kind: str = TEXT
+    url: str | None = None
+    fetched_at: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of a capture and the decision taken on it (reason None = kept)."""
+
+    text: str
+    reason: str | None = None
+    # Blank lines around a line in the capture: browsers put them around paragraphs.
+    blank_before: bool = False
+    blank_after: bool = False
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(slots=True)
+class Document:
+    """The working copy steps read and mark: lines with decisions, and metadata found so far."""
+
+    capture: Capture
+    lines: list[Line]
+    meta: dict[str, Any] = field(default_factory=dict)
+    ruleset: Any = None
+
+    def drop(self, index: int, reason: str) -> None:
+        """Drop line `index` for `reason`; the first reason given to a line wins."""
+        line = self.lines[index]
+        if line.reason is None:
+            line.reason = reason
+
+    def kept(self) -> list[int]:
+        """Indexes of the lines still kept."""
+        return [i for i, line in enumerate(self.lines) if line.reason is None]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What is written: the clean body, its metadata, and every line's decision."""
+
+    body: str
+    meta: Mapping[str, Any]
+    decisions: tuple[Line, ...]
+    source: str = "<memory>"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.body.split("\n\n") if self.body else []
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.body

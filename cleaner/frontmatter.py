@@ -1,0 +1,39 @@
+"""Reading and writing article files: YAML front matter between `---` lines, then the body."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import yaml
+
+from .document import Article
+
+FENCE = "---"
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
+    """(front matter mapping, body) of an article file; (None, text) when it has none."""
+    if not text.startswith(FENCE + "\n"):
+        return None, text
+    end = text.find("\n" + FENCE + "\n", len(FENCE))
+    if end < 0:
+        return None, text
+    try:
+        meta = yaml.safe_load(text[len(FENCE) + 1 : end + 1])
+    except yaml.YAMLError:
+        return None, text
+    if not isinstance(meta, dict):
+        return None, text
+    return meta, text[end + len(FENCE) + 2 :]
+
+
+def dump_front_matter(meta: Mapping[str, Any]) -> str:
+    """YAML for `meta` from a real dumper, so titles holding ': ' or quotes stay valid."""
+    return yaml.safe_dump(
+        dict(meta), sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
+    )
+
+
+def render_article(article: Article) -> str:
+    """The article file: front matter, a blank line, paragraphs one blank line apart."""
+    body = article.body + "\n" if article.body else ""
+    return f"{FENCE}\n{dump_front_matter(article.meta)}{FENCE}\n\n{body}"

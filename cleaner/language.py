@@ -1,0 +1,68 @@
+"""A small language guesser: the writing system first, then the commonest function words.
+
+A library (py3langid, fasttext) would add a model download or a heavy dependency for
+what the front matter needs: a reliable ISO 639-1 code for the common news languages,
+and None rather than a guess when the evidence is thin.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+# Scripts that name their language outright (or nearly), checked before word counts.
+SCRIPTS = (
+    ("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")),
+    ("ko", regex.compile(r"\p{Hangul}")),
+    ("zh", regex.compile(r"\p{Han}")),
+    ("ar", regex.compile(r"\p{Arabic}")),
+    ("he", regex.compile(r"\p{Hebrew}")),
+    ("el", regex.compile(r"\p{Greek}")),
+    ("th", regex.compile(r"\p{Thai}")),
+)
+# Share of letters a script must reach to decide the language.
+SCRIPT_SHARE = 0.3
+# Function words by language: frequent, short and mostly unique to the language.
+FUNCTION_WORDS = {
+    "en": "the and of to in is that for it with as was on are be by this have from at not",
+    "de": "der die und das ist nicht den sich mit dem des auch ein eine im für auf wird zu von",
+    "fr": "le la les et des est une du que dans pour pas qui sur au par sont avec ce",
+    "es": "el la los las del que en por con para una es se al lo como más pero sus",
+    "it": "il di che la per non una sono del della con gli anche come questo nel alla",
+    "pt": "de que não uma os do da em para com por mais as dos das como mas foi ao",
+    "nl": "de het een van en is dat op te zijn niet met voor ook maar aan bij door",
+    "sv": "och att det som en är på för av med till den har inte om ett var",
+    "pl": "i w na nie się z że do to jest jak po co ale od przez tak dla",
+    "ru": "и в не на что с по это как из но он к для от все так же было",
+    "uk": "і в на що не з до це як та але за від він її його які було",
+}
+WORD_LISTS = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
+WORD = regex.compile(r"\p{L}+")
+LETTER = regex.compile(r"\p{L}")
+# Fewer function-word hits than this is too thin to call a language.
+MIN_HITS = 5
+# Only the start of a long body is read: it decides as well and keeps this fast.
+SAMPLE_CHARS = 5000
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the language `text` is written in, or None when unsure."""
+    sample = text[:SAMPLE_CHARS]
+    letters = len(LETTER.findall(sample))
+    if not letters:
+        return None
+    for lang, script in SCRIPTS:
+        if len(script.findall(sample)) / letters >= SCRIPT_SHARE:
+            return lang
+    hits: Counter[str] = Counter()
+    for word in WORD.findall(sample.lower()):
+        for lang, words in WORD_LISTS.items():
+            if word in words:
+                hits[lang] += 1
+    if not hits:
+        return None
+    (best, count), *rest = hits.most_common(2) + [("", 0)]
+    runner_up = rest[0][1]
+    if count < MIN_HITS or count < 1.2 * runner_up:
+        return None
+    return best

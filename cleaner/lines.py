@@ -1,0 +1,32 @@
+"""Turning capture text into `Line`s: one per non-blank line, whitespace normalised."""
+from __future__ import annotations
+
+import regex
+
+from .document import Line
+
+# Invisible characters that crawlers leave in text and that never carry meaning.
+INVISIBLE = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Any run of whitespace, non-breaking spaces included, becomes one space.
+SPACES = regex.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalise(text: str) -> str:
+    """One line's text with invisible characters removed and whitespace collapsed."""
+    return SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
+    lines: list[Line] = []
+    blank = True
+    for raw in text.splitlines():
+        clean = normalise(raw)
+        if not clean:
+            blank = True
+            if lines:
+                lines[-1].blank_after = True
+            continue
+        lines.append(Line(clean, blank_before=blank))
+        blank = False
+    return lines

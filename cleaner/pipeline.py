@@ -1,0 +1,128 @@
+"""The cleaning pipeline: Capture -> Document -> Article, one small step at a time."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
+
+from . import __version__
+from .capture import decode, sniff_kind
+from .document import HTML, Article, Capture, Document
+from .frontmatter import split_front_matter
+from .heuristics import drop_boilerplate, lift_metadata
+from .language import detect_language
+from .lines import split_lines
+from .rules import RuleBook, default_rulebook
+from .site_rules import apply_site_rules
+
+Step = Callable[[Document], None]
+
+# Heuristics judge a line by its neighbours, so dropping lines can change the verdict
+# on others; re-running them on what is kept until nothing changes makes cleaning a
+# fixpoint (cleaning a clean article changes nothing). Two extra passes suffice in practice.
+MAX_SETTLE_PASSES = 3
+# Front matter keys, in the order they are written.
+META_ORDER = (
+    "title", "published", "authors", "site", "url", "language", "source",
+    "fetched_at", "sha256", "word_count", "rules", "cleaner",
+)
+# Front matter keys of an input article file that carry over as known metadata.
+CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fetched_at")
+
+
+def clean(
+    content: str | bytes,
+    url: str | None = None,
+    *,
+    source: str = "<memory>",
+    rules: RuleBook | None = None,
+    **fields: Any,
+) -> Article:
+    """Clean one capture given as text, HTML or bytes and return its `Article`.
+
+    `url` picks the site's rule set (else its text fingerprints do); other
+    keyword fields (e.g. `fetched_at`) are recorded as the sidecar's would be.
+
+    >>> article = clean("Title\\n\\nA sentence long enough to be kept as an article body.")
+    """
+    text = decode(content) if isinstance(content, bytes) else content
+    capture = Capture(
+        text=text,
+        source=source,
+        kind=sniff_kind(text),
+        url=url,
+        fetched_at=fields.pop("fetched_at", None),
+        extra=fields,
+    )
+    return clean_capture(capture, rules)
+
+
+def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
+    """Run every step on one capture; the same code path for the CLI and the library."""
+    rulebook = rules if rules is not None else default_rulebook()
+    doc = to_document(capture)
+    doc.ruleset = rulebook.select(capture.url or doc.meta.get("url"), capture.text)
+    for step in (apply_site_rules, lift_metadata, drop_boilerplate):
+        step(doc)
+    settle(doc, (drop_boilerplate,))
+    return to_article(doc)
+
+
+def to_document(capture: Capture) -> Document:
+    """The working Document of a capture: its lines, and metadata the capture states."""
+    if capture.kind == HTML:
+        from .html import html_document  # HTML support pulls in trafilatura; load on demand
+
+        return html_document(capture)
+    meta: dict[str, Any] = {}
+    front, body = split_front_matter(capture.text)
+    if front is not None:
+        meta.update({k: front[k] for k in CARRIED_META if front.get(k) not in (None, "", [])})
+    if capture.url:
+        meta["url"] = capture.url
+    return Document(capture=capture, lines=split_lines(body), meta=meta)
+
+
+def settle(doc: Document, steps: Iterable[Step]) -> None:
+    """Re-run `steps` on the kept lines alone until they drop nothing more."""
+    steps = tuple(steps)
+    for _ in range(MAX_SETTLE_PASSES):
+        kept = doc.kept()
+        view = Document(doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset)
+        for step in steps:
+            step(view)
+        if len(view.kept()) == len(kept):
+            return
+
+
+def to_article(doc: Document) -> Article:
+    """Freeze a Document into an Article: body from kept lines, complete front matter."""
+    paragraphs = [line.text for line in doc.lines if line.kept]
+    body = "\n\n".join(paragraphs)
+    meta = dict(doc.meta)
+    meta.setdefault("authors", [])
+    meta.setdefault("site", doc.ruleset.site if doc.ruleset else site_of(meta.get("url")))
+    meta["language"] = meta.get("language") or detect_language(body)
+    meta["source"] = doc.capture.source
+    if doc.capture.fetched_at and "fetched_at" not in meta:
+        meta["fetched_at"] = doc.capture.fetched_at
+    meta["sha256"] = body_hash(body)
+    meta["word_count"] = len(body.split())
+    meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
+    meta["cleaner"] = __version__
+    ordered = {key: meta[key] for key in META_ORDER if meta.get(key) is not None}
+    ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
+    return Article(body=body, meta=ordered, decisions=tuple(doc.lines), source=doc.capture.source)
+
+
+def body_hash(body: str) -> str:
+    """SHA-256 of the canonical body: what exact duplicates share."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def site_of(url: str | None) -> str | None:
+    """The host of `url` without a leading 'www.', or None."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
