@@ -60,27 +60,33 @@ def clean(
 def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
     """Run every step on one capture; the same code path for the CLI and the library."""
     rulebook = rules if rules is not None else default_rulebook()
-    doc = to_document(capture)
-    doc.ruleset = rulebook.select(capture.url or doc.meta.get("url"), capture.text)
+    front, body = split_front_matter(capture.text)
+    url = capture.url or (front or {}).get("url")
+    doc = to_document(capture, rulebook.select(url, capture.text), front, body)
     for step in (apply_site_rules, lift_metadata, drop_boilerplate):
         step(doc)
     settle(doc, (drop_boilerplate,))
     return to_article(doc)
 
 
-def to_document(capture: Capture) -> Document:
-    """The working Document of a capture: its lines, and metadata the capture states."""
+def to_document(
+    capture: Capture, ruleset: Any, front: dict[str, Any] | None, body: str
+) -> Document:
+    """The working Document of a capture: its lines, and metadata the capture states.
+
+    `front` is the front matter of a capture that is itself an article file (so that
+    cleaning a clean article keeps its title and date), `body` the text after it.
+    """
     if capture.kind == HTML:
         from .html import html_document  # HTML support pulls in trafilatura; load on demand
 
-        return html_document(capture)
+        return html_document(capture, ruleset)
     meta: dict[str, Any] = {}
-    front, body = split_front_matter(capture.text)
     if front is not None:
         meta.update({k: front[k] for k in CARRIED_META if front.get(k) not in (None, "", [])})
     if capture.url:
         meta["url"] = capture.url
-    return Document(capture=capture, lines=split_lines(body), meta=meta)
+    return Document(capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset)
 
 
 def settle(doc: Document, steps: Iterable[Step]) -> None:
