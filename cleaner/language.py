@@ -6,6 +6,7 @@ and None rather than a guess when the evidence is thin.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import regex
@@ -36,33 +37,36 @@ FUNCTION_WORDS = {
     "ru": "и в не на что с по это как из но он к для от все так же было",
     "uk": "і в на що не з до це як та але за від він її його які було",
 }
-WORD_LISTS = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
-WORD = regex.compile(r"\p{L}+")
-LETTER = regex.compile(r"\p{L}")
+# Each word points at every language that lists it, so a text is read once.
+LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in FUNCTION_WORDS.items():
+    for _word in _words.split():
+        LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
+WORD = re.compile(r"[^\W\d_]+")
 # Fewer function-word hits than this is too thin to call a language.
 MIN_HITS = 5
+# The best language must beat the runner-up by this factor, or the call is unsure.
+MIN_LEAD = 1.2
 # Only the start of a long body is read: it decides as well and keeps this fast.
-SAMPLE_CHARS = 5000
+SAMPLE_CHARS = 3000
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language `text` is written in, or None when unsure."""
     sample = text[:SAMPLE_CHARS]
-    letters = len(LETTER.findall(sample))
-    if not letters:
+    words = WORD.findall(sample.lower())
+    if not words:
         return None
-    for lang, script in SCRIPTS:
-        if len(script.findall(sample)) / letters >= SCRIPT_SHARE:
-            return lang
+    if not sample.isascii():
+        letters = sum(map(len, words))
+        for lang, script in SCRIPTS:
+            if len(script.findall(sample)) / letters >= SCRIPT_SHARE:
+                return lang
     hits: Counter[str] = Counter()
-    for word in WORD.findall(sample.lower()):
-        for lang, words in WORD_LISTS.items():
-            if word in words:
-                hits[lang] += 1
-    if not hits:
-        return None
-    (best, count), *rest = hits.most_common(2) + [("", 0)]
-    runner_up = rest[0][1]
-    if count < MIN_HITS or count < 1.2 * runner_up:
+    for word in words:
+        hits.update(LANGUAGES_OF.get(word, ()))
+    ranked = hits.most_common(2) + [("", 0), ("", 0)]
+    (best, count), (_, runner_up) = ranked[0], ranked[1]
+    if count < MIN_HITS or count < MIN_LEAD * runner_up:
         return None
     return best

@@ -7,13 +7,16 @@ from .document import Line
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
 INVISIBLE = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-# Any run of whitespace, non-breaking spaces included, becomes one space.
-SPACES = regex.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def normalise(text: str) -> str:
-    """One line's text with invisible characters removed and whitespace collapsed."""
-    return SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
+    """One line's text with invisible characters removed and whitespace collapsed.
+
+    str.split() splits on every Unicode space (no-break and ideographic ones too).
+    """
+    if not text.isascii():
+        text = INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def split_lines(text: str) -> list[Line]:

@@ -21,7 +21,9 @@ Step = Callable[[Document], None]
 # on others; re-running them on what is kept until nothing changes makes cleaning a
 # fixpoint (cleaning a clean article changes nothing). Two extra passes suffice in practice.
 MAX_SETTLE_PASSES = 3
-# Front matter keys, in the order they are written.
+# Front matter keys, in the order they are written; url and fetched_at only when known,
+# the others always (null when unknown), so every article has the same shape.
+OPTIONAL_META = ("url", "fetched_at")
 META_ORDER = (
     "title", "published", "authors", "site", "url", "language", "source",
     "fetched_at", "sha256", "word_count", "rules", "cleaner",
@@ -116,7 +118,10 @@ def to_article(doc: Document) -> Article:
     meta["word_count"] = len(body.split())
     meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
     meta["cleaner"] = __version__
-    ordered = {key: meta[key] for key in META_ORDER if meta.get(key) is not None}
+    ordered = {
+        key: meta.get(key) for key in META_ORDER
+        if key not in OPTIONAL_META or meta.get(key) is not None
+    }
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
     return Article(body=body, meta=ordered, decisions=tuple(doc.lines), source=doc.capture.source)
 

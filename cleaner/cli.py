@@ -1,0 +1,110 @@
+"""The `cleaner` command: a thin layer over the library that turns its errors into exit codes."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .batch import run
+from .capture import read_capture
+from .errors import CleanerError
+from .pipeline import clean_capture
+from .rules import RuleBook
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def command_clean(args: argparse.Namespace) -> int:
+    """Clean captures (files or folders, searched recursively) into article files under OUT.
+
+    Writes OUT/<site>/<date>-<slug>.md per article, OUT/manifest.jsonl (one line per
+    input capture) and OUT/summary.json (counts by status and drop reason).
+
+    Example: cleaner clean captures/ -o articles/ --jobs 2
+    """
+    rules = load_rules(args.rules)
+    jobs = args.jobs or os.cpu_count() or 1
+    progress = not args.quiet and sys.stderr.isatty()
+    summary = run(args.inputs, args.output, rules=rules, jobs=jobs, progress=progress)
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def command_explain(args: argparse.Namespace) -> int:
+    """Show every line of one capture, kept or dropped and why, then the front matter found.
+
+    Example: cleaner explain fixtures/japannews/002_04e78b92e40742d0.txt
+    """
+    article = clean_capture(read_capture(args.capture), load_rules(args.rules))
+    for line in article.decisions:
+        mark = "keep" if line.kept else "drop"
+        reason = f"  [{line.reason}]" if line.reason else ""
+        print(f"{mark} | {line.text}{reason}")
+    print("---")
+    for key, value in article.meta.items():
+        print(f"{key}: {value}")
+    return EXIT_OK
+
+
+def load_rules(directory: Path | None) -> RuleBook | None:
+    """The rule book of `--rules DIR`, or None for the bundled rules."""
+    if directory is None:
+        return None
+    if not directory.is_dir():
+        raise CleanerError(f"--rules: {directory} is not a folder")
+    return RuleBook.load(directory)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleaner", description="Turn raw web captures into clean, canonical news articles."
+    )
+    parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler) -> argparse.ArgumentParser:
+        doc = handler.__doc__
+        sub = commands.add_parser(
+            name, help=doc.splitlines()[0], description=doc,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    clean = add("clean", command_clean)
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help="capture files or folders")
+    clean.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="output folder")
+    clean.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+    clean.add_argument("--jobs", type=positive, metavar="N", help="worker processes (default: all cores)")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+
+    explain = add("explain", command_explain)
+    explain.add_argument("capture", type=Path, help="one capture file")
+    explain.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+    return parser
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return number
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CleanerError as err:
+        print(f"cleaner: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("cleaner: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The batch run: manifest accounting, encodings, gzip, sidecars, duplicates, stable output."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.batch import run
+from cleaner.cli import main
+
+ARTICLE = (
+    "Harbour bridge reopens after repairs\n\n"
+    "The harbour bridge reopened on Monday after eight months of repairs to its steel deck, "
+    "the city council said in a statement.\n\n"
+    "Engineers replaced more than four hundred rivets and repainted the main span, which "
+    "carries about forty thousand vehicles a day.\n\n"
+    "Traffic was expected to return to normal levels by the end of the week, officials said.\n"
+)
+
+
+def manifest(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture
+def captures(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "sub" / "b.txt.gz").write_bytes(gzip.compress(ARTICLE.replace("Monday", "Sunday").encode()))
+    (folder / "copy.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "blank.txt").write_text(" \n\u00a0\n", encoding="utf-8")
+    (folder / "broken.txt.gz").write_bytes(b"\x1f\x8b not really gzip")
+    (folder / "latin.txt").write_bytes(ARTICLE.replace("harbour", "café").encode("cp1252"))
+    (folder / "a.meta.json").write_text(json.dumps({"url": "https://www.example.org/news/bridge"}))
+    (folder / "notes.md").write_text("not a capture")
+    return folder
+
+
+def test_manifest_has_one_line_per_capture_with_its_status(captures, tmp_path):
+    out = tmp_path / "out"
+    summary = run([captures], out)
+    rows = {Path(r["source"]).name: r for r in manifest(out)}
+    assert set(rows) == {"a.txt", "b.txt.gz", "copy.txt", "blank.txt", "broken.txt.gz", "latin.txt"}
+    assert rows["a.txt"]["status"] == "written"
+    assert rows["copy.txt"]["status"] == "duplicate"
+    assert rows["copy.txt"]["article"] == rows["a.txt"]["article"]
+    assert rows["b.txt.gz"]["status"] == "written"
+    assert rows["blank.txt"]["status"] == "empty" and rows["blank.txt"]["article"] is None
+    assert rows["broken.txt.gz"]["status"] == "error"
+    assert "gzip" in rows["broken.txt.gz"]["reason"]
+    assert summary.statuses == {"written": 3, "duplicate": 1, "empty": 1, "error": 1}
+    for row in rows.values():
+        if row["article"]:
+            assert (out / row["article"]).is_file()
+
+
+def test_sidecar_url_sets_site_and_url(captures, tmp_path):
+    out = tmp_path / "out"
+    run([captures / "a.txt"], out)
+    [row] = manifest(out)
+    assert row["site"] == "example.org"
+    text = (out / row["article"]).read_text()
+    assert "url: https://www.example.org/news/bridge" in text
+    assert row["article"].startswith("example.org/")
+
+
+def test_legacy_encoding_is_detected_not_mangled(captures, tmp_path):
+    out = tmp_path / "out"
+    run([captures / "latin.txt"], out)
+    [row] = manifest(out)
+    assert "café" in (out / row["article"]).read_text(encoding="utf-8")
+
+
+def test_undecodable_bytes_never_crash(tmp_path):
+    capture = tmp_path / "junk.txt"
+    capture.write_bytes(bytes(range(256)) * 20)
+    out = tmp_path / "out"
+    run([capture], out)
+    [row] = manifest(out)
+    assert row["status"] in {"written", "empty"}
+
+
+def test_same_input_gives_byte_identical_output(captures, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    run([captures], first)
+    run([captures], second, jobs=2)
+
+    def files(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    assert files(first) == files(second)
+
+
+def test_two_articles_with_one_name_both_survive(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "x.txt").write_text(ARTICLE)
+    (folder / "y.txt").write_text(ARTICLE.replace("forty", "fifty"))
+    out = tmp_path / "out"
+    run([folder], out)
+    rows = manifest(out)
+    assert [r["status"] for r in rows] == ["written", "written"]
+    assert rows[0]["article"] != rows[1]["article"]
+
+
+def test_cli_exit_status_is_nonzero_only_when_a_capture_failed(captures, tmp_path):
+    assert main(["clean", str(captures / "a.txt"), "-o", str(tmp_path / "ok"), "-q"]) == 0
+    assert main(["clean", str(captures), "-o", str(tmp_path / "bad"), "-q"]) == 1
+
+
+def test_missing_input_is_an_error_line_not_a_crash(tmp_path):
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "nope.txt"), "-o", str(out), "-q"]) == 1
+    [row] = manifest(out)
+    assert row["status"] == "error" and "cannot read" in row["reason"]

@@ -1,0 +1,33 @@
+"""The command line: every command documents itself; bad flags are refused before work."""
+from __future__ import annotations
+
+import pytest
+
+from cleaner.cli import build_parser, main
+
+
+def commands():
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if a.dest == "command"]
+    return sub.choices
+
+
+@pytest.mark.parametrize("name", sorted(commands()))
+def test_every_command_has_help_with_an_example(name):
+    description = commands()[name].description
+    assert description and "Example: cleaner " + name in description
+
+
+def test_jobs_must_be_positive(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--jobs", "0"])
+    assert exit_info.value.code == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_missing_rules_folder_is_a_one_line_error(capsys, tmp_path):
+    code = main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--rules", str(tmp_path / "none")])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("cleaner: error:") and "\n" not in err
+    assert not (tmp_path / "out").exists()
