@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from .capture import find_captures, read_capture
+from .document import Capture
 from .errors import CaptureError, OutputError
 from .frontmatter import render_article, split_front_matter
 from .paths import article_path, with_hash_suffix
@@ -89,11 +90,12 @@ class Summary:
         }
 
 
-def clean_file(path: str | Path, rules: RuleBook | None) -> Outcome:
-    """Read and clean one capture; a bad capture becomes an Outcome with an error, never a raise."""
-    source = str(path)
+def clean_file(item: str | Path | Capture, rules: RuleBook | None) -> Outcome:
+    """Read (unless given a Capture) and clean one capture; a bad one gives an error Outcome."""
+    source = item.source if isinstance(item, Capture) else str(item)
     try:
-        article = clean_capture(read_capture(path), rules)
+        capture = item if isinstance(item, Capture) else read_capture(item)
+        article = clean_capture(capture, rules)
     except CaptureError as err:
         return Outcome(source, error=err.problem)
     except Exception as err:  # noqa: BLE001 - one bad capture must never stop a batch
@@ -110,18 +112,21 @@ def _start_worker(rules: RuleBook | None) -> None:
     _worker_rules = rules
 
 
-def _clean_in_worker(path: str) -> Outcome:
-    return clean_file(path, _worker_rules)
+def _clean_in_worker(item: str | Capture) -> Outcome:
+    return clean_file(item, _worker_rules)
 
 
-def clean_all(paths: list[Path], rules: RuleBook | None, jobs: int) -> Iterator[Outcome]:
-    """Outcomes of every capture, in input order, on `jobs` processes (1: this one)."""
-    if jobs <= 1 or len(paths) <= CHUNK_SIZE:
-        for path in paths:
-            yield clean_file(path, rules)
+def clean_all(
+    items: list[str | Capture], rules: RuleBook | None, jobs: int
+) -> Iterator[Outcome]:
+    """Outcomes of every capture (a path, or a Capture already read), in input order,
+    on `jobs` processes (1: this one)."""
+    if jobs <= 1 or len(items) <= CHUNK_SIZE:
+        for item in items:
+            yield clean_file(item, rules)
         return
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules,)) as pool:
-        yield from pool.map(_clean_in_worker, map(str, paths), chunksize=CHUNK_SIZE)
+        yield from pool.map(_clean_in_worker, items, chunksize=CHUNK_SIZE)
 
 
 class ArticleWriter:
@@ -199,7 +204,7 @@ def run(
     in input order) and `summary.json`. A bad capture is recorded, never fatal.
     """
     out = Path(out)
-    paths = list(find_captures(inputs))
+    items: list[str | Capture] = [str(path) for path in find_captures(inputs)]
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -207,11 +212,11 @@ def run(
     started = time.perf_counter()
     summary = Summary()
     writer = ArticleWriter(out)
-    outcomes = clean_all(paths, rules, jobs)
+    outcomes = clean_all(items, rules, jobs)
     if progress:
         from tqdm import tqdm
 
-        outcomes = tqdm(outcomes, total=len(paths), unit="doc", desc="cleaning")
+        outcomes = tqdm(outcomes, total=len(items), unit="doc", desc="cleaning")
     partial = out / (MANIFEST + ".partial")
     try:
         with partial.open("w", encoding="utf-8") as manifest:

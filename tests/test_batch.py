@@ -83,7 +83,9 @@ def test_undecodable_bytes_never_crash(tmp_path):
     assert row["status"] in {"written", "empty"}
 
 
-def test_same_input_gives_byte_identical_output(captures, tmp_path):
+def test_same_input_gives_byte_identical_output_on_one_or_many_processes(captures, tmp_path):
+    for n in range(20):  # enough captures for the worker pool to be used
+        (captures / f"more{n:02d}.txt").write_text(ARTICLE.replace("eight", f"{n + 9}"))
     first, second = tmp_path / "one", tmp_path / "two"
     run([captures], first)
     run([captures], second, jobs=2)
