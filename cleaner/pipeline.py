@@ -109,7 +109,7 @@ def to_article(doc: Document) -> Article:
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
     meta.setdefault("authors", [])
-    meta.setdefault("site", doc.ruleset.site if doc.ruleset else site_of(meta.get("url")))
+    meta.setdefault("site", (doc.ruleset and doc.ruleset.site) or site_of(meta.get("url")))
     meta["language"] = meta.get("language") or detect_language(body)
     meta["source"] = doc.capture.source
     if doc.capture.fetched_at and "fetched_at" not in meta:

@@ -1,0 +1,293 @@
+"""Loading, validating and selecting site rule sets (cleaner.rules)."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cleaner import clean
+from cleaner.capture import find_captures, read_capture
+from cleaner.errors import RuleError
+from cleaner.rules import RuleBook, default_rulebook, load_ruleset
+
+from .conftest import FIXTURES
+
+MINIMAL = """\
+id: example
+name: Example News
+version: 2
+site: example.com
+match:
+  hosts: [example.com]
+"""
+
+
+def write(folder: Path, name: str, content: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return path
+
+
+def load_error(tmp_path: Path, content: str) -> RuleError:
+    path = write(tmp_path, "site.yaml", content)
+    with pytest.raises(RuleError) as caught:
+        load_ruleset(path)
+    assert caught.value.path == str(path)
+    assert str(path) in str(caught.value)
+    return caught.value
+
+
+def book(tmp_path: Path, **files: str) -> RuleBook:
+    for name, content in files.items():
+        write(tmp_path, f"{name}.yaml", content)
+    return RuleBook.load(tmp_path)
+
+
+def test_minimal_rule_file_loads_with_defaults(tmp_path):
+    ruleset = load_ruleset(write(tmp_path, "example.yaml", MINIMAL))
+    assert (ruleset.id, ruleset.version, ruleset.site, ruleset.label) == (
+        "example", 2, "example.com", "example@2")
+    assert ruleset.hosts == ("example.com",)
+    assert ruleset.min_fingerprints == 1 and ruleset.fingerprints == ()
+    assert ruleset.text.cut_after == () and ruleset.checks == ()
+    assert ruleset.html == {}
+    assert ruleset.path.endswith("example.yaml")
+
+
+def test_html_section_is_kept_as_given(tmp_path):
+    content = MINIMAL + "html:\n  body: ['article .content']\n  strip: [aside]\n"
+    ruleset = load_ruleset(write(tmp_path, "example.yaml", content))
+    assert ruleset.html == {"body": ["article .content"], "strip": ["aside"]}
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "text:\n  cut_after: ['unclosed\n")
+    assert error.line == 9  # where the parser gave up: the end of the file
+    assert "YAML syntax error" in error.problem and "at line 8" in error.problem
+    error = load_error(tmp_path, MINIMAL + "text:\n  cut_after: x\n  bad: : :\n")
+    assert error.line == 9
+
+
+def test_unknown_key_suggests_the_close_match(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "text:\n  cut_afer: ['x']\n")
+    assert (error.line, error.key) == (8, "text.cut_afer")
+    assert "did you mean 'cut_after'" in error.problem
+
+
+def test_unknown_top_level_key_names_its_line(tmp_path):
+    error = load_error(tmp_path, MINIMAL.replace("name:", "nmae:"))
+    assert (error.line, error.key) == (2, "nmae")
+    assert "did you mean 'name'" in error.problem
+
+
+@pytest.mark.parametrize("content, line, key, problem", [
+    (MINIMAL.replace("version: 2", "version: two"), 3, "version", "whole number"),
+    (MINIMAL.replace("version: 2", "version: true"), 3, "version", "whole number"),
+    (MINIMAL.replace("hosts: [example.com]", "hosts: example.com"), 6, "match.hosts", "list"),
+    (MINIMAL.replace("site: example.com", "site: [a, b]"), 4, "site", "text"),
+    (MINIMAL + "text:\n  title:\n    pattern: '(?P<title>.+)'\n    keep_line: 'yes'\n",
+     10, "text.title[0].keep_line", "true or false"),
+    (MINIMAL + "text: [a]\n", 7, "text", "mapping"),
+    (MINIMAL + "checks:\n  - keep: [a]\n", 8, "checks[0].capture", "missing"),
+])
+def test_wrong_types_name_line_and_key(tmp_path, content, line, key, problem):
+    error = load_error(tmp_path, content)
+    assert (error.line, error.key) == (line, key)
+    assert problem in error.problem
+
+
+def test_bad_regex_names_line_and_key(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "text:\n  drop_lines:\n    - 'fine'\n    - '(unclosed'\n")
+    assert (error.line, error.key) == (10, "text.drop_lines[1]")
+    assert "bad regular expression" in error.problem
+
+
+def test_bad_fingerprint_regex_names_its_key(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "  fingerprints: ['[a-']\n")
+    assert (error.line, error.key) == (7, "match.fingerprints[0]")
+
+
+def test_metadata_pattern_needs_its_named_group(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "text:\n  published:\n    - pattern: '\\d+ JST'\n")
+    assert (error.line, error.key) == (9, "text.published[0].pattern")
+    assert "(?P<date>" in error.problem
+
+
+@pytest.mark.parametrize("missing", ["id", "name", "version", "match"])
+def test_missing_required_key_is_named(tmp_path, missing):
+    lines = MINIMAL.splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(missing + ":")]
+    if missing == "match":
+        kept = [line for line in kept if not line.startswith("  hosts")]
+    error = load_error(tmp_path, "".join(kept))
+    assert (error.line, error.key) == (1, missing)
+    assert "missing required key" in error.problem
+
+
+def test_match_needs_hosts_or_fingerprints(tmp_path):
+    error = load_error(tmp_path, MINIMAL.replace("  hosts: [example.com]\n", "  min_fingerprints: 1\n"))
+    assert (error.line, error.key) == (6, "match")
+
+
+def test_repeated_key_is_refused(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "site: other.com\n")
+    assert (error.line, error.key) == (7, "site")
+    assert "twice" in error.problem
+
+
+@pytest.mark.parametrize("content, key", [
+    (MINIMAL.replace("[example.com]", "[https://example.com/]"), "match.hosts[0]"),
+    (MINIMAL.replace("id: example", "id: Example News"), "id"),
+    (MINIMAL + "  fingerprints: [a]\n  min_fingerprints: 2\n", "match.min_fingerprints"),
+    (MINIMAL + "text:\n  drop_lines:\n    - name: Bad Name\n      pattern: x\n",
+     "text.drop_lines[0].name"),
+    (MINIMAL + "text:\n  published:\n    - pattern: '(?P<date>.+)'\n      timezone: Mars/Olympus\n",
+     "text.published[0].timezone"),
+    (MINIMAL + "text:\n  drop_blocks: ['start only']\n", "text.drop_blocks[0]"),
+])
+def test_invalid_values_name_their_key(tmp_path, content, key):
+    assert load_error(tmp_path, content).key == key
+
+
+def test_empty_file_is_an_error(tmp_path):
+    assert "empty" in load_error(tmp_path, "").problem
+
+
+def test_duplicate_ids_across_files_name_both_files(tmp_path):
+    write(tmp_path, "a.yaml", MINIMAL)
+    write(tmp_path, "b.yaml", MINIMAL.replace("example.com", "other.com"))
+    with pytest.raises(RuleError) as caught:
+        RuleBook.load(tmp_path)
+    error = caught.value
+    assert error.path.endswith("b.yaml") and "a.yaml" in error.problem
+    assert (error.line, error.key) == (1, "id")
+
+
+def test_two_rule_sets_may_not_claim_one_host(tmp_path):
+    write(tmp_path, "a.yaml", MINIMAL)
+    write(tmp_path, "b.yaml", MINIMAL.replace("id: example", "id: other").replace(
+        "[example.com]", "[www.example.com]"))
+    with pytest.raises(RuleError) as caught:
+        RuleBook.load(tmp_path)
+    assert caught.value.key == "match.hosts" and "a.yaml" in caught.value.problem
+
+
+def test_loading_a_missing_folder_is_an_error(tmp_path):
+    with pytest.raises(RuleError):
+        RuleBook.load(tmp_path / "nowhere")
+
+
+# Selection.
+
+SITE_A = MINIMAL.replace("id: example", "id: alpha")
+SITE_B = """\
+id: beta
+name: Beta
+version: 1
+site: beta.org
+match:
+  hosts: [.beta.org]
+  fingerprints: ['^Beta footer$', '^Beta menu$', 'beta-widget']
+  min_fingerprints: 2
+"""
+SITE_C = """\
+id: gamma
+name: Gamma
+version: 1
+site: gamma.net
+match:
+  fingerprints: ['^Beta footer$', '^Beta menu$']
+  min_fingerprints: 2
+"""
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.com/news/1", "alpha"),
+    ("https://www.example.com/news/1", "alpha"),
+    ("http://EXAMPLE.COM./x", "alpha"),
+    ("https://beta.org/", "beta"),
+    ("https://news.beta.org/story", "beta"),
+    ("https://a.b.beta.org/story", "beta"),
+    ("https://news.example.com/", None),
+    ("https://notbeta.org/", None),
+    ("https://unknown.net/", None),
+])
+def test_select_by_host(tmp_path, url, expected):
+    rules = book(tmp_path, alpha=SITE_A, beta=SITE_B)
+    selected = rules.select(url, "nothing in this text")
+    assert (selected.id if selected else None) == expected
+
+
+def test_host_wins_over_fingerprints(tmp_path):
+    rules = book(tmp_path, alpha=SITE_A, beta=SITE_B)
+    text = "Beta menu\nstory\nBeta footer"
+    assert rules.select("https://example.com/1", text).id == "alpha"
+    assert rules.select("https://unknown.net/1", text).id == "beta"
+
+
+def test_select_by_fingerprints_needs_the_minimum(tmp_path):
+    rules = book(tmp_path, beta=SITE_B)
+    assert rules.select(None, "Beta menu\nstory") is None
+    assert rules.select(None, "Beta menu\nstory\n<beta-widget>").id == "beta"
+
+
+def test_fingerprint_ties_break_by_count_then_id(tmp_path):
+    rules = book(tmp_path, gamma=SITE_C, beta=SITE_B)
+    assert rules.select(None, "Beta menu\nstory\nBeta footer").id == "beta"  # tie: first id
+    rules = book(tmp_path, gamma=SITE_C.replace("min_fingerprints: 2", "min_fingerprints: 1"))
+    assert rules.select(None, "Beta menu\nstory\nBeta footer\nbeta-widget").id == "beta"  # 3 > 2
+
+
+def test_select_none_when_nothing_matches(tmp_path):
+    rules = book(tmp_path, alpha=SITE_A, beta=SITE_B)
+    assert rules.select(None, "An ordinary page.\nWith ordinary lines.") is None
+    assert rules.select("", "") is None
+
+
+def test_article_file_selects_the_rule_set_its_front_matter_names(tmp_path):
+    rules = book(tmp_path, alpha=SITE_A, beta=SITE_B)
+    article = "---\ntitle: T\nsite: example.com\nrules: alpha@2\ncleaner: 0.1.0\n---\n\nBody.\n"
+    assert rules.select(None, article).id == "alpha"
+    assert rules.select(None, article.replace("alpha@2", "generic")) is None
+    assert rules.select(None, article.replace("alpha@2", "removed@1")) is None
+    assert rules.select(None, "---\ntitle: T\n---\n\nrules: alpha@2\n") is None
+
+
+def test_bundled_rules_load_and_have_checks():
+    rules = default_rulebook()
+    assert {r.id for r in rules.rulesets} == {
+        "japannews", "kyivindependent", "ukrainianworldcongress", "wix"}
+    for ruleset in rules.rulesets:
+        assert ruleset.checks, f"{ruleset.path} has no checks"
+        assert ruleset.fingerprints
+
+
+FIXTURE_CAPTURES = sorted(find_captures([FIXTURES]))
+
+
+@pytest.mark.parametrize("capture", FIXTURE_CAPTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_bundled_fingerprints_select_each_fixture_site(capture):
+    selected = default_rulebook().select(None, read_capture(capture).text)
+    assert selected is not None and selected.id == capture.parent.name
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://kyivindependent.com/us-japan-agree-on-need-for-more-support-to-ukraine", "kyivindependent"),
+    ("https://www.ukrainianworldcongress.org/u-s-and-japan-affirm-their-unwavering-support/",
+     "ukrainianworldcongress"),
+    ("https://japannews.yomiuri.co.jp/world/russia/20220226-14207/", "japannews"),
+    ("https://www.yomiuri.co.jp/world/", None),
+])
+def test_bundled_rules_select_their_sites_by_url(url, expected):
+    selected = default_rulebook().select(url, "")
+    assert (selected.id if selected else None) == expected
+
+
+def test_a_platform_rule_set_leaves_the_site_to_the_url():
+    text = "top of page\n\nHeadline\n\nA first paragraph of the story.\n\nbottom of page\n"
+    url = "https://www.balitangmarino.com/post/japan-fm-says-tokyo-determined-to-support-ukraine"
+    ruleset = default_rulebook().select(url, text)
+    assert ruleset.id == "wix" and ruleset.site is None
+    assert clean(text, url=url).meta["site"] == "balitangmarino.com"
+    assert clean(text).meta["site"] is None
