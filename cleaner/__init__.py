@@ -9,8 +9,9 @@ __version__ = "0.1.0"
 from .document import Article, Capture, Document, Line  # noqa: E402
 from .errors import CaptureError, CleanerError, OutputError, RuleError  # noqa: E402
 from .pipeline import clean, clean_capture  # noqa: E402
+from .stream import Result, clean_many  # noqa: E402
 
 __all__ = [
     "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",
-    "RuleError", "__version__", "clean", "clean_capture",
+    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many",
 ]

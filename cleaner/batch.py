@@ -1,31 +1,37 @@
-"""Cleaning many captures: worker processes, article files, the manifest and the run summary."""
+"""Cleaning many captures: worker processes, deduplication, article files, manifest, summary."""
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
-from .capture import find_captures, read_capture
+from .capture import capture_name, find_captures, read_capture
+from .dedup import Deduplicator, cluster
 from .document import Capture
 from .errors import CaptureError, OutputError
-from .frontmatter import render_article, split_front_matter
-from .paths import article_path, with_hash_suffix
 from .pipeline import clean_capture
 from .rules import RuleBook
+from .warc import is_warc, iter_warc
+from .writer import DUPLICATES, ArticleWriter, write_atomic
 
 WRITTEN, DUPLICATE, EMPTY, ERROR = "written", "duplicate", "empty", "error"
 MANIFEST = "manifest.jsonl"
 SUMMARY = "summary.json"
+# The dedup index kept across runs when --state is not given.
+DEFAULT_STATE = ".cleaner-state.sqlite"
 # Captures handed to a worker at a time: big enough to amortise process hand-offs,
 # small enough that the progress bar moves smoothly.
 CHUNK_SIZE = 16
 # How many drop reasons an 'empty' manifest line names.
 EMPTY_REASONS_SHOWN = 3
+# Metadata a canonical article may take from its duplicates when it lacks it.
+MERGED_META = ("title", "published", "authors", "url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +40,14 @@ class Outcome:
 
     source: str
     meta: Mapping[str, Any] | None = None
-    text: str | None = None  # the rendered article file
+    body: str = ""
     drops: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
+    content_hash: str = ""  # of the capture's text: a capture already placed is not redone
 
     @property
     def empty(self) -> bool:
-        return self.meta is not None and not self.meta.get("word_count")
+        return self.error is None and not self.body
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +67,14 @@ class ManifestRow:
 
 @dataclass(slots=True)
 class Summary:
-    """Counts of a run: statuses, drop reasons, time (printed, not saved: output stays byte-stable)."""
+    """Counts of a run: statuses, drop reasons, skipped WARC records, time.
+
+    The time is printed, not saved, so that the output folder stays byte-stable.
+    """
 
     statuses: Counter = field(default_factory=Counter)
     drops: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
     @property
@@ -76,17 +87,20 @@ class Summary:
 
     def line(self) -> str:
         rate = self.total / self.seconds if self.seconds else 0.0
+        skipped = f", {sum(self.skipped.values())} WARC records skipped" if self.skipped else ""
         return (
             f"{self.total} captures: {self.statuses[WRITTEN]} written, "
             f"{self.statuses[DUPLICATE]} duplicates, {self.statuses[EMPTY]} empty, "
-            f"{self.statuses[ERROR]} errors in {self.seconds:.1f}s ({rate:.0f} docs/s)"
+            f"{self.statuses[ERROR]} errors{skipped} in {self.seconds:.1f}s ({rate:.0f} docs/s)"
         )
 
     def to_dict(self) -> dict[str, Any]:
+        by_count = lambda counter: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         return {
             "captures": self.total,
             "statuses": dict(sorted(self.statuses.items())),
-            "drop_reasons": dict(sorted(self.drops.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "drop_reasons": by_count(self.drops),
+            "skipped_records": by_count(self.skipped),
         }
 
 
@@ -101,7 +115,8 @@ def clean_file(item: str | Path | Capture, rules: RuleBook | None) -> Outcome:
     except Exception as err:  # noqa: BLE001 - one bad capture must never stop a batch
         return Outcome(source, error=f"cleaning failed: {type(err).__name__}: {err}")
     drops = Counter(line.reason for line in article.decisions if line.reason)
-    return Outcome(source, article.meta, render_article(article), dict(drops))
+    content_hash = hashlib.sha256(capture.text.encode("utf-8", "surrogatepass")).hexdigest()
+    return Outcome(source, article.meta, article.body, dict(drops), content_hash=content_hash)
 
 
 _worker_rules: RuleBook | None = None
@@ -129,65 +144,19 @@ def clean_all(
         yield from pool.map(_clean_in_worker, items, chunksize=CHUNK_SIZE)
 
 
-class ArticleWriter:
-    """Writes article files under OUT, each atomically, and decides exact duplicates."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.by_hash: dict[str, str] = {}  # body sha256 -> relative path written this run
-        self.taken: set[Path] = set()
-
-    def place(self, outcome: Outcome) -> ManifestRow:
-        meta = outcome.meta or {}
-        site = meta.get("site")
-        if outcome.error is not None:
-            return ManifestRow(outcome.source, ERROR, reason=outcome.error, site=site)
-        if outcome.empty:
-            return ManifestRow(outcome.source, EMPTY, reason=empty_reason(outcome.drops), site=site)
-        sha = meta["sha256"]
-        if sha in self.by_hash:
-            return ManifestRow(outcome.source, DUPLICATE, self.by_hash[sha], "same body", site)
-        relative = self.free_path(article_path(meta, outcome.source), sha)
+def collect(inputs: Iterable[str | Path], skipped: Counter) -> list[str | Capture | Outcome]:
+    """The work of a run, in input order: capture paths, Captures read from WARC files,
+    and error Outcomes for WARC files that could not be read to the end."""
+    items: list[str | Capture | Outcome] = []
+    for path in find_captures(inputs, also=is_warc):
+        if not is_warc(path) or capture_name(path):
+            items.append(str(path))
+            continue
         try:
-            write_atomic(self.out / relative, outcome.text or "")
-        except OSError as err:
-            return ManifestRow(outcome.source, ERROR, reason=f"cannot write {relative}: {err}", site=site)
-        self.taken.add(relative)
-        self.by_hash[sha] = relative.as_posix()
-        return ManifestRow(outcome.source, WRITTEN, relative.as_posix(), site=site)
-
-    def free_path(self, relative: Path, sha256: str) -> Path:
-        """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""
-        if relative in self.taken or holds_other_body(self.out / relative, sha256):
-            return with_hash_suffix(relative, sha256)
-        return relative
-
-
-def holds_other_body(path: Path, sha256: str) -> bool:
-    """True when `path` is an existing article file whose body hash differs from `sha256`."""
-    if not path.exists():
-        return False
-    try:
-        front, _ = split_front_matter(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return True
-    return not front or front.get("sha256") != sha256
-
-
-def empty_reason(drops: Mapping[str, int]) -> str:
-    top = ", ".join(f"{reason} {n}" for reason, n in Counter(drops).most_common(EMPTY_REASONS_SHOWN))
-    return f"no article text left after cleaning (dropped: {top})" if top else "capture has no text"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so no reader ever sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+            items.extend(iter_warc(path, skipped))
+        except CaptureError as err:
+            items.append(Outcome(str(path), error=err.problem))
+    return items
 
 
 def run(
@@ -197,37 +166,187 @@ def run(
     rules: RuleBook | None = None,
     jobs: int = 1,
     progress: bool = False,
+    dedup: bool = True,
+    state: str | Path | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out`; returns the run's Summary.
 
-    Writes one article file per kept capture, `manifest.jsonl` (one line per input,
-    in input order) and `summary.json`. A bad capture is recorded, never fatal.
+    Writes one article file per story, `manifest.jsonl` (one line per input capture,
+    in input order) and `summary.json`. A bad capture is recorded, never fatal. With
+    `dedup`, duplicates (exact and near, within the run and against the index at
+    `state`, by default inside `out`) are written once; a capture placed by an earlier
+    run into this `out` is not written again.
     """
     out = Path(out)
-    items: list[str | Capture] = [str(path) for path in find_captures(inputs)]
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create output folder {out}: {err}") from err
     started = time.perf_counter()
     summary = Summary()
-    writer = ArticleWriter(out)
-    outcomes = clean_all(items, rules, jobs)
+    items = collect(inputs, summary.skipped)
+    work = [item for item in items if not isinstance(item, Outcome)]
+    cleaned = iter(clean_all(work, rules, jobs))
     if progress:
         from tqdm import tqdm
 
-        outcomes = tqdm(outcomes, total=len(items), unit="doc", desc="cleaning")
-    partial = out / (MANIFEST + ".partial")
+        cleaned = iter(tqdm(cleaned, total=len(work), unit="doc", desc="cleaning"))
+    outcomes = [item if isinstance(item, Outcome) else next(cleaned) for item in items]
+    index = Deduplicator(state or out / DEFAULT_STATE) if dedup else None
     try:
-        with partial.open("w", encoding="utf-8") as manifest:
-            for outcome in outcomes:
-                row = writer.place(outcome)
-                manifest.write(row.to_json() + "\n")
-                summary.statuses[row.status] += 1
-                summary.drops.update(outcome.drops)
-        summary.seconds = time.perf_counter() - started
-        os.replace(partial, out / MANIFEST)
+        rows = Placer(ArticleWriter(out), index).place(outcomes)
+    finally:
+        if index is not None:
+            index.close()
+    for outcome, row in zip(outcomes, rows):
+        summary.statuses[row.status] += 1
+        summary.drops.update(outcome.drops)
+    summary.seconds = time.perf_counter() - started
+    try:
+        write_atomic(out / MANIFEST, "".join(row.to_json() + "\n" for row in rows))
         write_atomic(out / SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
     except OSError as err:
         raise OutputError(f"cannot write the manifest in {out}: {err}") from err
     return summary
+
+
+class Placer:
+    """Decides what becomes of each cleaned capture and writes the article files.
+
+    Captures whose bodies are duplicates form a cluster, written once: as a new
+    article (the canonical member, see `canonical`) or, when the index already holds
+    the story from an earlier run, as duplicates of that article.
+    """
+
+    def __init__(self, writer: ArticleWriter, index: Deduplicator | None) -> None:
+        self.writer = writer
+        self.index = index
+
+    def place(self, outcomes: list[Outcome]) -> list[ManifestRow]:
+        rows: list[ManifestRow | None] = [None] * len(outcomes)
+        kept = []
+        for i, outcome in enumerate(outcomes):
+            site = (outcome.meta or {}).get("site")
+            if outcome.error is not None:
+                rows[i] = ManifestRow(outcome.source, ERROR, reason=outcome.error, site=site)
+            elif outcome.empty:
+                rows[i] = ManifestRow(outcome.source, EMPTY, reason=empty_reason(outcome.drops), site=site)
+            else:
+                kept.append(i)
+        for members in self.clusters(outcomes, kept):
+            for i, row in self.place_cluster([outcomes[i] for i in members]).items():
+                rows[members[i]] = row
+        return rows  # type: ignore[return-value]
+
+    def clusters(self, outcomes: list[Outcome], kept: list[int]) -> list[list[int]]:
+        """Indexes of kept outcomes grouped by duplicate body (each alone without dedup)."""
+        if self.index is None:
+            return [[i] for i in kept]
+        groups = cluster((str(i), outcomes[i].body) for i in kept)
+        return [[int(key) for key in group] for group in groups]
+
+    def place_cluster(self, members: list[Outcome]) -> dict[int, ManifestRow]:
+        """Rows for one cluster's members (by position), writing what must be written."""
+        rows: dict[int, ManifestRow] = {}
+        pending = []
+        for n, outcome in enumerate(members):
+            earlier = self.placed_before(outcome)
+            if earlier is not None:
+                rows[n] = earlier
+            else:
+                pending.append(n)
+        if not pending:
+            return rows
+        existing = self.existing_article([members[n] for n in pending])
+        try:
+            if existing is not None:
+                self.writer.add_duplicates(existing, [duplicate_entry(members[n]) for n in pending])
+                article = existing
+                canonical = None
+            else:
+                canonical = max(pending, key=lambda n: canonical_rank(members[n], n))
+                others = [members[n] for n in pending if n != canonical]
+                article = self.write_canonical(members[canonical], others)
+        except OSError as err:
+            for n in pending:
+                rows[n] = ManifestRow(members[n].source, ERROR, reason=f"cannot write: {err}",
+                                      site=members[n].meta.get("site"))
+            return rows
+        for n in pending:
+            outcome = members[n]
+            status, reason = (WRITTEN, None) if n == canonical else (DUPLICATE, "duplicate body")
+            rows[n] = ManifestRow(outcome.source, status, article, reason, outcome.meta.get("site"))
+        self.mark_processed([members[n] for n in pending])
+        return rows
+
+    def write_canonical(self, canonical: Outcome, others: list[Outcome]) -> str:
+        meta = dict(canonical.meta)
+        for other in others:  # fill gaps only: the canonical's own values win
+            for key in MERGED_META:
+                if not meta.get(key) and other.meta.get(key):
+                    meta[key] = other.meta[key]
+        if others:
+            meta[DUPLICATES] = [duplicate_entry(other) for other in others]
+        article = self.writer.write(meta, canonical.body, canonical.source)
+        if self.index is not None:
+            payload = {"article": article, "source": canonical.source}
+            self.index.add(canonical.body, article, payload)
+        return article
+
+    def existing_article(self, members: list[Outcome]) -> str | None:
+        """The article an earlier run wrote for this story, if the index knows one."""
+        if self.index is None:
+            return None
+        for outcome in members:
+            match = self.index.find(outcome.body)
+            if match is not None:
+                return (self.index.payload(match.key) or {}).get("article", match.key)
+        return None
+
+    def placed_before(self, outcome: Outcome) -> ManifestRow | None:
+        """The row of a capture an earlier run already placed (same source, same content)."""
+        if self.index is None or not self.index.processed(outcome.source, outcome.content_hash):
+            return None
+        match = self.index.find(outcome.body)
+        if match is None:
+            return None
+        payload = self.index.payload(match.key) or {}
+        article = payload.get("article", match.key)
+        site = outcome.meta.get("site")
+        if payload.get("source") == outcome.source:
+            return ManifestRow(outcome.source, WRITTEN, article, site=site)
+        return ManifestRow(outcome.source, DUPLICATE, article, "duplicate body", site)
+
+    def mark_processed(self, outcomes: list[Outcome]) -> None:
+        if self.index is None:
+            return
+        with self.index.transaction():
+            for outcome in outcomes:
+                self.index.mark_processed(outcome.source, outcome.content_hash)
+
+
+def canonical_rank(outcome: Outcome, position: int) -> tuple:
+    """Which member of a cluster is written: the most complete body, then the richest
+    metadata, then the earliest publication, then the first in input order."""
+    meta = outcome.meta
+    richness = sum(bool(meta.get(key)) for key in MERGED_META)
+    published = str(meta.get("published") or "9999")
+    return (len(outcome.body.split()), richness, invert(published), -position)
+
+
+def invert(text: str) -> tuple[int, ...]:
+    """A key that sorts strings in reverse, so that max() prefers the earliest date."""
+    return tuple(-ord(char) for char in text)
+
+
+def duplicate_entry(outcome: Outcome) -> dict[str, Any]:
+    """How a duplicate is listed in its canonical article's front matter."""
+    entry = {"source": outcome.source}
+    if outcome.meta.get("url"):
+        entry["url"] = outcome.meta["url"]
+    return entry
+
+
+def empty_reason(drops: Mapping[str, int]) -> str:
+    top = ", ".join(f"{reason} {n}" for reason, n in Counter(drops).most_common(EMPTY_REASONS_SHOWN))
+    return f"no article text left after cleaning (dropped: {top})" if top else "capture has no text"

@@ -5,7 +5,7 @@ import gzip
 import json
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import charset_normalizer
 
@@ -33,13 +33,16 @@ def capture_name(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def find_captures(inputs: Iterable[str | Path]) -> Iterator[Path]:
-    """Yield capture files: files given are taken as they are, folders are walked in sorted order."""
+def find_captures(
+    inputs: Iterable[str | Path], also: Callable[[Path], bool] | None = None
+) -> Iterator[Path]:
+    """Yield capture files: files given are taken as they are, folders are walked in
+    sorted order for capture names (and names `also` accepts, e.g. WARC files)."""
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
-                if capture_name(found):
+                if capture_name(found) or (also and also(found)):
                     yield found
         else:
             yield path

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
-from .batch import run
+from .batch import Summary, run
 from .capture import read_capture
+from .dedup import Deduplicator
 from .errors import CleanerError
 from .pipeline import clean_capture
 from .rules import RuleBook
+from .stream import clean_json_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -20,14 +24,23 @@ def command_clean(args: argparse.Namespace) -> int:
     """Clean captures (files or folders, searched recursively) into article files under OUT.
 
     Writes OUT/<site>/<date>-<slug>.md per article, OUT/manifest.jsonl (one line per
-    input capture) and OUT/summary.json (counts by status and drop reason).
+    input capture) and OUT/summary.json (counts by status and drop reason). Exact and
+    near duplicates are written once, also against earlier runs into the same OUT
+    (the index is kept in OUT/.cleaner-state.sqlite, or --state PATH); a capture an
+    earlier run placed is not written again, so an interrupted run can just be rerun.
+    Captures may be .txt, .html, .htm (each also .gz) or WARC files (.warc, .warc.gz).
 
     Example: cleaner clean captures/ -o articles/ --jobs 2
     """
+    if args.no_dedup and args.state is not None:
+        raise CleanerError("--state keeps duplicates across runs: it cannot go with --no-dedup")
     rules = load_rules(args.rules)
     jobs = args.jobs or os.cpu_count() or 1
     progress = not args.quiet and sys.stderr.isatty()
-    summary = run(args.inputs, args.output, rules=rules, jobs=jobs, progress=progress)
+    summary = run(
+        args.inputs, args.output, rules=rules, jobs=jobs, progress=progress,
+        dedup=not args.no_dedup, state=args.state,
+    )
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -47,6 +60,43 @@ def command_explain(args: argparse.Namespace) -> int:
     for key, value in article.meta.items():
         print(f"{key}: {value}")
     return EXIT_OK
+
+
+def command_stream(args: argparse.Namespace) -> int:
+    """Clean JSON lines from stdin into JSON lines on stdout: one out per line in, in order.
+
+    Each input line is an object with "html" or "text" (the capture) and usually "url";
+    its other fields pass through. Each output line holds them, then "status" (written,
+    duplicate, empty or error), "reason" (and "duplicate_of") for a dropped capture, or
+    the article's front matter and "body" for a kept one. Duplicates are judged within
+    the stream, and against earlier runs with --state. Lines are flushed one by one,
+    so cleaner can sit in a pipe behind a crawler.
+
+    Example: cleaner stream --state dedup.sqlite < pages.jsonl > articles.jsonl
+    """
+    if args.no_dedup and args.state is not None:
+        raise CleanerError("--state keeps duplicates across runs: it cannot go with --no-dedup")
+    rules = load_rules(args.rules)
+    dedup = None if args.no_dedup else Deduplicator(args.state)
+    summary = Summary()
+    started = time.perf_counter()
+    try:
+        for record in clean_json_lines(sys.stdin.buffer, rules=rules, dedup=dedup):
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            sys.stdout.flush()
+            summary.statuses[record["status"]] += 1
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python's exit-time
+        # flush of stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    finally:
+        if dedup is not None:
+            dedup.close()
+    summary.seconds = time.perf_counter() - started
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return EXIT_FAILED if summary.failed else EXIT_OK
 
 
 def load_rules(directory: Path | None) -> RuleBook | None:
@@ -79,11 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="output folder")
     clean.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     clean.add_argument("--jobs", type=positive, metavar="N", help="worker processes (default: all cores)")
+    clean.add_argument("--state", type=Path, metavar="PATH",
+                       help="dedup index kept across runs (default: OUT/.cleaner-state.sqlite)")
+    clean.add_argument("--no-dedup", action="store_true", help="write every capture, duplicates too")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
 
     explain = add("explain", command_explain)
     explain.add_argument("capture", type=Path, help="one capture file")
     explain.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+
+    stream = add("stream", command_stream)
+    stream.add_argument("--no-dedup", action="store_true", help="keep duplicates")
+    stream.add_argument(
+        "--state", type=Path, metavar="PATH", help="dedup state file kept across runs (SQLite)"
+    )
+    stream.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+    stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     return parser
 
 

@@ -37,5 +37,10 @@ def dump_front_matter(meta: Mapping[str, Any]) -> str:
 
 def render_article(article: Article) -> str:
     """The article file: front matter, a blank line, paragraphs one blank line apart."""
-    body = article.body + "\n" if article.body else ""
-    return f"{FENCE}\n{dump_front_matter(article.meta)}{FENCE}\n\n{body}"
+    return render(article.meta, article.body)
+
+
+def render(meta: Mapping[str, Any], body: str) -> str:
+    """An article file from its front matter and body."""
+    tail = body + "\n" if body else ""
+    return f"{FENCE}\n{dump_front_matter(meta)}{FENCE}\n\n{tail}"

@@ -7,9 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import run
+from cleaner.batch import DEFAULT_STATE, run
 from cleaner.cli import main
 
+OTHER = (
+    "Library extends its opening hours\n\n"
+    "The central library will open until ten in the evening from next month, its director "
+    "announced, after a survey of more than two thousand readers.\n\n"
+    "Students had asked for longer hours during the examination period, when every desk in "
+    "the reading rooms is taken by nine in the morning.\n\n"
+    "The change will cost about half a million a year, paid for by the university.\n"
+)
+CAFE = (
+    "Café owners protest over terrace rules\n\n"
+    "Owners of more than sixty cafés in the old town closed their doors for an hour on "
+    "Friday in protest at new rules that halve the space allowed for terraces.\n\n"
+    "The council says the pavements must stay wide enough for wheelchairs and prams.\n"
+)
 ARTICLE = (
     "Harbour bridge reopens after repairs\n\n"
     "The harbour bridge reopened on Monday after eight months of repairs to its steel deck, "
@@ -29,11 +43,11 @@ def captures(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    (folder / "sub" / "b.txt.gz").write_bytes(gzip.compress(ARTICLE.replace("Monday", "Sunday").encode()))
+    (folder / "sub" / "b.txt.gz").write_bytes(gzip.compress(OTHER.encode()))
     (folder / "copy.txt").write_text(ARTICLE, encoding="utf-8")
     (folder / "blank.txt").write_text(" \n\u00a0\n", encoding="utf-8")
     (folder / "broken.txt.gz").write_bytes(b"\x1f\x8b not really gzip")
-    (folder / "latin.txt").write_bytes(ARTICLE.replace("harbour", "café").encode("cp1252"))
+    (folder / "latin.txt").write_bytes(CAFE.encode("cp1252"))
     (folder / "a.meta.json").write_text(json.dumps({"url": "https://www.example.org/news/bridge"}))
     (folder / "notes.md").write_text("not a capture")
     return folder
@@ -91,7 +105,8 @@ def test_same_input_gives_byte_identical_output_on_one_or_many_processes(capture
     run([captures], second, jobs=2)
 
     def files(out: Path) -> dict[str, bytes]:
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                if p.is_file() and p.name != DEFAULT_STATE}
 
     assert files(first) == files(second)
 
@@ -102,7 +117,7 @@ def test_two_articles_with_one_name_both_survive(tmp_path):
     (folder / "x.txt").write_text(ARTICLE)
     (folder / "y.txt").write_text(ARTICLE.replace("forty", "fifty"))
     out = tmp_path / "out"
-    run([folder], out)
+    run([folder], out, dedup=False)
     rows = manifest(out)
     assert [r["status"] for r in rows] == ["written", "written"]
     assert rows[0]["article"] != rows[1]["article"]
@@ -118,3 +133,66 @@ def test_missing_input_is_an_error_line_not_a_crash(tmp_path):
     assert main(["clean", str(tmp_path / "nope.txt"), "-o", str(out), "-q"]) == 1
     [row] = manifest(out)
     assert row["status"] == "error" and "cannot read" in row["reason"]
+
+
+def article_file(out: Path, row: dict) -> tuple[dict, str]:
+    from cleaner.frontmatter import split_front_matter
+
+    return split_front_matter((out / row["article"]).read_text(encoding="utf-8"))
+
+
+def test_near_duplicates_are_written_once_the_most_complete_as_canonical(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    longer = ARTICLE + "\nA ceremony with the mayor is planned for the first weekend of next month.\n"
+    (folder / "1-short.txt").write_text(ARTICLE)
+    (folder / "2-long.txt").write_text(longer)
+    (folder / "2-long.meta.json").write_text(json.dumps({"url": "https://example.org/bridge"}))
+    (folder / "3-other.txt").write_text(OTHER)
+    out = tmp_path / "out"
+    run([folder], out)
+    short, long_, other = manifest(out)
+    assert (short["status"], long_["status"], other["status"]) == ("duplicate", "written", "written")
+    assert short["article"] == long_["article"] != other["article"]
+    front, body = article_file(out, long_)
+    assert "ceremony with the mayor" in body
+    assert front["duplicates"] == [{"source": str(folder / "1-short.txt")}]
+
+
+def test_a_later_run_files_duplicates_against_earlier_articles(tmp_path):
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    day1.mkdir()
+    day2.mkdir()
+    (day1 / "bridge.txt").write_text(ARTICLE)
+    (day2 / "bridge-again.txt").write_text(ARTICLE.replace("Monday", "Monday morning"))
+    (day2 / "library.txt").write_text(OTHER)
+    out = tmp_path / "out"
+    run([day1], out)
+    [first] = manifest(out)
+    run([day2], out)
+    again, library = manifest(out)
+    assert again["status"] == "duplicate" and again["article"] == first["article"]
+    assert library["status"] == "written"
+    front, _ = article_file(out, first)
+    assert front["duplicates"] == [{"source": str(day2 / "bridge-again.txt")}]
+
+
+def test_rerunning_the_same_captures_writes_nothing_again(captures, tmp_path):
+    out = tmp_path / "out"
+    run([captures], out)
+    before = manifest(out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
+    run([captures], out)
+    assert manifest(out) == before
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == stamps
+
+
+def test_no_dedup_writes_every_capture(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE)
+    (folder / "b.txt").write_text(ARTICLE.replace("Monday", "Sunday"))
+    out = tmp_path / "out"
+    run([folder], out, dedup=False)
+    assert [r["status"] for r in manifest(out)] == ["written", "written"]
+    assert not (out / DEFAULT_STATE).exists()

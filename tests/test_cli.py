@@ -31,3 +31,10 @@ def test_missing_rules_folder_is_a_one_line_error(capsys, tmp_path):
     err = capsys.readouterr().err.strip()
     assert err.startswith("cleaner: error:") and "\n" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_state_with_no_dedup_is_refused_before_any_work(capsys, tmp_path):
+    out = tmp_path / "out"
+    code = main(["clean", str(tmp_path), "-o", str(out), "--no-dedup", "--state", str(tmp_path / "s")])
+    assert code == 2 and "--no-dedup" in capsys.readouterr().err
+    assert not out.exists()

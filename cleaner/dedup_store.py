@@ -1,0 +1,402 @@
+"""Where the dedup index lives: in memory, or in an SQLite file that survives across runs.
+
+Both stores keep, per registered document: its key, exact hash, signature, distinct
+shingle count, sample count and a small JSON payload; LSH band keys and sampled shingles
+point at documents; and the set of processed capture sources. The Deduplicator asks them for candidates and
+records; it never sees how they are stored.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .dedup_sketch import Layout, Sketch
+from .errors import CleanerError
+
+# Version of the SQLite layout; bump on any incompatible change. A file with a higher
+# number was written by a newer cleaner and is refused rather than misread.
+STATE_FORMAT = 1
+STATE_APP = "cleaner-dedup"
+# How long a writer waits for another process holding the write lock, in seconds.
+BUSY_TIMEOUT = 30.0
+# WAL lets readers in other processes go on while one writes; with it, synchronous=NORMAL
+# keeps the file consistent through crashes (a power cut may lose the last commits).
+# Band and sample rows land at random places in their B-trees: a larger page cache
+# (64 MB) keeps inserts from re-reading pages.
+PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536")
+# SQLite caps the number of bound parameters per statement; query ids in chunks.
+SQL_CHUNK = 500
+# A document is a candidate through samples when it shares at least this many with the
+# query: one shared shingle is too common an accident to be worth a look.
+MIN_SHARED_SAMPLES = 2
+# A sample found in more documents than this is a stock phrase ("said in a statement
+# on"), not evidence: it is dropped from the index and ignored from then on. Without
+# this cap each lookup would walk ever longer lists and a run would grow quadratically.
+MAX_SAMPLE_DOCS = 100
+# Marks a dropped sample in the in-memory index.
+COMMON = -1
+
+
+class StateError(CleanerError):
+    """A dedup state file cannot be used: not ours, corrupt, newer, or another layout."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class DuplicateKeyError(CleanerError, KeyError):
+    """A key is registered twice."""
+
+    def __str__(self) -> str:
+        return f"key already registered: {self.args[0]!r}"
+
+
+class MemoryStore:
+    """The index in process memory: dicts for lookups, one NumPy array of signatures."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.keys: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.shingles: list[int] = []
+        self.sample_counts: list[int] = []
+        self.payloads: list[dict[str, Any]] = []
+        self.signatures = np.empty((1024, layout.num_perm), dtype=np.uint32)
+        self.exact: dict[str, list[int]] = {}
+        # band key or sample -> id, or list of ids once a second document shares it
+        self.bands: dict[int, int | list[int]] = {}
+        self.samples: dict[int, int | list[int]] = {}
+        self.done: set[tuple[str, str]] = set()
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def has_key(self, key: str) -> bool:
+        return key in self.ids
+
+    def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:
+        if key in self.ids:
+            raise DuplicateKeyError(key)
+        doc = len(self.keys)
+        if doc == len(self.signatures):
+            self.signatures = np.concatenate([self.signatures, np.empty_like(self.signatures)])
+        self.signatures[doc] = sk.signature
+        self.keys.append(key)
+        self.ids[key] = doc
+        self.shingles.append(sk.shingles)
+        self.payloads.append(payload)
+        self.exact.setdefault(sk.exact, []).append(doc)
+        post(self.bands, sk.bands, doc)
+        self.sample_counts.append(post(self.samples, sk.samples, doc, MAX_SAMPLE_DOCS))
+
+    def candidates(self, sk: Sketch) -> tuple[list[int], dict[int, int], int]:
+        """(ids with the same exact hash, {id sharing a band or samples: samples shared},
+        how many of the query's samples are not common)."""
+        hits: list[int] = []
+        common = 0
+        get = self.samples.get
+        for sample in sk.samples:
+            found = get(sample)
+            if found is None:
+                continue
+            if type(found) is list:
+                hits.extend(found)
+            elif found == COMMON:
+                common += 1
+            else:
+                hits.append(found)
+        shared = Counter(hits)
+        near = {doc: n for doc, n in shared.items() if n >= MIN_SHARED_SAMPLES}
+        get = self.bands.get
+        for band in sk.bands:
+            found = get(band)
+            for doc in found if type(found) is list else () if found is None else (found,):
+                near.setdefault(doc, shared[doc])
+        return self.exact.get(sk.exact, []), near, len(sk.samples) - common
+
+    def records(self, ids: list[int]) -> tuple[list[str], np.ndarray, list[int], list[int]]:
+        """Keys, signatures, shingle counts and sample counts of documents `ids`."""
+        return (
+            [self.keys[i] for i in ids],
+            self.signatures[ids],
+            [self.shingles[i] for i in ids],
+            [self.sample_counts[i] for i in ids],
+        )
+
+    def payload(self, key: str) -> dict[str, Any] | None:
+        doc = self.ids.get(key)
+        return None if doc is None else self.payloads[doc]
+
+    def processed(self, source: str, content_hash: str) -> bool:
+        return (source, content_hash) in self.done
+
+    def mark_processed(self, source: str, content_hash: str) -> None:
+        self.done.add((source, content_hash))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        pass
+
+
+def post(index: dict[int, int | list[int]], keys: list[int], doc: int, cap: int = 0) -> int:
+    """Record that `doc` has each of `keys` and return how many were recorded. A lone id
+    is kept bare, to save memory; with `cap`, a key held by more than `cap` documents
+    is replaced by COMMON and no longer recorded."""
+    kept = 0
+    get = index.get
+    for key in keys:
+        found = get(key)
+        if found is None:
+            index[key] = doc
+        elif type(found) is list:
+            if cap and len(found) >= cap:
+                index[key] = COMMON
+                continue
+            found.append(doc)
+        elif found == COMMON:
+            continue
+        else:
+            index[key] = [found, doc]
+        kept += 1
+    return kept
+
+
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    exact TEXT NOT NULL,
+    shingles INTEGER NOT NULL,
+    samples INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE INDEX docs_exact ON docs (exact);
+CREATE TABLE bands (band INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (band, doc))
+    WITHOUT ROWID;
+CREATE TABLE samples (sample INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (sample, doc))
+    WITHOUT ROWID;
+CREATE TABLE common_samples (sample INTEGER PRIMARY KEY);
+CREATE TABLE processed (
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (source, content_hash)
+) WITHOUT ROWID;
+"""
+
+
+def chunks(values: list[int]) -> Iterator[list[int]]:
+    """`values` in slices small enough to bind in one SQLite statement."""
+    for i in range(0, len(values), SQL_CHUNK):
+        yield values[i : i + SQL_CHUNK]
+
+
+class SQLiteStore:
+    """The index in an SQLite file; every lookup reads the file, so other processes'
+    committed writes are seen at once.
+
+    Writes happen inside `transaction()`: nested calls join the outer one, and the
+    outermost commits on success and rolls back on an exception. The write lock is
+    taken when the transaction opens (BEGIN IMMEDIATE), so a check-then-register done
+    inside one transaction is atomic across processes.
+    """
+
+    def __init__(self, path: str | Path, layout: Layout | None) -> None:
+        self.path = str(path)
+        self.depth = 0
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as err:
+            raise StateError(self.path, f"cannot open: {err}") from err
+        try:
+            for pragma in PRAGMAS:
+                self.db.execute(pragma)
+            self.layout = self._open(layout)
+        except sqlite3.DatabaseError as err:
+            self.db.close()
+            raise StateError(self.path, f"not a readable dedup state ({err})") from err
+        except StateError:
+            self.db.close()
+            raise
+
+    def _open(self, wanted: Layout | None) -> Layout:
+        """Create the schema in an empty file, or check the one found; return the layout."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            layout = wanted or Layout()
+            with self.transaction():
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                meta = {"app": STATE_APP, "format": str(STATE_FORMAT), "layout": json.dumps(asdict(layout))}
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            return layout
+        if "meta" not in tables:
+            raise StateError(self.path, "an SQLite file, but not a cleaner dedup state")
+        meta = dict(self.db.execute("SELECT name, value FROM meta"))
+        if meta.get("app") != STATE_APP:
+            raise StateError(self.path, "an SQLite file, but not a cleaner dedup state")
+        try:
+            found = int(meta["format"])
+            layout = Layout(**json.loads(meta["layout"]))
+        except (KeyError, ValueError, TypeError) as err:
+            raise StateError(self.path, f"damaged state metadata ({err})") from err
+        if found > STATE_FORMAT:
+            raise StateError(
+                self.path,
+                f"written by a newer cleaner (state format {found}); "
+                f"this version reads format {STATE_FORMAT} or older",
+            )
+        if wanted is not None and wanted != layout:
+            raise StateError(
+                self.path,
+                f"index built with {layout}, asked for {wanted}; "
+                "use the state's parameters or a new state file",
+            )
+        return layout
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def has_key(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM docs WHERE key = ?", (key,)).fetchone() is not None
+
+    def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:
+        with self.transaction():
+            try:
+                cur = self.db.execute(
+                    "INSERT INTO docs (key, exact, shingles, samples, signature, payload)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, sk.exact, sk.shingles, len(sk.samples),
+                     sk.signature.astype("<u4").tobytes(),
+                     json.dumps(payload, ensure_ascii=False, sort_keys=True)),
+                )
+            except sqlite3.IntegrityError as err:
+                raise DuplicateKeyError(key) from err
+            doc = cur.lastrowid
+            self.db.executemany(
+                "INSERT OR IGNORE INTO bands VALUES (?, ?)", ((band, doc) for band in sk.bands)
+            )
+            kept = self._post_samples(sk.samples, doc)
+            self.db.execute("UPDATE docs SET samples = ? WHERE id = ?", (kept, doc))
+
+    def _post_samples(self, samples: list[int], doc: int) -> int:
+        """Index `samples` of `doc`, as MemoryStore does: a sample held by more than
+        MAX_SAMPLE_DOCS documents moves to common_samples and is no longer indexed.
+        Returns how many samples were indexed."""
+        kept = 0
+        for chunk in chunks(samples):
+            marks = ",".join("?" * len(chunk))
+            common = {row[0] for row in self.db.execute(
+                f"SELECT sample FROM common_samples WHERE sample IN ({marks})", chunk)}
+            full = [row[0] for row in self.db.execute(
+                f"SELECT sample FROM samples WHERE sample IN ({marks})"
+                " GROUP BY sample HAVING count(*) >= ?", [*chunk, MAX_SAMPLE_DOCS])]
+            self.db.executemany("INSERT INTO common_samples VALUES (?)", ((s,) for s in full))
+            self.db.executemany("DELETE FROM samples WHERE sample = ?", ((s,) for s in full))
+            rows = [(s, doc) for s in chunk if s not in common and s not in full]
+            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)", rows)
+            kept += len(rows)
+        return kept
+
+    def candidates(self, sk: Sketch) -> tuple[list[int], dict[int, int], int]:
+        """(ids with the same exact hash, {id sharing a band or samples: samples shared},
+        how many of the query's samples are not common)."""
+        exact = [row[0] for row in self.db.execute("SELECT id FROM docs WHERE exact = ?", (sk.exact,))]
+        shared: dict[int, int] = {}
+        common = 0
+        for chunk in chunks(sk.samples):
+            marks = ",".join("?" * len(chunk))
+            for doc, count in self.db.execute(
+                f"SELECT doc, count(*) FROM samples WHERE sample IN ({marks}) GROUP BY doc", chunk
+            ):
+                shared[doc] = shared.get(doc, 0) + count
+            common += self.db.execute(
+                f"SELECT count(*) FROM common_samples WHERE sample IN ({marks})", chunk
+            ).fetchone()[0]
+        near = {doc: n for doc, n in shared.items() if n >= MIN_SHARED_SAMPLES}
+        marks = ",".join("?" * len(sk.bands))
+        for (doc,) in self.db.execute(f"SELECT doc FROM bands WHERE band IN ({marks})", sk.bands):
+            near.setdefault(doc, shared.get(doc, 0))
+        return exact, near, len(sk.samples) - common
+
+    def records(self, ids: list[int]) -> tuple[list[str], np.ndarray, list[int], list[int]]:
+        """Keys, signatures, shingle counts and sample counts of documents `ids`, in order."""
+        found: dict[int, tuple[str, bytes, int, int]] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for doc, *rest in self.db.execute(
+                f"SELECT id, key, signature, shingles, samples FROM docs WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[doc] = tuple(rest)
+        rows = [found[i] for i in ids]
+        sigs = np.frombuffer(b"".join(r[1] for r in rows), dtype="<u4").reshape(
+            len(rows), self.layout.num_perm
+        )
+        return [r[0] for r in rows], sigs, [r[2] for r in rows], [r[3] for r in rows]
+
+    def payload(self, key: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT payload FROM docs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def processed(self, source: str, content_hash: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM processed WHERE source = ? AND content_hash = ?", (source, content_hash)
+        ).fetchone()
+        return row is not None
+
+    def mark_processed(self, source: str, content_hash: str) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO processed VALUES (?, ?, ?)", (source, content_hash, now)
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.depth:
+            # Nested: a savepoint, so a failed inner write (say a duplicate key) is undone
+            # alone and the outer transaction can go on.
+            name = f"sp{self.depth}"
+            self.db.execute(f"SAVEPOINT {name}")
+            self.depth += 1
+            try:
+                yield
+            except BaseException:
+                self.db.execute(f"ROLLBACK TO {name}")
+                raise
+            finally:
+                self.depth -= 1
+                self.db.execute(f"RELEASE {name}")
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self.depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self.depth = 0
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,148 @@
+"""A Scrapy item pipeline that cleans crawled pages into articles as the crawl goes.
+
+In the project's settings.py:
+
+    ITEM_PIPELINES = {"cleaner.scrapy.CleanerPipeline": 500}
+    CLEANER_OUTPUT_DIR = "articles"      # also write article files (optional)
+    CLEANER_STATE = "dedup.sqlite"       # remember duplicates across crawls (optional)
+
+and in the spider: `yield {"url": response.url, "html": response.text}`.
+
+Settings (all optional):
+
+- CLEANER_ENABLED (True): False turns the pipeline off (NotConfigured).
+- CLEANER_FIELD: the item field holding the page. Default: the first of "html", "text"
+  and "body" the item has (e.g. `item["body"] = response.text`, the response body). A
+  field named "html" is read as HTML; the others as HTML or text by their content.
+- CLEANER_URL_FIELD ("url"): the item field holding the page's URL.
+- CLEANER_DEDUP (True): drop items whose article repeats an earlier one.
+- CLEANER_STATE: an SQLite file keeping the dedup index across crawls (default: memory).
+- CLEANER_THRESHOLD (0.7): similarity at or above which two articles are duplicates.
+- CLEANER_RULES: a folder of rule files (default: the bundled rules).
+- CLEANER_OUTPUT_DIR: write each kept article to OUTPUT_DIR/<site>/<date>-<slug>.md, as
+  `cleaner clean` does; the item's "article_path" field then holds the relative path.
+
+A kept item gets the article's fields (title, published, authors, site, url, language,
+sha256, word_count... and body). An item whose page leaves no article text, whose
+article duplicates an earlier one, or that cannot be cleaned is dropped with
+DropItem(reason); the crawl stats count `cleaner/<status>`. Items that are not dicts
+(scrapy.Item, dataclasses) get only the article fields they declare.
+
+Cleaning runs in the reactor thread: it costs milliseconds per page, a fraction of a
+download; the dedup index (one SQLite connection) must stay in that one thread.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+
+from cleaner.batch import ERROR
+from cleaner.dedup import DEFAULT_THRESHOLD, Deduplicator
+from cleaner.errors import CaptureError, CleanerError
+from cleaner.rules import RuleBook
+from cleaner.stream import URL_FIELD, Result, clean_one, record_capture
+from cleaner.writer import ArticleWriter
+
+# Item fields looked for, in order, when CLEANER_FIELD is not set.
+DEFAULT_FIELDS = ("html", "text", "body")
+# The item field naming the article file written under CLEANER_OUTPUT_DIR.
+PATH_FIELD = "article_path"
+STATS_PREFIX = "cleaner/"
+
+
+class CleanerPipeline:
+    """Clean each item's page into an article; drop empty pages and duplicates."""
+
+    def __init__(
+        self,
+        *,
+        field: str | None = None,
+        url_field: str = URL_FIELD,
+        output_dir: str | Path | None = None,
+        dedup: bool = True,
+        state: str | Path | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        rules: RuleBook | None = None,
+        stats: Any = None,
+    ) -> None:
+        self.fields = (field,) if field else DEFAULT_FIELDS
+        self.url_field = url_field
+        self.writer = ArticleWriter(Path(output_dir)) if output_dir else None
+        self.use_dedup = dedup
+        self.state = state
+        self.threshold = threshold
+        self.rules = rules
+        self.stats = stats
+        self.dedup: Deduplicator | None = None
+        self.count = 0
+
+    @classmethod
+    def from_crawler(cls, crawler) -> CleanerPipeline:
+        settings = crawler.settings
+        if not settings.getbool("CLEANER_ENABLED", True):
+            raise NotConfigured("CLEANER_ENABLED is off")
+        rules = settings.get("CLEANER_RULES")
+        if settings.get("CLEANER_STATE") and not settings.getbool("CLEANER_DEDUP", True):
+            raise CleanerError("CLEANER_STATE keeps the dedup index: it cannot go with CLEANER_DEDUP off")
+        return cls(
+            field=settings.get("CLEANER_FIELD"),
+            url_field=settings.get("CLEANER_URL_FIELD", URL_FIELD),
+            output_dir=settings.get("CLEANER_OUTPUT_DIR"),
+            dedup=settings.getbool("CLEANER_DEDUP", True),
+            state=settings.get("CLEANER_STATE"),
+            threshold=settings.getfloat("CLEANER_THRESHOLD", DEFAULT_THRESHOLD),
+            rules=RuleBook.load(rules) if rules else None,
+            stats=crawler.stats,
+        )
+
+    def open_spider(self, spider: Any = None) -> None:
+        if self.use_dedup:
+            self.dedup = Deduplicator(self.state, threshold=self.threshold)
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.dedup is not None:
+            self.dedup.close()
+            self.dedup = None
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Add the article's fields to `item`, or raise DropItem saying why it is not kept."""
+        adapter = ItemAdapter(item)
+        self.count += 1
+        url = adapter.get(self.url_field)
+        source = url if isinstance(url, str) and url else f"<item {self.count}>"
+        try:
+            capture = record_capture(
+                adapter.asdict(), source, content_fields=self.fields, url_field=self.url_field
+            )
+        except CaptureError as err:
+            result = Result(source, ERROR, reason=err.problem)
+        else:
+            result = clean_one(capture, rules=self.rules, dedup=self.dedup)
+        fields = result.fields()
+        if result.kept and self.writer is not None:
+            result, fields[PATH_FIELD] = self.write(result)
+        self.count_status(result.status)
+        if not result.kept:
+            raise DropItem(f"cleaner: {result.status}: {result.reason}")
+        for name, value in fields.items():
+            try:
+                adapter[name] = value
+            except KeyError:  # an Item class that does not declare this field
+                continue
+        return item
+
+    def write(self, result: Result) -> tuple[Result, str | None]:
+        """Write the article file; (the result, or an error one, and the file's relative path)."""
+        article = result.article
+        try:
+            return result, self.writer.write(article.meta, article.body, result.source)
+        except OSError as err:
+            return Result(result.source, ERROR, article, f"cannot write: {err}"), None
+
+    def count_status(self, status: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(STATS_PREFIX + status)
+

@@ -1,0 +1,129 @@
+"""Reading captures out of WARC files, as crawlers (wget, Heritrix, Browsertrix...) write them.
+
+>>> skipped = Counter()
+>>> for capture in iter_warc("crawl.warc.gz", skipped):
+...     article = clean_capture(capture)
+>>> skipped
+Counter({'not_html': 12, 'status_404': 3})
+
+Read with warcio (the optional extra `cleaner[warc]`): pure Python, reads gzipped and
+plain WARC (and ARC), and undoes chunked transfer and gzip/deflate/brotli content
+encoding, so the payload is the page as served. Parsing is not where time goes:
+cleaning one page costs far more than reading it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from .capture import decode, sniff_kind
+from .document import HTML, Capture
+from .errors import CaptureError, CleanerError
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+# Content types read as HTML pages; any other response is skipped as not_html.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+OK = "200"
+# Skip reasons, counted per record.
+NOT_HTML = "not_html"
+REVISIT = "revisit"
+STATUS_PREFIX = "status_"
+
+
+def is_warc(path: str | Path) -> bool:
+    """True when `path` is named like a WARC file (.warc or .warc.gz)."""
+    return str(path).lower().endswith(WARC_SUFFIXES)
+
+
+def iter_warc(path: str | Path, skipped: Counter | None = None) -> Iterator[Capture]:
+    """Yield a Capture for every HTML 200 response in the WARC file at `path`, in file order.
+
+    Each Capture has the record's WARC-Target-URI as `url`, its WARC-Date as `fetched_at`,
+    `PATH#OFFSET` (the record's byte offset in the file) as `source` and the record id in
+    `extra["warc_record_id"]`. The text is decoded with the charset the HTTP header
+    declares, else as `read_capture` decodes files.
+
+    Other response records are not captures: each is counted in `skipped` (when given)
+    by reason, `not_html` or `status_<code>` (`status_404`, `status_301`...), and
+    `revisit` for revisit records. Request, metadata and warcinfo records are passed
+    over. A file cut short (a crawler killed mid-write) ends quietly after its last
+    whole record. Raises CaptureError for an unreadable file or one that is not a WARC
+    (after yielding the records before the damage), CleanerError when warcio is missing.
+    """
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+    except ImportError as err:
+        raise CleanerError("reading WARC files needs warcio: pip install 'cleaner[warc]'") from err
+    name = str(path)
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - held open while the generator runs
+    except OSError as err:
+        raise CaptureError(name, f"cannot read: {err.strerror or err}") from err
+    with stream:
+        records = ArchiveIterator(stream)
+        try:
+            for record in records:
+                if record.rec_type not in ("response", REVISIT):
+                    continue
+                skip = skip_reason(record)
+                if skip is None:
+                    payload = record.content_stream().read()
+                    # warcio knows a record's offset once the record has been read.
+                    source = f"{name}#{records.get_record_offset()}"
+                    capture = record_capture(record, payload, source)
+                    if capture is not None:
+                        yield capture
+                        continue
+                    skip = NOT_HTML
+                if skipped is not None:
+                    skipped[skip] += 1
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as err:
+            raise CaptureError(name, f"broken WARC file: {err}") from err
+
+
+def skip_reason(record) -> str | None:
+    """Why a response or revisit record is not a page to clean, or None."""
+    if record.rec_type == REVISIT:
+        return REVISIT
+    if record.http_headers is None:  # not HTTP (dns:, ftp:...)
+        return NOT_HTML
+    status = record.http_headers.get_statuscode()
+    if status != OK:
+        return STATUS_PREFIX + str(status)
+    content_type, _ = media_type(record.http_headers.get_header("Content-Type"))
+    if content_type and content_type not in HTML_TYPES:
+        return NOT_HTML
+    return None
+
+
+def record_capture(record, payload: bytes, source: str) -> Capture | None:
+    """The Capture of one HTML 200 response record; None if a body with no type is not HTML."""
+    content_type, charset = media_type(record.http_headers.get_header("Content-Type"))
+    text = decode(payload, declared=charset)
+    if not content_type and sniff_kind(text) != HTML:
+        return None
+    headers = record.rec_headers
+    return Capture(
+        text=text,
+        source=source,
+        kind=HTML,
+        url=headers.get_header("WARC-Target-URI"),
+        fetched_at=headers.get_header("WARC-Date"),
+        extra={"warc_record_id": headers.get_header("WARC-Record-ID")},
+    )
+
+
+def media_type(header: str | None) -> tuple[str, str | None]:
+    """(lower-case media type, charset or None) of a Content-Type header."""
+    if not header:
+        return "", None
+    kind, *params = header.split(";")
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return kind.strip().lower(), charset
+
