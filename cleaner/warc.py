@@ -6,7 +6,7 @@
 >>> skipped
 Counter({'not_html': 12, 'status_404': 3})
 
-Read with warcio (the optional extra `cleaner[warc]`): pure Python, reads gzipped and
+Read with warcio: pure Python, reads gzipped and
 plain WARC (and ARC), and undoes chunked transfer and gzip/deflate/brotli content
 encoding, so the payload is the page as served. Parsing is not where time goes:
 cleaning one page costs far more than reading it.
@@ -17,9 +17,12 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
 from .capture import decode, sniff_kind
 from .document import HTML, Capture
-from .errors import CaptureError, CleanerError
+from .errors import CaptureError
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as HTML pages; any other response is skipped as not_html.
@@ -49,13 +52,8 @@ def iter_warc(path: str | Path, skipped: Counter | None = None) -> Iterator[Capt
     `revisit` for revisit records. Request, metadata and warcinfo records are passed
     over. A file cut short (a crawler killed mid-write) ends quietly after its last
     whole record. Raises CaptureError for an unreadable file or one that is not a WARC
-    (after yielding the records before the damage), CleanerError when warcio is missing.
+    (after yielding the records before the damage).
     """
-    try:
-        from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
-    except ImportError as err:
-        raise CleanerError("reading WARC files needs warcio: pip install 'cleaner[warc]'") from err
     name = str(path)
     try:
         stream = open(path, "rb")  # noqa: SIM115 - held open while the generator runs

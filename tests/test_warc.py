@@ -15,7 +15,6 @@ from cleaner.errors import CaptureError
 from cleaner.stream import clean_many
 from cleaner.warc import is_warc, iter_warc
 
-pytest.importorskip("warcio")
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -150,3 +149,21 @@ def test_a_missing_file_is_a_capture_error(tmp_path):
 
 def test_warc_files_are_told_by_name():
     assert is_warc("crawl.warc.gz") and is_warc("CRAWL.WARC") and not is_warc("page.html.gz")
+
+
+def test_cleaner_clean_reads_a_warc_file_into_one_manifest_line_per_page(tmp_path):
+    import json
+
+    from cleaner.batch import run
+
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path)
+    out = tmp_path / "out"
+    summary = run([tmp_path], out)
+    rows = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+    assert len(rows) == 4  # the four HTML 200 responses; the rest is skipped, not failed
+    assert all(row["source"].startswith(f"{path}#") for row in rows)
+    assert not summary.failed
+    assert summary.skipped == {"not_html": 2, "status_404": 1, "status_301": 1}
+    written = [row for row in rows if row["status"] == "written"]
+    assert written and all(row["site"] == "example.org" for row in written)
