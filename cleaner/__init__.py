@@ -6,10 +6,10 @@
 """
 __version__ = "0.1.0"
 
-from .document import Article, Capture, Document, Line  # noqa: E402
-from .errors import CaptureError, CleanerError, OutputError, RuleError  # noqa: E402
-from .pipeline import clean, clean_capture  # noqa: E402
-from .stream import Result, clean_many  # noqa: E402
+from .document import Article, Capture, Document, Line
+from .errors import CaptureError, CleanerError, OutputError, RuleError
+from .pipeline import clean, clean_capture
+from .stream import Result, clean_many
 
 __all__ = [
     "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",

@@ -4,8 +4,9 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any
 
 import charset_normalizer
 
@@ -25,8 +26,7 @@ SIDECAR_FIELDS = ("url", "fetched_at")
 def capture_name(path: Path) -> tuple[str, str] | None:
     """(stem, suffix) of a capture file name, or None if it is not one we read."""
     name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
+    name = name.removesuffix(".gz")
     for suffix in TEXT_SUFFIXES + HTML_SUFFIXES:
         if name.endswith(suffix) and not name.endswith(SIDECAR_SUFFIX):
             return path.name[: len(name) - len(suffix)], suffix
@@ -66,6 +66,14 @@ def read_capture(path: str | Path) -> Capture:
     fields = {key: sidecar[key] for key in SIDECAR_FIELDS if isinstance(sidecar.get(key), str)}
     extra = {key: value for key, value in sidecar.items() if key not in SIDECAR_FIELDS}
     return Capture(text=text, source=source, kind=sniff_kind(text), extra=extra, **fields)
+
+
+def content_capture(
+    content: str | bytes, source: str, kind: str | None = None, **fields: Any
+) -> Capture:
+    """A Capture of raw content held in memory: bytes decoded, kind sniffed unless given."""
+    text = decode(content) if isinstance(content, bytes) else content
+    return Capture(text=text, source=source, kind=kind or sniff_kind(text), **fields)
 
 
 def read_sidecar(path: Path) -> dict:

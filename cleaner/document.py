@@ -1,8 +1,9 @@
 """The three objects that flow through cleaning: Capture -> Document -> Article."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 TEXT = "text"
 HTML = "html"

@@ -1,7 +1,8 @@
 """Reading and writing article files: YAML front matter between `---` lines, then the body."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 

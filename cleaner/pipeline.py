@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import __version__
-from .capture import decode, sniff_kind
+from .capture import content_capture
 from .document import HTML, Article, Capture, Document
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
@@ -47,15 +48,8 @@ def clean(
 
     >>> article = clean("Title\\n\\nA sentence long enough to be kept as an article body.")
     """
-    text = decode(content) if isinstance(content, bytes) else content
-    capture = Capture(
-        text=text,
-        source=source,
-        kind=sniff_kind(text),
-        url=url,
-        fetched_at=fields.pop("fetched_at", None),
-        extra=fields,
-    )
+    fetched_at = fields.pop("fetched_at", None)
+    capture = content_capture(content, source, url=url, fetched_at=fetched_at, extra=fields)
     return clean_capture(capture, rules)
 
 

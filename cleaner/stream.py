@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .batch import DUPLICATE, EMPTY, ERROR, WRITTEN, empty_reason
-from .capture import decode, sniff_kind
+from .capture import content_capture
 from .dedup import Deduplicator, DuplicateKeyError, Match
 from .document import HTML, Article, Capture
 from .errors import CaptureError
@@ -121,14 +121,6 @@ def register(dedup: Deduplicator, article: Article, key: str) -> Match | None:
         return dedup.seen(article, key)
     except DuplicateKeyError:  # another process took the key between the check and now
         return dedup.seen(article, hashed)
-
-
-def content_capture(
-    content: str | bytes, source: str, kind: str | None = None, **fields: Any
-) -> Capture:
-    """A Capture of raw content, as `clean` builds one: bytes decoded, kind sniffed unless given."""
-    text = decode(content) if isinstance(content, bytes) else content
-    return Capture(text=text, source=source, kind=kind or sniff_kind(text), **fields)
 
 
 def record_capture(
