@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -19,6 +20,13 @@ SIDECAR_SUFFIX = ".meta.json"
 # Bytes sniffed to tell HTML from text whatever the file is called.
 SNIFF_BYTES = 2048
 HTML_OPENINGS = ("<!doctype html", "<html", "<head", "<body", "<?xml")
+# Markup tags. A capture that opens with something else (a PHP warning, a comment, a
+# <script>) is HTML when tags stand on several of its first lines: a page's head has
+# tags on every line, while a text capture has at most a line that quotes some
+# (WordPress's "You may use these HTML tags" under comment forms). A capture named
+# .html/.htm needs just one tag.
+TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*[\s>/]|!--)")
+MIN_TAG_LINES = 3
 # Sidecar keys that become Capture fields; the rest is kept in Capture.extra.
 SIDECAR_FIELDS = ("url", "fetched_at")
 
@@ -65,7 +73,9 @@ def read_capture(path: str | Path) -> Capture:
     text = decode(data, declared=sidecar.get("encoding"))
     fields = {key: sidecar[key] for key in SIDECAR_FIELDS if isinstance(sidecar.get(key), str)}
     extra = {key: value for key, value in sidecar.items() if key not in SIDECAR_FIELDS}
-    return Capture(text=text, source=source, kind=sniff_kind(text), extra=extra, **fields)
+    named = capture_name(path)
+    kind = sniff_kind(text, HTML if named and named[1] in HTML_SUFFIXES else TEXT)
+    return Capture(text=text, source=source, kind=kind, extra=extra, **fields)
 
 
 def content_capture(
@@ -113,9 +123,13 @@ def decode(data: bytes, declared: str | None = None) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def sniff_kind(text: str) -> str:
-    """'html' when the content is markup, whatever the file name says; else 'text'."""
+def sniff_kind(text: str, named: str | None = None) -> str:
+    """'html' when the content is markup, else 'text'; the kind the file name gives
+    (`named`) only decides when the content leaves it open."""
     head = text[:SNIFF_BYTES].lstrip().lower()
-    if head.startswith(HTML_OPENINGS) or ("<body" in head and "</" in head):
+    if head.startswith(HTML_OPENINGS):
+        return HTML
+    tag_lines = sum(1 for line in head.splitlines() if TAG.search(line))
+    if tag_lines >= MIN_TAG_LINES or (named == HTML and tag_lines):
         return HTML
     return TEXT

@@ -103,7 +103,13 @@ def to_article(doc: Document) -> Article:
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
     meta.setdefault("authors", [])
-    meta.setdefault("site", (doc.ruleset and doc.ruleset.site) or site_of(meta.get("url")))
+    # Sites are named by host (the rule set's, else the URL's) so that output folders
+    # agree whatever the capture kind; a page's own name for itself is the fallback.
+    site_name = meta.pop("site_name", None)
+    meta["site"] = (
+        (doc.ruleset and doc.ruleset.site) or site_of(meta.get("url")) or site_name
+        or meta.get("site")
+    )
     meta["language"] = meta.get("language") or detect_language(body)
     meta["source"] = doc.capture.source
     if doc.capture.fetched_at and "fetched_at" not in meta:

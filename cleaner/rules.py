@@ -24,6 +24,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .errors import RuleError
+from .html_rules import check_html_rules
 
 RULE_SUFFIX = ".yaml"
 # Keys allowed at each level of a rule file; any other key is refused with the closest match.
@@ -327,7 +328,9 @@ class _Reader:
         html: dict[str, Any] = {}
         if self.present(top.get("html")):
             self.mapping(top["html"], "html", None)
-            html = self.construct(top["html"], "html")
+            html = check_html_rules(
+                self.construct(top["html"], "html"), self.path, line=top["html"].start_mark.line + 1
+            )
         return RuleSet(
             id=rule_id,
             name=self.scalar(top["name"], "name", str),

@@ -196,3 +196,18 @@ def test_no_dedup_writes_every_capture(tmp_path):
     run([folder], out, dedup=False)
     assert [r["status"] for r in manifest(out)] == ["written", "written"]
     assert not (out / DEFAULT_STATE).exists()
+
+
+@pytest.mark.parametrize("name, content, kind", [
+    ("page.txt", "<!DOCTYPE html><html><body><p>Hi</p></body></html>", "html"),
+    ("page.txt", "<br />\n<b>Warning</b>: in x.php\n<div>\n<p>Text</p>\n</div>", "html"),
+    ("page.html", "<style>\n  p { color: red }\n  div { margin: 0 }\n", "html"),
+    ("page.html", "Plain text saved under an .html name.\nSecond line.", "text"),
+    ("page.txt", "Comments\nYou may use these tags: <a href=\"\"> <b> <i> <em>\nPost", "text"),
+])
+def test_kind_is_sniffed_from_content_with_the_name_as_tie_break(tmp_path, name, content, kind):
+    from cleaner.capture import read_capture
+
+    path = tmp_path / name
+    path.write_text(content)
+    assert read_capture(path).kind == kind

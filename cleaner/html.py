@@ -1,0 +1,170 @@
+"""HTML captures: parse once, apply the site's `html:` rules, extract with trafilatura, make Lines.
+
+The page is parsed once by lxml; metadata is read from the whole page first (an
+author box a rule strips may still name the author), then the rule set's `strip`
+selectors remove what it knows is not the article, then trafilatura finds the main
+text, either on the whole page or, when a `body` selector matches, on that part
+alone. Each paragraph, heading, list item or table row of the result becomes one
+Line; the generic line heuristics and the site's text rules then work on those
+Lines exactly as they do for text captures.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from copy import deepcopy
+from typing import Any
+
+from lxml.etree import _Element, strip_tags
+from lxml.html import Element, HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from .document import Capture, Document, Line
+from .html_meta import page_metadata
+from .html_rules import body_elements, selector_list, strip_elements
+from .language import FUNCTION_WORDS, SCRIPTS, detect_language
+from .lines import normalise, split_lines
+
+# Options of trafilatura's extraction, chosen on the development set (see bench/devset_html.py):
+# reader comments are not part of a news article, and including them adds boilerplate
+# ("Post a comment", "No comments") for almost no article text: leaving them out gains
+# 0.005 F1 on each half of the set. favor_precision loses more recall than it gains.
+# Links are kept in trafilatura's output only to measure each block's link share
+# (see LINK_BLOCK_SHARE); the Lines carry the link text, not the targets.
+EXTRACTION = {
+    "include_comments": False, "include_tables": True, "include_links": True, "with_metadata": False,
+}
+# When a site's `body` selector has already said where the article is, trafilatura
+# should keep what it finds there unless it is clearly noise.
+RULED_EXTRACTION = {**EXTRACTION, "favor_recall": True}
+TITLE_REASON = "title"
+# A short paragraph or heading that is mostly link text is a teaser ("Read also: <headline>",
+# "More on this topic") that trafilatura let through, not article prose. On the development
+# set a share of 0.7 and a length up to 400 characters drop the most such blocks for the
+# fewest article lines; a share of 0.5 or 0.9 and lengths from 100 to 400 score within 0.002
+# F1 of it, on either half of the set.
+LINK_BLOCK_SHARE = 0.7
+LINK_BLOCK_MAX_CHARS = 400
+LINK_BLOCK_TAGS = frozenset({"p", "head", "quote"})
+LINK_BLOCK_REASON = "link_block"
+GUESSABLE_LANGUAGES = frozenset(FUNCTION_WORDS) | {lang for lang, _ in SCRIPTS}
+
+
+def html_document(capture: Capture, ruleset: Any = None) -> Document:
+    """The Document of an HTML capture: one Line per block of the main text, plus metadata.
+
+    `ruleset.html`, when the rule set has one, is its checked `html:` mapping (see
+    `cleaner.html_rules`). A page trafilatura finds no text in gives a Document
+    with no lines, not an error.
+    """
+    rules: Mapping[str, Any] = getattr(ruleset, "html", None) or {}
+    tree = parse_html(capture.text)
+    if tree is None:
+        meta = {"url": capture.url} if capture.url else {}
+        return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset)
+    meta = page_metadata(tree, capture.url, rules)
+    strip_elements(tree, selector_list(rules.get("strip")))
+    lines = extract_lines(tree, selector_list(rules.get("body")))
+    doc = Document(capture=capture, lines=lines, meta=meta, ruleset=ruleset)
+    drop_title(doc)
+    check_language(doc)
+    return doc
+
+
+def parse_html(text: str) -> HtmlElement | None:
+    """The lxml tree of a page (trafilatura's loader: it repairs what lxml alone chokes on)."""
+    try:
+        return load_html(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def extract_lines(tree: HtmlElement, body_selectors: list[str]) -> list[Line]:
+    """Lines of the main text: from the rules' body element when one matches, else the page."""
+    part = body_elements(tree, body_selectors)
+    if part:
+        lines = trafilatura_lines(wrap(part), RULED_EXTRACTION)
+        if lines:
+            return lines
+    return trafilatura_lines(tree, EXTRACTION)
+
+
+def wrap(elements: list[HtmlElement]) -> HtmlElement:
+    """A page holding copies of `elements` alone, for extraction from that part only."""
+    page = Element("html")
+    body = Element("body")
+    page.append(body)
+    for element in elements:
+        copied = deepcopy(element)
+        copied.tail = None
+        body.append(copied)
+    return page
+
+
+def trafilatura_lines(tree: HtmlElement, options: dict[str, Any]) -> list[Line]:
+    """Run trafilatura on `tree` and turn its body into Lines.
+
+    No URL is passed: trafilatura would only use it to make link targets absolute,
+    which costs a tenth of the extraction time for targets the Lines never show.
+    """
+    result = bare_extraction(tree, **options)
+    if result is None or result.body is None:
+        return []
+    return body_lines(result.body)
+
+
+def body_lines(body: _Element) -> list[Line]:
+    """One Line per text line of each block in trafilatura's output, blank lines around blocks.
+
+    The lines of a block that is mostly links are dropped with reason `link_block`.
+    """
+    lines: list[Line] = []
+    for block in body:
+        tail, block.tail = block.tail, None  # a block's tail is loose text, its own line
+        reason = LINK_BLOCK_REASON if is_link_block(block) else None
+        strip_tags(block, "ref")
+        block_lines = split_lines(xmltotxt(block, False))
+        for line in block_lines:
+            line.reason = reason
+        if tail and (text := normalise(tail)):
+            block_lines.append(Line(text))
+        if block_lines:
+            block_lines[0].blank_before = True
+            block_lines[-1].blank_after = True
+            lines.extend(block_lines)
+    return lines
+
+
+def is_link_block(block: _Element) -> bool:
+    """Whether `block` is a short paragraph, heading or quote made mostly of link text."""
+    if block.tag not in LINK_BLOCK_TAGS:
+        return False
+    text = normalise(" ".join(block.itertext()))
+    if not text or len(text) > LINK_BLOCK_MAX_CHARS:
+        return False
+    linked = sum(len(normalise(" ".join(ref.itertext()))) for ref in block.iter("ref"))
+    return linked >= LINK_BLOCK_SHARE * len(text)
+
+
+def drop_title(doc: Document) -> None:
+    """Drop the opening line when it repeats the title: the title lives in the front matter."""
+    title = normalise(doc.meta.get("title") or "").casefold()
+    kept = doc.kept()
+    if title and kept and doc.lines[kept[0]].text.casefold() == title:
+        doc.drop(kept[0], TITLE_REASON)
+
+
+def check_language(doc: Document) -> None:
+    """Keep the declared language unless the text clearly says another one the guesser knows.
+
+    Templates often declare their default language on every page (lang="en" on a
+    German article); a confident guess from the text wins over that, but only when
+    the declared language is one the guesser could have recognised.
+    """
+    declared = doc.meta.get("language")
+    if declared and declared not in GUESSABLE_LANGUAGES:
+        return
+    detected = detect_language("\n".join(line.text for line in doc.lines if line.kept))
+    if detected:
+        doc.meta["language"] = detected

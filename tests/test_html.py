@@ -1,0 +1,237 @@
+"""HTML captures: extraction, site `html:` rules, metadata, and pages that are not well-formed."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from cleaner import clean
+from cleaner.capture import read_capture
+from cleaner.document import HTML, Capture
+from cleaner.errors import RuleError
+from cleaner.html import html_document
+from cleaner.html_rules import check_html_rules
+
+PROSE = [
+    ("The city council approved the new budget on Tuesday after a long debate that "
+    "lasted well into the evening, with members divided over spending on schools."),
+    ("Supporters said the plan would repair roads and bridges that have been neglected "
+    "for years, while critics warned that the tax increase would hurt small businesses."),
+    ("The mayor is expected to sign the budget next week, and the first projects could "
+    "begin as early as the spring, according to officials familiar with the schedule."),
+]
+GERMAN = [
+    ("Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen, nachdem die Debatte "
+    "bis in den Abend gedauert hatte und die Mitglieder über die Ausgaben stritten."),
+    ("Die Befürworter sagen, dass mit dem Plan auch die Straßen und die Brücken repariert "
+    "werden, die seit Jahren nicht mehr instand gesetzt worden sind."),
+    ("Der Bürgermeister wird den Haushalt in der nächsten Woche unterschreiben, und die "
+    "ersten Projekte könnten schon im Frühjahr beginnen."),
+]
+JSON_LD = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Council approves budget",
+    "datePublished": "2024-03-12T09:30:00+01:00",
+    "author": {"@type": "Person", "name": "Jane Doe"},
+    "publisher": {"@type": "Organization", "name": "Example Times"},
+}
+
+
+def page(
+    paragraphs=PROSE,
+    *,
+    lang="en",
+    head="",
+    before="",
+    after="",
+    json_ld=JSON_LD,
+) -> str:
+    """A small news page: navigation, an article, a footer."""
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    script = f'<script type="application/ld+json">{json.dumps(json_ld)}</script>' if json_ld else ""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>Council approves budget | Example Times</title>
+{head}{script}</head>
+<body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/sport">Sport</a></li></ul></nav>
+<article><h1 class="headline">Council approves budget</h1>
+{before}<div class="story">{body}</div>{after}</article>
+<footer><p>Copyright 2024 Example Times. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def document(html: str, rules: dict | None = None, url: str | None = "https://example.com/a/1"):
+    ruleset = SimpleNamespace(html=check_html_rules(rules)) if rules is not None else None
+    return html_document(Capture(text=html, kind=HTML, url=url), ruleset)
+
+
+def kept_text(doc) -> str:
+    return "\n".join(line.text for line in doc.lines if line.kept)
+
+
+def test_article_paragraphs_are_lines_and_page_furniture_is_not():
+    doc = document(page())
+    kept = [line.text for line in doc.lines if line.kept]
+    assert kept == PROSE
+    assert "Copyright" not in kept_text(doc)
+    assert "Politics" not in kept_text(doc)
+
+
+def test_title_is_not_a_body_line():
+    doc = document(page())
+    assert not any(line.text == "Council approves budget" and line.kept for line in doc.lines)
+
+
+def test_strip_selectors_remove_elements_before_extraction():
+    related = "<div class='box'><p>" + "Also worth reading about the council and its many budget " \
+        "decisions over the years, in our archive of local politics coverage.</p></div>"
+    assert "archive of local politics" in kept_text(document(page(after=related)))
+    doc = document(page(after=related), {"strip": [".box"]})
+    assert "archive of local politics" not in kept_text(doc)
+    assert PROSE[0] in kept_text(doc)
+
+
+def test_body_selector_limits_extraction_to_that_part():
+    aside = "<p>" + "A sidebar paragraph long enough to look like prose to the extractor, " * 3 + "</p>"
+    html = page(before=f"<div class='intro'>{aside}</div>")
+    assert "sidebar paragraph" in kept_text(document(html))
+    doc = document(html, {"body": ["div.missing", "div.story"]})
+    assert "sidebar paragraph" not in kept_text(doc)
+    assert PROSE[2] in kept_text(doc)
+
+
+def test_xpath_selectors_work_like_css():
+    html = page(after="<div class='promo'><p>" + "Subscribe to our paper today and save. " * 5 + "</p></div>")
+    doc = document(html, {"strip": ["//div[@class='promo']"]})
+    assert "Subscribe" not in kept_text(doc)
+
+
+def test_metadata_from_json_ld_meta_tags_and_canonical_link():
+    head = (
+        '<link rel="canonical" href="https://example.com/news/council-budget">'
+        '<meta name="author" content="Jane Doe">'
+    )
+    meta = document(page(head=head)).meta
+    assert meta["title"] == "Council approves budget"
+    assert meta["published"] == "2024-03-12"
+    assert meta["authors"] == ["Jane Doe"]
+    assert meta["site_name"] == "Example Times"
+    assert meta["url"] == "https://example.com/news/council-budget"
+    assert meta["language"] == "en"
+
+
+def test_date_found_in_the_page_without_json_ld():
+    head = '<meta property="article:published_time" content="2023-11-05T08:00:00Z">'
+    assert document(page(head=head, json_ld=None)).meta["published"] == "2023-11-05"
+
+
+def test_capture_url_is_kept_without_a_canonical_link():
+    assert document(page()).meta["url"] == "https://example.com/a/1"
+
+
+def test_declared_language_loses_to_clearly_different_text():
+    assert document(page(GERMAN, lang="de")).meta["language"] == "de"
+    assert document(page(GERMAN, lang="en")).meta["language"] == "de"
+
+
+def test_declared_language_the_guesser_cannot_know_is_kept():
+    assert document(page(lang="fi-FI")).meta["language"] == "fi"
+
+
+def test_site_rules_override_generic_metadata():
+    byline = (
+        '<p class="byline">By <a href="/au/1">Ann Smith</a> and <a href="/au/2">Bob Jones</a></p>'
+        '<time class="pub" datetime="2024-03-14T10:00:00Z">14 March</time>'
+    )
+    rules = {
+        "title": "h1.headline",
+        "authors": ".byline a",
+        "published": ["time.pub", "datetime"],
+        "strip": [".byline"],
+    }
+    meta = document(page(before=byline), rules).meta
+    assert meta["authors"] == ["Ann Smith", "Bob Jones"]
+    assert meta["published"] == "2024-03-14"
+    assert meta["title"] == "Council approves budget"
+
+
+def test_rule_date_in_words_is_read():
+    before = '<p class="date">Published 3 February 2022</p>'
+    meta = document(page(before=before, json_ld=None), {"published": "p.date"}).meta
+    assert meta["published"] == "2022-02-03"
+
+
+def test_short_link_paragraph_is_dropped_with_a_reason():
+    teaser = '<p>Read also: <a href="/b/2">Mayor signs the budget after a week of talks</a></p>'
+    doc = document(page(PROSE[:2] + [teaser] + PROSE[2:]))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["Read also: Mayor signs the budget after a week of talks"] == "link_block"
+    assert PROSE[2] in kept_text(doc)
+
+
+def test_undecodable_bytes_and_odd_charset_do_not_crash(tmp_path):
+    raw = page(GERMAN, head='<meta charset="x-no-such-charset">').encode("utf-8")
+    path = tmp_path / "odd.html"
+    path.write_bytes(raw.replace("ß".encode(), b"\xff\xfe\x00"))
+    capture = read_capture(path)
+    doc = html_document(capture)
+    assert any("Stadtrat" in line.text for line in doc.lines)
+    cp1251 = page(["Городской совет утвердил новый бюджет во вторник после долгих споров. " * 3])
+    path.write_bytes(cp1251.replace('charset="utf-8"', 'charset="windows-1251"').encode("cp1251"))
+    assert "бюджет" in kept_text(html_document(read_capture(path)))
+
+
+@pytest.mark.parametrize("html", ["", "<html></html>", "<<<>>>", "\x00\x01 not html at all"])
+def test_empty_or_broken_pages_give_no_lines(html):
+    doc = html_document(Capture(text=html, kind=HTML))
+    assert [line for line in doc.lines if line.kept] == []
+
+
+def test_check_html_rules_accepts_a_full_rule_set():
+    rules = {
+        "body": "article .story",
+        "strip": [".related", "//aside"],
+        "title": "h1",
+        "published": ["time", "datetime"],
+        "authors": ".byline a",
+    }
+    assert check_html_rules(rules, "site.yaml") == rules
+    assert check_html_rules(None) == {}
+
+
+@pytest.mark.parametrize(
+    "rules, key",
+    [
+        ({"bodies": "article"}, "html.bodies"),
+        ({"strip": ["div[["]}, "html.strip"),
+        ({"body": ["//div[@"]}, "html.body"),
+        ({"title": ["h1", "content", "extra"]}, "html.title"),
+        ({"authors": 3}, "html.authors"),
+        ({"strip": [""]}, "html.strip"),
+    ],
+)
+def test_check_html_rules_names_the_bad_key(rules, key):
+    with pytest.raises(RuleError) as err:
+        check_html_rules(rules, "site.yaml")
+    assert err.value.key == key
+    assert err.value.path == "site.yaml"
+
+
+def test_check_html_rules_refuses_a_non_mapping():
+    with pytest.raises(RuleError):
+        check_html_rules(["body"], "site.yaml")
+
+
+def test_check_html_rules_reports_the_line_it_is_given():
+    with pytest.raises(RuleError) as err:
+        check_html_rules({"strip": 5}, "site.yaml", line=12)
+    assert (err.value.line, err.value.key) == (12, "html.strip")
+
+
+def test_site_is_the_host_of_the_canonical_url_not_the_page_name():
+    head = '<link rel="canonical" href="https://www.example.com/news/council-budget">'
+    article = clean(page(head=head))
+    assert article.meta["site"] == "example.com"
