@@ -161,7 +161,8 @@ class Deduplicator:
         payloads: Sequence[dict[str, Any] | None] | None = None,
     ) -> list[Match | None]:
         """`seen` for each item in order (later items are checked against earlier ones),
-        with the fingerprints computed together: several times faster than a loop."""
+        with the fingerprints computed together and one transaction: about twice as
+        fast as a loop of `seen` (bench/dedup_speed.py)."""
         if len(keys) != len(items) or (payloads is not None and len(payloads) != len(items)):
             raise ValueError("items, keys and payloads differ in length")
         sketches = self.sketcher.sketch_many([body_of(item) for item in items])
@@ -240,9 +241,11 @@ class Deduplicator:
         if sk.empty:
             return []
         exact, near, informative = self.store.candidates(sk)
-        found = [Match(key, EXACT, 1.0, 1.0) for key in self.store.records(exact)[0]]
-        for doc in exact:
-            near.pop(doc, None)
+        found = []
+        if exact:
+            found = [Match(key, EXACT, 1.0, 1.0) for key in self.store.records(exact)[0]]
+            for doc in exact:
+                near.pop(doc, None)
         if near:
             ids = sorted(near)
             keys, sigs, sizes, samples = self.store.records(ids)
@@ -252,7 +255,8 @@ class Deduplicator:
                 match = self._judge(key, sim, share, sk.shingles, size)
                 if match:
                     found.append(match)
-        found.sort(key=lambda m: (_RANK[m.kind], -m.similarity, -m.containment, m.key))
+        if len(found) > 1:
+            found.sort(key=lambda m: (_RANK[m.kind], -m.similarity, -m.containment, m.key))
         return found
 
     @staticmethod

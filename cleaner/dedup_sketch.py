@@ -17,6 +17,7 @@ import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def word_hashes(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def exact_hash(words: np.ndarray) -> str:
     """SHA-256 (hex) of the canonical word sequence: what exact duplicates share."""
-    return hashlib.sha256(words.astype("<u8").tobytes()).hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(words, dtype="<u8").tobytes()).hexdigest()
 
 
 def fmix64(x: np.ndarray) -> np.ndarray:
@@ -163,9 +164,8 @@ class Layout:
         return self.num_perm // self.bands
 
 
-@dataclass(frozen=True, slots=True)
-class Sketch:
-    """Everything the index needs of one body."""
+class Sketch(NamedTuple):
+    """Everything the index needs of one body (a tuple: cheap to make by the thousand)."""
 
     exact: str
     signature: np.ndarray

@@ -7,15 +7,16 @@ records; it never sees how they are stored.
 """
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -46,6 +47,9 @@ MAX_SAMPLE_DOCS = 100
 COMMON = -1
 
 
+T = TypeVar("T")
+
+
 class StateError(CleanerError):
     """A dedup state file cannot be used: not ours, corrupt, newer, or another layout."""
 
@@ -73,7 +77,7 @@ class MemoryStore:
         self.sample_counts: list[int] = []
         self.payloads: list[dict[str, Any]] = []
         self.signatures = np.empty((1024, layout.num_perm), dtype=np.uint32)
-        self.exact: dict[str, list[int]] = {}
+        self.exact: dict[str, int | list[int]] = {}
         # band key or sample -> id, or list of ids once a second document shares it
         self.bands: dict[int, int | list[int]] = {}
         self.samples: dict[int, int | list[int]] = {}
@@ -96,7 +100,7 @@ class MemoryStore:
         self.ids[key] = doc
         self.shingles.append(sk.shingles)
         self.payloads.append(payload)
-        self.exact.setdefault(sk.exact, []).append(doc)
+        post(self.exact, [sk.exact], doc)
         post(self.bands, sk.bands, doc)
         self.sample_counts.append(post(self.samples, sk.samples, doc, MAX_SAMPLE_DOCS))
 
@@ -123,7 +127,9 @@ class MemoryStore:
             found = get(band)
             for doc in found if type(found) is list else () if found is None else (found,):
                 near.setdefault(doc, shared[doc])
-        return self.exact.get(sk.exact, []), near, len(sk.samples) - common
+        exact = self.exact.get(sk.exact)
+        same = [] if exact is None else exact if type(exact) is list else [exact]
+        return same, near, len(sk.samples) - common
 
     def records(self, ids: list[int]) -> tuple[list[str], np.ndarray, list[int], list[int]]:
         """Keys, signatures, shingle counts and sample counts of documents `ids`."""
@@ -144,15 +150,17 @@ class MemoryStore:
     def mark_processed(self, source: str, content_hash: str) -> None:
         self.done.add((source, content_hash))
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        yield
+    def transaction(self) -> AbstractContextManager[None]:
+        return _NO_TRANSACTION
 
     def close(self) -> None:
         pass
 
 
-def post(index: dict[int, int | list[int]], keys: list[int], doc: int, cap: int = 0) -> int:
+_NO_TRANSACTION = nullcontext()
+
+
+def post(index: dict[Any, int | list[int]], keys: list[Any], doc: int, cap: int = 0) -> int:
     """Record that `doc` has each of `keys` and return how many were recorded. A lone id
     is kept bare, to save memory; with `cap`, a key held by more than `cap` documents
     is replaced by COMMON and no longer recorded."""
@@ -199,6 +207,22 @@ CREATE TABLE processed (
     PRIMARY KEY (source, content_hash)
 ) WITHOUT ROWID;
 """
+
+
+def guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn an SQLite failure inside `method` (a damaged file found late, a lock held
+    too long) into StateError naming the file."""
+
+    @functools.wraps(method)
+    def run(self: SQLiteStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as err:
+            raise StateError(self.path, f"state file failed: {err}") from err
+
+    return run
 
 
 def chunks(values: list[int]) -> Iterator[list[int]]:
@@ -271,12 +295,15 @@ class SQLiteStore:
             )
         return layout
 
+    @guarded
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
+    @guarded
     def has_key(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM docs WHERE key = ?", (key,)).fetchone() is not None
 
+    @guarded
     def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:
         with self.transaction():
             try:
@@ -315,6 +342,7 @@ class SQLiteStore:
             kept += len(rows)
         return kept
 
+    @guarded
     def candidates(self, sk: Sketch) -> tuple[list[int], dict[int, int], int]:
         """(ids with the same exact hash, {id sharing a band or samples: samples shared},
         how many of the query's samples are not common)."""
@@ -336,6 +364,7 @@ class SQLiteStore:
             near.setdefault(doc, shared.get(doc, 0))
         return exact, near, len(sk.samples) - common
 
+    @guarded
     def records(self, ids: list[int]) -> tuple[list[str], np.ndarray, list[int], list[int]]:
         """Keys, signatures, shingle counts and sample counts of documents `ids`, in order."""
         found: dict[int, tuple[str, bytes, int, int]] = {}
@@ -352,16 +381,19 @@ class SQLiteStore:
         )
         return [r[0] for r in rows], sigs, [r[2] for r in rows], [r[3] for r in rows]
 
+    @guarded
     def payload(self, key: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT payload FROM docs WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
 
+    @guarded
     def processed(self, source: str, content_hash: str) -> bool:
         row = self.db.execute(
             "SELECT 1 FROM processed WHERE source = ? AND content_hash = ?", (source, content_hash)
         ).fetchone()
         return row is not None
 
+    @guarded
     def mark_processed(self, source: str, content_hash: str) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.transaction():
@@ -386,7 +418,10 @@ class SQLiteStore:
                 self.depth -= 1
                 self.db.execute(f"RELEASE {name}")
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as err:
+            raise StateError(self.path, f"cannot start a write: {err}") from err
         self.depth = 1
         try:
             yield

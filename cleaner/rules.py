@@ -28,7 +28,11 @@ from .html_rules import check_html_rules
 
 RULE_SUFFIX = ".yaml"
 # Keys allowed at each level of a rule file; any other key is refused with the closest match.
-TOP_KEYS = ("id", "name", "version", "site", "match", "text", "html", "checks")
+TOP_KEYS = ("id", "name", "version", "site", "match", "heuristics", "text", "html", "checks")
+# How much of the generic heuristics runs after a site's rules: all of them (the
+# default), only the line-local noise rules, or none (the rules say it all).
+ALL, NOISE, NONE = "all", "noise", "none"
+HEURISTICS = (ALL, NOISE, NONE)
 REQUIRED_KEYS = ("id", "name", "version", "match")
 MATCH_KEYS = ("hosts", "fingerprints", "min_fingerprints")
 TEXT_KEYS = (
@@ -132,6 +136,7 @@ class RuleSet:
     hosts: tuple[str, ...] = ()
     fingerprints: tuple[regex.Pattern, ...] = ()
     min_fingerprints: int = 1
+    heuristics: str = ALL
     text: TextRules = TextRules()
     # Reserved for HTML rules, defined elsewhere; kept as the file gives it.
     html: dict[str, Any] = field(default_factory=dict)
@@ -340,6 +345,7 @@ class _Reader:
             hosts=hosts,
             fingerprints=fingerprints,
             min_fingerprints=min_fingerprints,
+            heuristics=self.heuristics(top.get("heuristics")),
             text=self.text_rules(top.get("text")),
             html=html,
             checks=self.checks(top.get("checks")),
@@ -514,6 +520,14 @@ class _Reader:
         # type() rather than isinstance(): YAML's true is a bool, and bool is an int.
         if type(value) is not kind:
             self.fail(node, f"expected {TYPE_NAMES[kind]}, found {self.describe(node)}", key)
+        return value
+
+    def heuristics(self, node: yaml.Node | None) -> str:
+        if not self.present(node):
+            return ALL
+        value = self.scalar(node, "heuristics", str)
+        if value not in HEURISTICS:
+            self.fail(node, f"must be one of {', '.join(HEURISTICS)}, not '{value}'", "heuristics")
         return value
 
     def strings(self, node: yaml.Node | None, key: str) -> tuple[str, ...]:

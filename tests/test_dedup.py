@@ -259,6 +259,21 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path):
         Deduplicator(state)
 
 
+def test_a_damaged_state_file_gives_a_state_error_not_an_sqlite_one(tmp_path: Path):
+    state = tmp_path / "dedup.sqlite"
+    dedup = Deduplicator(state)
+    with dedup.transaction():
+        for i in range(300):
+            dedup.add(f"{ARTICLE} {i} {OTHER}", str(i))
+    dedup.close()
+    data = bytearray(state.read_bytes())
+    data[len(data) // 4 :] = b"\xff" * (len(data) - len(data) // 4)  # the header page survives
+    state.write_bytes(bytes(data))
+    reopened = Deduplicator(state)  # the damage shows only when pages are read
+    with pytest.raises(StateError, match="dedup.sqlite"):
+        reopened.seen(OTHER + " again", "new")
+
+
 def test_another_programs_database_is_refused(tmp_path: Path):
     state = tmp_path / "other.sqlite"
     with sqlite3.connect(state) as db:

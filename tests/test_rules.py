@@ -291,3 +291,26 @@ def test_a_platform_rule_set_leaves_the_site_to_the_url():
     assert ruleset.id == "wix" and ruleset.site is None
     assert clean(text, url=url).meta["site"] == "balitangmarino.com"
     assert clean(text).meta["site"] is None
+
+
+def test_heuristics_setting_defaults_to_all_and_is_validated(tmp_path):
+    assert book(tmp_path, **{"a.yaml": MINIMAL}).rulesets[0].heuristics == "all"
+    error = load_error(tmp_path, MINIMAL + "heuristics: some\n")
+    assert error.key == "heuristics" and "all, noise, none" in error.problem
+
+
+@pytest.mark.parametrize("setting, dropped", [
+    ("all", {"Home", "News", "Sport", "Weather", "Share this article"}),
+    ("noise", {"Home", "News", "Share this article"}),
+    ("none", set()),
+])
+def test_heuristics_setting_decides_what_runs_after_the_rules(tmp_path, setting, dropped):
+    rules = book(tmp_path, **{"a.yaml": MINIMAL + f"heuristics: {setting}\n"})
+    text = (
+        "Home\nNews\nSport\nWeather\n\n"
+        + "".join(f"The council approved budget item {n} on Tuesday after a long debate.\n\n"
+                  for n in range(3))
+        + "Share this article\n"
+    )
+    article = clean(text, url="https://example.com/a", rules=rules)
+    assert {line.text for line in article.decisions if not line.kept} == dropped

@@ -8,15 +8,14 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from cleaner.dedup import Deduplicator
 from cleaner.document import HTML
 from cleaner.errors import CaptureError
 from cleaner.stream import clean_many
 from cleaner.warc import is_warc, iter_warc
-
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 PAGE = (
     "<!doctype html><html><head><title>Harbour bridge reopens</title></head><body>"

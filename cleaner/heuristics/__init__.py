@@ -1,12 +1,30 @@
-"""Generic heuristics for sites with no rule set (placeholder until filled in)."""
+"""Generic heuristics for sites with no rule set.
+
+`lift_metadata` moves the title, date and byline lines into `doc.meta`;
+`drop_boilerplate` drops page furniture: `drop_noise_lines` (line-local rules, any
+capture kind) and, for text captures, `keep_main_run` (the article's run of prose).
+"""
 from __future__ import annotations
 
-from ..document import Document
+from ..document import TEXT, Document
+from ..rules import ALL, NONE
+from .main_run import keep_main_run
+from .metadata import lift_metadata
+from .noise import drop_noise_lines
 
-
-def lift_metadata(doc: Document) -> None:
-    """Find the title, date and byline lines; move them from the body into doc.meta."""
+__all__ = ["drop_boilerplate", "drop_noise_lines", "keep_main_run", "lift_metadata"]
 
 
 def drop_boilerplate(doc: Document) -> None:
-    """Drop navigation, share bars, teaser lists and other noise, each with a reason."""
+    """Drop navigation, share bars, teaser lists and other noise, each with a reason.
+
+    Text captures get both the line-local rules and the main-run search; HTML captures,
+    whose extractor already picked the main content, only the line-local rules. A site
+    rule set may ask for less (its `heuristics:` key: `noise` or `none`).
+    """
+    wanted = doc.ruleset.heuristics if doc.ruleset is not None else ALL
+    if wanted == NONE:
+        return
+    drop_noise_lines(doc)
+    if doc.capture.kind == TEXT and wanted == ALL:
+        keep_main_run(doc)

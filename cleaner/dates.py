@@ -1,0 +1,201 @@
+"""Finding a publication date in a short line, in the formats and languages news pages use.
+
+>>> parse_date("Veröffentlicht am 11/04/2012")
+'2012-04-11'
+>>> parse_date("15:47 JST, February 26, 2022")
+'2022-02-26T15:47:00+09:00'
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
+# Month names and common abbreviations by language, lower case. Abbreviations that are
+# also everyday words ("mar" is Spanish for sea) only count next to a day number, which
+# every pattern below requires.
+MONTH_NAMES = {
+    1: "january jan januar jänner janvier enero gennaio janeiro januari",
+    2: "february feb februar feber février fevrier febrero febbraio fevereiro februari",
+    3: "march mar märz maerz mars marzo março maart",
+    4: "april apr avril abril aprile",
+    5: "may mai mayo maggio maio mei",
+    6: "june jun juni juin junio giugno junho",
+    7: "july jul juli juillet julio luglio julho",
+    8: "august aug août aout agosto augustus",
+    9: "september sep sept septembre septiembre setiembre settembre setembro",
+    10: "october oct oktober octobre octubre ottobre outubro",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember décembre decembre diciembre dicembre dezembro",
+}
+MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
+# Longest names first so that "sept" wins over "sep" and "juni" over "jun".
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+# Words that may join the parts of a date: "5 de mayo de 2022", "le 3 juin", "26, Abril, 2022".
+_JOIN = r"[\s,./-]*(?:(?:de|del|of)\s+)?"
+
+# 2022-02-26, 2022/2/26, optionally followed by a time (ISO 8601 "T" or a space).
+ISO_DATE = regex.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?!\d)"
+)
+# 11/04/2012, 11.04.2012, 1-4-12: day first unless that cannot be (see numeric_date).
+NUMERIC_DATE = regex.compile(
+    r"(?<![\d.,/])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d/])"
+)
+# 31. Mai 2012, 5 de mayo de 2022, 26, Abril, 2022, 3 juin (year optional).
+DAY_MONTH_YEAR = regex.compile(
+    rf"(?<![\d\p{{L}}]){_DAY}\.?{_JOIN}{_MONTH}(?!\p{{L}})(?:{_JOIN}{_YEAR})?", regex.IGNORECASE
+)
+# February 26, 2022, January 12,2023, Jan. 8 (year optional).
+MONTH_DAY_YEAR = regex.compile(
+    rf"(?<!\p{{L}}){_MONTH}(?!\p{{L}})\s*{_DAY}(?!\d)(?:\s*,?\s*{_YEAR})?", regex.IGNORECASE
+)
+# 2022年2月26日 (Chinese, Japanese), 2022년 2월 26일 (Korean).
+CJK_DATE = regex.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})")
+# 15:47, 7:43 p.m., 14h30; seconds optional.
+TIME = regex.compile(
+    r"(?<![\d:])(?P<hour>[0-2]?\d)[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\.?(?!\p{L}))?",
+    regex.IGNORECASE,
+)
+# Time zone words and their UTC offsets; only unambiguous, widely used ones.
+ZONES = {
+    "utc": "+00:00", "gmt": "+00:00", "wet": "+00:00", "bst": "+01:00", "cet": "+01:00",
+    "mez": "+01:00", "cest": "+02:00", "mesz": "+02:00", "eet": "+02:00", "eest": "+03:00",
+    "msk": "+03:00", "ist": "+05:30", "jst": "+09:00", "kst": "+09:00", "aest": "+10:00",
+    "est": "-05:00", "edt": "-04:00", "cst": "-06:00", "cdt": "-05:00", "mst": "-07:00",
+    "mdt": "-06:00", "pst": "-08:00", "pdt": "-07:00",
+}
+ZONE = regex.compile(r"(?<!\p{L})(?P<zone>" + "|".join(ZONES) + r")(?!\p{L})", regex.IGNORECASE)
+# What every all-digit date holds: digits around a separator, or a CJK year mark.
+NUMERIC_HINT = regex.compile(r"\d[-/.]\d|\d\s*[年년]")
+# How far (characters) a time may stand from its date to count as the same timestamp.
+TIME_REACH = 12
+# Plausible publication years: older "dates" are mostly numbers of something else.
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A date found in a line: its ISO value and the span of text it covers."""
+
+    value: str
+    start: int
+    end: int
+
+
+def parse_date(text: str, reference: dt.date | None = None) -> str | None:
+    """The first date in `text` as ISO `YYYY-MM-DD` (or a datetime when a time goes with it).
+
+    A date without a year ("KYIV, Ukraine, January 8") takes the year that makes it the
+    latest such date not after `reference`, and is None without a reference.
+
+    >>> parse_date("KYIV, Ukraine, January 8", reference=dt.date(2023, 1, 10))
+    '2023-01-08'
+    """
+    found = find_date(text, reference)
+    return found.value if found else None
+
+
+def find_date(text: str, reference: dt.date | None = None) -> DateMatch | None:
+    """Like `parse_date`, with the span of `text` the date and its time cover."""
+    best: tuple[int, int, dt.date] | None = None
+    for start, end, day in _candidates(text, reference):
+        if best is None or start < best[0]:
+            best = (start, end, day)
+    if best is None:
+        return None
+    start, end, day = best
+    value, start, end = _with_time(text, start, end, day)
+    return DateMatch(value, start, end)
+
+
+def _candidates(text: str, reference: dt.date | None):
+    """(start, end, date) of each date pattern's first valid match in `text`."""
+    if NUMERIC_HINT.search(text):
+        yield from _numeric_candidates(text)
+    words = text.lower().replace(".", " ").replace(",", " ").split()
+    if MONTHS.keys().isdisjoint(words):
+        return  # the name patterns are the slow ones: run them only when a month is named
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+        for m in pattern.finditer(text):
+            month = MONTHS[m["month"].lower()]
+            if m["year"]:
+                day = _make(int(m["year"]), month, int(m["day"]))
+            else:
+                day = _without_year(month, int(m["day"]), reference)
+            if day:
+                yield m.start(), m.end(), day
+                break
+
+
+def _numeric_candidates(text: str):
+    """(start, end, date) of the first valid all-digit date of each kind in `text`."""
+    for pattern in (ISO_DATE, CJK_DATE):
+        for m in pattern.finditer(text):
+            day = _make(int(m["year"]), int(m["month"]), int(m["day"]))
+            if day:
+                yield m.start(), m.end(), day
+                break
+    for m in NUMERIC_DATE.finditer(text):
+        day = _numeric(int(m["a"]), int(m["b"]), m["year"])
+        if day:
+            yield m.start(), m.end(), day
+            break
+
+
+def _numeric(a: int, b: int, year: str) -> dt.date | None:
+    """Day-first (as most of the world writes), month-first only when day-first cannot be."""
+    full = int(year) + (2000 if len(year) == 2 else 0)
+    return _make(full, b, a) or _make(full, a, b)
+
+
+def _without_year(month: int, day: int, reference: dt.date | None) -> dt.date | None:
+    """The latest `month`/`day` not after `reference`, or None without a reference."""
+    if reference is None:
+        return None
+    for year in (reference.year, reference.year - 1):
+        found = _make(year, month, day)
+        if found and found <= reference:
+            return found
+    return None
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None when it does not exist or is outside the plausible years."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _with_time(text: str, start: int, end: int, day: dt.date) -> tuple[str, int, int]:
+    """ISO value of `day`, with the time (and zone) written next to it if any; and the span."""
+    for m in TIME.finditer(text):
+        if m.end() < start - TIME_REACH or m.start() > end + TIME_REACH:
+            continue
+        if start <= m.start() < end:  # digits of the date itself, e.g. "2022.02.26"
+            continue
+        hour, minute = int(m["hour"]), int(m["minute"])
+        ampm = (m["ampm"] or "").lower()
+        if ampm == "p" and hour < 12:
+            hour += 12
+        elif ampm == "a" and hour == 12:
+            hour = 0
+        if hour > 23:
+            continue
+        second = int(m["second"] or 0)
+        stamp = dt.datetime.combine(day, dt.time(hour, minute, second)).isoformat()
+        span_start, span_end = min(start, m.start()), max(end, m.end())
+        zone = ZONE.search(text, max(0, m.start() - TIME_REACH), m.end() + TIME_REACH)
+        if zone:
+            stamp += ZONES[zone["zone"].lower()]
+            span_start, span_end = min(span_start, zone.start()), max(span_end, zone.end())
+        return stamp, span_start, span_end
+    return day.isoformat(), start, end

@@ -1,0 +1,275 @@
+"""Line-local noise rules: a line is judged on its own text, whatever surrounds it.
+
+Valid for any capture kind, so the HTML path can run them on its own blocks too.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from ..dates import find_date
+from ..document import Document
+from . import vocab
+from .features import is_sentence, word_count
+
+
+def _phrases(words: str) -> frozenset[str]:
+    """The set of `|`-separated phrases."""
+    return frozenset(words.split("|"))
+
+
+def _alternation(words: str) -> str:
+    """A regex alternation of `|`-separated phrases, longest first, each escaped."""
+    return "|".join(regex.escape(w) for w in sorted(words.split("|"), key=len, reverse=True))
+
+
+# Whole-line phrases, looked up after `line_key` has trimmed counters and punctuation.
+NAVIGATION = _phrases(vocab.NAVIGATION)
+SHARING = _phrases(vocab.SHARING)
+READ_MORE = _phrases(vocab.READ_MORE)
+# Headings that end the article, by the reason they are dropped for.
+SECTION_HEADINGS = {
+    **{phrase: "related_heading" for phrase in _phrases(vocab.RELATED_HEADINGS)},
+    **{phrase: "comments_heading" for phrase in _phrases(vocab.COMMENT_HEADINGS)},
+    **{phrase: "author_heading" for phrase in _phrases(vocab.AUTHOR_HEADINGS)},
+}
+ADVERTISING = _phrases(vocab.ADVERTISING)
+COMMENT_ACTIONS = _phrases(vocab.COMMENT_ACTIONS)
+
+# What `line_key` trims from both ends: digits, punctuation, arrows and symbols
+# ("Kommentare (3)", "← Zurück", "Teilen:", "4 Comments", "×Close").
+KEY_EDGES = (
+    " \t0123456789.,:;!?¡¿()[]{}<>«»‹›\"'“”„‘’`*•·|/\\-–—_~+=#@%&^$€£¥©®™°…"
+    "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
+)
+# Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
+MENU_SEPARATORS = regex.compile(r"\s*[|•·/]\s*")
+# A line that is only a bullet, an arrow or a rule.
+BULLET = regex.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
+# "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
+RELATED_LINK = regex.compile(
+    r"(?:" + _alternation(vocab.RELATED_PREFIXES) + r")\s*[:：»›|–—-]+\s*\S", regex.IGNORECASE
+)
+# "5 min read", "Lesezeit: 4 Minuten", "weiterlesen 5 Minuten", "Temps de lecture : 3 min".
+_MINUTES = r"\d+\s*(?:-|–)?\s*(?:min\.?|mins|minute|minutes|minuten|minutos|minuti|minuut|minuten)"
+MIN_READ = regex.compile(
+    rf"(?:{_MINUTES}\s*(?:read|reading|lesezeit|lesen|de lecture|de lectura|di lettura|de leitura"
+    r"|leestijd|leer|lectura|lettura|leitura))|(?:(?:read|reading time|lesezeit|lesedauer"
+    r"|temps de lecture|tiempo de lectura|tempo di lettura|tempo de leitura|leestijd"
+    rf"|weiterlesen|lectura|lettura|leitura)\s*[:：]?\s*(?:ca\.\s*)?{_MINUTES})",
+    regex.IGNORECASE,
+)
+# "1.234 views", "Aufrufe: 87", "4 Tsd. Abonnenten", "1,2K shares".
+_COUNTED = (
+    r"(?:views?|reads?|aufrufe|ansichten|mal gelesen|gelesen|vues|lectures|visitas|vistas"
+    r"|lecturas|visualizzazioni|letture|visualizações|leituras|weergaven|keer gelezen|shares?"
+    r"|likes?|abonnenten|followers?|subscribers?|abonnés|seguidores|comments?|kommentare?"
+    r"|commentaires?|comentarios?|commenti|comentários|reacties|reactions?|reaktionen)"
+)
+VIEW_COUNTER = regex.compile(
+    rf"(?:\d[\d.,\s]*(?:k|m|tsd\.?|mio\.?)?\s*{_COUNTED}|{_COUNTED}\s*[:：]?\s*\d[\d.,\s]*(?:k|m)?)",
+    regex.IGNORECASE,
+)
+DIGIT = regex.compile(r"\d")
+# A comment's header: a name and "says:" (with a date it is a date line anyway).
+COMMENT_HEADER = regex.compile(
+    r"\p{Lu}[\p{L}\d .'’_-]{0,40}\s(?i:" + _alternation(vocab.COMMENT_VERBS) + r")\s*:"
+)
+# A line of numbers only: list ranks, counters, page numbers.
+NUMBERS_ONLY = regex.compile(r"[\d\s.,:/%()+#-]+")
+# "vor 3 Stunden", "2 hours ago", "il y a 5 min", "hace 7 horas", "há 2 dias".
+RELATIVE_TIME = regex.compile(
+    r"(?:vor|il y a|hace|há|fa)?\s*\d+\s*(?:sek(?:unden)?|sec(?:onds?)?|min(?:uten|utes?|utos|uti)?"
+    r"|std|stunden?|hours?|hrs?|heures?|horas?|ore|uur|tagen?|days?|jours?|días|dias|giorni"
+    r"|dagen|wochen|weeks?|semaines?|semanas?|settimane|weken|monaten?|months?|mois|meses|mesi"
+    r"|maanden|jahren?|years?|ans?|años|anni|jaar)\.?\s*(?:ago|geleden|fa)?",
+    regex.IGNORECASE,
+)
+# "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
+CREDIT = regex.compile(
+    r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
+    r"|©|\(c\)\s|copyright\b)",
+    regex.IGNORECASE,
+)
+# A caption ending in its credit: "... Foto: Timur | flickr", "(REUTERS/Denis Balibouse)",
+# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)".
+TRAILING_CREDIT = regex.compile(
+    r"(?:(?:\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*:"
+    r"|©)[^.!?:]{1,80}\)?\.?"
+    r"|\([^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}\))$",
+    regex.IGNORECASE,
+)
+# Fragments that give a line away wherever they stand in it, with the reason they carry.
+FRAGMENT_REASONS = (
+    ("copyright", vocab.COPYRIGHT_FRAGMENTS),
+    ("comment_form", vocab.COMMENT_FORM_FRAGMENTS),
+    ("cookie_notice", vocab.COOKIE_FRAGMENTS),
+    ("subscribe_line", vocab.SUBSCRIBE_FRAGMENTS),
+    ("site_engine", vocab.SITE_ENGINE_FRAGMENTS),
+    ("disclosure", vocab.DISCLOSURE_FRAGMENTS),
+    ("widget_line", vocab.WIDGET_FRAGMENTS),
+)
+# The words of a phrase, as fragments are indexed by them.
+WORDS = regex.compile(r"\w+")
+# Punctuation that may cling to a word when a line is split at spaces only.
+CLINGING = ("", ".", ",", ":", ";", "!", "?", ")", "(")
+
+
+def _by_trigger(groups: tuple[tuple[str, str], ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Fragments indexed by their longest word, bare and with clinging punctuation, so that
+    a line split at spaces is only searched for fragments whose key word it holds."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for reason, words in groups:
+        for phrase in words.split("|"):
+            trigger = max(WORDS.findall(phrase), key=len)
+            for variant in {trigger + c for c in CLINGING} | {"(" + trigger}:
+                index.setdefault(variant, []).append((phrase, reason))
+    return {trigger: tuple(found) for trigger, found in index.items()}
+
+
+def _first_words(words: str) -> frozenset[str]:
+    """First words of `|`-separated phrases: a cheap test before an anchored regex."""
+    return frozenset(phrase.split()[0] for phrase in words.split("|"))
+
+
+FRAGMENTS = _by_trigger(FRAGMENT_REASONS)
+CREDIT_FIRST_WORDS = _first_words(vocab.CREDIT_WORDS) | {"©", "(c)", "copyright"}
+CREDIT_WORD_SET = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquelle", "abbildung"}
+RELATED_FIRST_WORDS = _first_words(vocab.RELATED_PREFIXES)
+# Characters stripped from a line's first word before looking it up.
+FIRST_WORD_EDGES = "([{:;,.-–—»«\"'“„"
+
+# Whole-line rules (menu entries, share buttons, headings) only judge lines this short:
+# the longest such phrases ("das könnte sie auch interessieren") have five words.
+SHORT_WORDS = 6
+# A caption credit ("Foto: dpa/Jane Doe") is a few words; a longer "Photo: ..." line is
+# usually a caption sentence that belongs to the article as much as anything.
+CREDIT_MAX_WORDS = 8
+# Date, time and counter lines: a date with a place, a "Published on" or an author's name
+# stays short; anything longer is a sentence that happens to hold a date.
+DATE_LINE_MAX_WORDS = 14
+# What may remain of a date line once the date is cut out: "Veröffentlicht am", "Updated".
+DATE_LINE_REST_WORDS = 4
+# ... or, when the line does not end as a sentence does, a byline and a counter with it:
+# "23.06.2016 um 16:14 Uhr - Markus Reuter - 91 Ergänzungen", "Comment by Bob — 17.07, 2011".
+DATELINE_REST_WORDS = 9
+# Copyright, cookie, comment-form and newsletter sentences are one or two sentences long;
+# beyond this a line mentioning them is more likely article text about the subject.
+FRAGMENT_MAX_WORDS = 40
+# Image captions run to a sentence or two before their credit.
+CAPTION_MAX_WORDS = 45
+# A related-link line is a prefix and one headline.
+RELATED_LINK_MAX_WORDS = 25
+# No rule looks at longer lines.
+LONGEST_NOISE_WORDS = max(CAPTION_MAX_WORDS, FRAGMENT_MAX_WORDS)
+
+
+def line_key(text: str) -> str:
+    """The lower-case words of a line without counters and punctuation at either end."""
+    return text.lower().strip(KEY_EDGES)
+
+
+def is_date_line(text: str) -> bool:
+    """True for a line that is a date (or time) with at most a few words around it."""
+    if word_count(text) > DATE_LINE_MAX_WORDS or not DIGIT.search(text):
+        return False
+    return _is_date_line(text)
+
+
+def _is_date_line(text: str) -> bool:
+    """`is_date_line` for a short line known to hold a digit."""
+    found = find_date(text)
+    if found is None:
+        return False
+    rest = len(line_key(text[: found.start] + " " + text[found.end :]).split())
+    return rest <= DATE_LINE_REST_WORDS or (rest <= DATELINE_REST_WORDS and not is_sentence(text))
+
+
+# Menus, share bars and footers repeat across a site's pages and across settle passes:
+# remembering recent verdicts saves most of the work on a batch.
+@lru_cache(maxsize=1 << 16)
+def noise_reason(text: str) -> str | None:
+    """Why a line is page furniture on its own, or None when it may be article text."""
+    words = word_count(text)
+    if words > LONGEST_NOISE_WORDS:
+        return None
+    lower = text.lower()
+    digit = DIGIT.search(text) is not None
+    if words <= SHORT_WORDS:
+        reason = _short_line_reason(text, lower, digit)
+        if reason:
+            return reason
+    if words <= DATE_LINE_MAX_WORDS and digit:
+        if "min" in lower and MIN_READ.search(text):
+            return "min_read"
+        if _is_date_line(text):
+            return "date_line"
+    tokens = lower.split()
+    first = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
+    credit_start = first in CREDIT_FIRST_WORDS or text[:1] in ("©", "(")
+    if words <= CREDIT_MAX_WORDS and credit_start and CREDIT.match(text):
+        return "credit_line"
+    related = first in RELATED_FIRST_WORDS
+    if words <= RELATED_LINK_MAX_WORDS and related and RELATED_LINK.match(text):
+        return "related_link"
+    if words <= CAPTION_MAX_WORDS and _credit_mark(lower) and TRAILING_CREDIT.search(text):
+        return "caption"
+    if words <= FRAGMENT_MAX_WORDS:
+        for word in FRAGMENTS.keys() & tokens:
+            for phrase, reason in FRAGMENTS[word]:
+                if phrase in lower:
+                    return reason
+    return None
+
+
+def _credit_mark(lower: str) -> bool:
+    """True when a line may end in a credit: a ©, a closing bracket, or "credit-word:"."""
+    if "©" in lower or lower.endswith(")"):
+        return True
+    colon = lower.rfind(":")
+    before = lower[:colon].split()
+    return colon > 0 and bool(before) and before[-1].strip(FIRST_WORD_EDGES) in CREDIT_WORD_SET
+
+
+def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
+    key = lower.strip(KEY_EDGES)
+    if not key:
+        if BULLET.fullmatch(text):
+            return "bullet_marker"
+        return "number_line" if NUMBERS_ONLY.fullmatch(text) else "symbol_line"
+    if key in SECTION_HEADINGS:
+        # "953 Kommentare" is a link to the comments, not the heading that opens them
+        return "view_counter" if digit else SECTION_HEADINGS[key]
+    if key in SHARING:
+        return "share_line"
+    if key in READ_MORE:
+        return "read_more"
+    if key in NAVIGATION:
+        return "nav_line"
+    if key in ADVERTISING:
+        return "advertisement"
+    if key in COMMENT_ACTIONS:
+        return "comment_action"
+    if ":" in text and COMMENT_HEADER.fullmatch(text):
+        return "comment_action"
+    if digit:
+        if VIEW_COUNTER.fullmatch(text):
+            return "view_counter"
+        if RELATIVE_TIME.fullmatch(text):
+            return "date_line"
+    if not MENU_SEPARATORS.search(text):
+        return None
+    parts = [line_key(p) for p in MENU_SEPARATORS.split(text) if line_key(p)]
+    if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
+        return "menu_line"
+    return None
+
+
+def drop_noise_lines(doc: Document) -> None:
+    """Drop lines that are page furniture on their own: menus, share bars, counters, credits."""
+    for i, line in enumerate(doc.lines):
+        if line.reason is None:
+            reason = noise_reason(line.text)
+            if reason:
+                doc.drop(i, reason)

@@ -1,0 +1,53 @@
+"""Finding publication dates in short lines: formats, languages, years left out."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cleaner.dates import find_date, parse_date
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Veröffentlicht am 11/04/2012", "2012-04-11"),
+        ("15:47 JST, February 26, 2022", "2022-02-26T15:47:00+09:00"),
+        ("January 12,2023 572", "2023-01-12"),
+        ("Donnerstag, 31. Mai 2012", "2012-05-31"),
+        ("Publié le 3 juin 2021", "2021-06-03"),
+        ("5 de mayo de 2022", "2022-05-05"),
+        ("Managua, Nicaragua 26, Abril, 2022 7:43 p.m.", "2022-04-26T19:43:00"),
+        ("Aktualisiert: 01.04.2020", "2020-04-01"),
+        ("2021-11-05", "2021-11-05"),
+        ("Posted 12/31/2019", "2019-12-31"),
+        ("2022年2月26日", "2022-02-26"),
+    ],
+)
+def test_parse_date_reads_common_formats(line: str, expected: str) -> None:
+    assert parse_date(line) == expected
+
+
+def test_date_without_year_takes_the_latest_year_not_after_reference() -> None:
+    line = "KYIV, Ukraine, January 8"
+    assert parse_date(line, reference=dt.date(2023, 1, 10)) == "2023-01-08"
+    assert parse_date(line, reference=dt.date(2023, 1, 5)) == "2022-01-08"
+
+
+def test_date_without_year_is_unknown_without_reference() -> None:
+    assert parse_date("KYIV, Ukraine, January 8") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The march of 10 men", "12:05 p.m.", "Call 0664 1183226", "31/02/2020", "Version 3.10.4"],
+)
+def test_no_date_is_invented(line: str) -> None:
+    assert parse_date(line) is None
+
+
+def test_find_date_reports_the_span_it_read() -> None:
+    line = "Veröffentlicht am 11/04/2012"
+    found = find_date(line)
+    assert found is not None
+    assert line[found.start : found.end] == "11/04/2012"
