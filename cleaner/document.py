@@ -44,6 +44,9 @@ class Document:
     lines: list[Line]
     meta: dict[str, Any] = field(default_factory=dict)
     ruleset: Any = None
+    # True when the lines are already an article's content (extracted from HTML, or the
+    # body of an article file): the search for the article's main run is skipped.
+    extracted: bool = False
 
     def drop(self, index: int, reason: str) -> None:
         """Drop line `index` for `reason`; the first reason given to a line wins."""

@@ -62,11 +62,11 @@ def html_document(capture: Capture, ruleset: Any = None) -> Document:
     tree = parse_html(capture.text)
     if tree is None:
         meta = {"url": capture.url} if capture.url else {}
-        return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset)
+        return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset, extracted=True)
     meta = page_metadata(tree, capture.url, rules)
     strip_elements(tree, selector_list(rules.get("strip")))
     lines = extract_lines(tree, selector_list(rules.get("body")))
-    doc = Document(capture=capture, lines=lines, meta=meta, ruleset=ruleset)
+    doc = Document(capture=capture, lines=lines, meta=meta, ruleset=ruleset, extracted=True)
     drop_title(doc)
     check_language(doc)
     return doc

@@ -17,6 +17,7 @@ from .rules import RuleBook, default_rulebook
 from .site_rules import apply_site_rules
 
 Step = Callable[[Document], None]
+TEXT_STEPS: tuple[Step, ...] = (apply_site_rules, lift_metadata, drop_boilerplate)
 
 # Heuristics judge a line by its neighbours, so dropping lines can change the verdict
 # on others; re-running them on what is kept until nothing changes makes cleaning a
@@ -59,7 +60,9 @@ def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
     front, body = split_front_matter(capture.text)
     url = capture.url or (front or {}).get("url")
     doc = to_document(capture, rulebook.select(url, capture.text), front, body)
-    for step in (apply_site_rules, lift_metadata, drop_boilerplate):
+    # An article file's front matter is its metadata: nothing is lifted from its body.
+    steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
+    for step in steps:
         step(doc)
     settle(doc, (drop_boilerplate,))
     return to_article(doc)
@@ -82,7 +85,10 @@ def to_document(
         meta.update({k: front[k] for k in CARRIED_META if front.get(k) not in (None, "", [])})
     if capture.url:
         meta["url"] = capture.url
-    return Document(capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset)
+    return Document(
+        capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset,
+        extracted=front is not None,
+    )
 
 
 def settle(doc: Document, steps: Iterable[Step]) -> None:
@@ -90,7 +96,9 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
     steps = tuple(steps)
     for _ in range(MAX_SETTLE_PASSES):
         kept = doc.kept()
-        view = Document(doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset)
+        view = Document(
+            doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted
+        )
         for step in steps:
             step(view)
         if len(view.kept()) == len(kept):

@@ -6,7 +6,7 @@ capture kind) and, for text captures, `keep_main_run` (the article's run of pros
 """
 from __future__ import annotations
 
-from ..document import TEXT, Document
+from ..document import Document
 from ..rules import ALL, NONE
 from .main_run import keep_main_run
 from .metadata import lift_metadata
@@ -18,13 +18,13 @@ __all__ = ["drop_boilerplate", "drop_noise_lines", "keep_main_run", "lift_metada
 def drop_boilerplate(doc: Document) -> None:
     """Drop navigation, share bars, teaser lists and other noise, each with a reason.
 
-    Text captures get both the line-local rules and the main-run search; HTML captures,
-    whose extractor already picked the main content, only the line-local rules. A site
+    Text captures get both the line-local rules and the main-run search; extracted
+    content (HTML after extraction, the body of an article file) only the line-local rules. A site
     rule set may ask for less (its `heuristics:` key: `noise` or `none`).
     """
     wanted = doc.ruleset.heuristics if doc.ruleset is not None else ALL
     if wanted == NONE:
         return
     drop_noise_lines(doc)
-    if doc.capture.kind == TEXT and wanted == ALL:
+    if not doc.extracted and wanted == ALL:
         keep_main_run(doc)
