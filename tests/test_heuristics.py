@@ -177,9 +177,9 @@ def test_prose_starting_with_furniture_words_is_not_noise(line: str) -> None:
     assert noise_reason(line) is None
 
 
-def test_html_captures_only_get_line_rules() -> None:
+def test_extracted_content_only_gets_line_rules() -> None:
     text = "Short teaser line\nShare\n" + BODY
-    doc = Document(Capture(text=text, kind=HTML), split_lines(text))
+    doc = Document(Capture(text=text, kind=HTML), split_lines(text), extracted=True)
     drop_boilerplate(doc)
     decided = {line.text: line.reason for line in doc.lines}
     assert decided["Share"] == "share_line"
