@@ -24,7 +24,10 @@ def slugify(text: str, limit: int = MAX_SLUG_CHARS) -> str:
     """ASCII slug of `text` ('' when nothing Latin is left, e.g. a Japanese title)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-")
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rfind("-")  # end at a word boundary when there is one
+    return slug[:cut] if cut > 0 else slug[:limit]
 
 
 def article_path(meta: Mapping[str, Any], source: str) -> Path:
