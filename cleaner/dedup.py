@@ -223,8 +223,14 @@ class Deduplicator:
         return self.sketcher.sketch(body_of(item))
 
     def close(self) -> None:
-        """Close the state file (nothing to do in memory); use contextlib.closing in a with."""
+        """Close the state file (nothing to do in memory)."""
         self.store.close()
+
+    def __enter__(self) -> Deduplicator:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def __len__(self) -> int:
         return len(self.store)

@@ -319,3 +319,10 @@ def test_memory_and_sqlite_states_give_the_same_answers(tmp_path: Path, monkeypa
     assert COMMON in memory.store.samples.values()  # some samples did become common
     assert any(answers) and not all(answers)
     on_disk.close()
+
+
+def test_deduplicator_closes_its_state_at_the_end_of_a_with_block(tmp_path):
+    with Deduplicator(tmp_path / "state.sqlite") as dedup:
+        assert dedup.seen("one two three four five six seven eight nine ten", "a") is None
+    with pytest.raises(StateError, match="closed"):
+        dedup.find("one two three four five six seven eight nine ten")
