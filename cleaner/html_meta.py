@@ -70,12 +70,14 @@ def ruled_metadata(tree: HtmlElement, rules: Mapping[str, Any]) -> dict[str, Any
 
 
 def iso_date(text: str) -> str | None:
-    """ISO date (YYYY-MM-DD) of a rule's date text: ISO 8601 (datetime attributes), else written."""
+    """ISO 8601 date, or date-time when the text gives the time, of a date text:
+    ISO 8601 (datetime attributes, meta tags), else written out ("26 February 2022")."""
+    text = text.strip()
     try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).date().isoformat()
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        found = parse_date(text)
-        return found[:10] if found else None
+        return parse_date(text)
+    return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
 
 
 def split_authors(value: str | None) -> list[str]:

@@ -12,6 +12,10 @@ from cleaner.document import HTML, Capture
 from cleaner.errors import RuleError
 from cleaner.html import html_document
 from cleaner.html_rules import check_html_rules
+from cleaner.pipeline import clean_capture
+from cleaner.rules import default_rulebook
+
+from .conftest import FIXTURES
 
 PROSE = [
     ("The city council approved the new budget on Tuesday after a long debate that "
@@ -154,7 +158,7 @@ def test_site_rules_override_generic_metadata():
     }
     meta = document(page(before=byline), rules).meta
     assert meta["authors"] == ["Ann Smith", "Bob Jones"]
-    assert meta["published"] == "2024-03-14"
+    assert meta["published"] == "2024-03-14T10:00:00+00:00"
     assert meta["title"] == "Council approves budget"
 
 
@@ -235,3 +239,44 @@ def test_site_is_the_host_of_the_canonical_url_not_the_page_name():
     head = '<link rel="canonical" href="https://www.example.com/news/council-budget">'
     article = clean(page(head=head))
     assert article.meta["site"] == "example.com"
+
+
+# HTML fixtures written after the text fixture of the same story (fixtures/README.md).
+SAME_STORY = [
+    ("kyivindependent/201_us_japan_support.html", "kyivindependent/000_66e4e4c5ea8ec4f6.txt"),
+    ("kyivindependent/202_budget_fornusek.html", "kyivindependent/101_politics_fornusek.txt"),
+    ("japannews/201_hayashi_blinken_call.html", "japannews/002_04e78b92e40742d0.txt"),
+    ("japannews/202_rice_prices_byline.html", "japannews/102_business_staff_byline.txt"),
+    ("ukrainianworldcongress/201_us_japan_support.html", "ukrainianworldcongress/001_dbcf363fd8ba6696.txt"),
+    ("ukrainianworldcongress/202_anniversary_statement.html", "ukrainianworldcongress/103_anniversary_statement.txt"),
+    ("wix/201_kamikawa_kyiv.html", "wix/004_ce79935461f963e8.txt"),
+    ("wix/202_seafarers_blog.html", "wix/102_blog_widgets.txt"),
+]
+
+
+@pytest.mark.parametrize(("html_path", "text_path"), SAME_STORY, ids=[p for p, _ in SAME_STORY])
+def test_html_and_text_captures_of_one_story_give_one_article_body(html_path, text_path):
+    from_html = clean_capture(read_capture(FIXTURES / html_path))
+    from_text = clean_capture(read_capture(FIXTURES / text_path))
+    assert from_html.body == from_text.body
+    assert from_html.meta["title"] == from_text.meta["title"]
+    assert from_html.meta["rules"] == from_text.meta["rules"]
+
+
+@pytest.mark.parametrize("html_path", [p for p, _ in SAME_STORY])
+def test_site_strip_selectors_alone_leave_what_the_body_selector_finds(html_path):
+    capture = read_capture(FIXTURES / html_path)
+    ruleset = default_rulebook().select(capture.url, capture.text)
+    strip_only = {key: value for key, value in ruleset.html.items() if key != "body"}
+    assert "body" in ruleset.html and "strip" in strip_only
+    assert kept_text(html_document(capture, SimpleNamespace(html=strip_only))) == kept_text(
+        html_document(capture, ruleset)
+    )
+
+
+def test_wix_html_page_is_recognised_without_a_url():
+    page_text = (FIXTURES / "wix" / "201_kamikawa_kyiv.html").read_text(encoding="utf-8")
+    article = clean(page_text)
+    assert article.meta["rules"].startswith("wix@")
+    assert article.meta["site"] == "balitangmarino.com"  # from the canonical link
+    assert "top of page" not in article.body
