@@ -70,6 +70,8 @@ ZONES = {
     "mdt": "-06:00", "pst": "-08:00", "pdt": "-07:00",
 }
 ZONE = regex.compile(r"(?<!\p{L})(?P<zone>" + "|".join(ZONES) + r")(?!\p{L})", regex.IGNORECASE)
+# Every date has digits (a day or a year): a line without any holds none.
+DIGIT = regex.compile(r"\d")
 # What every all-digit date holds: digits around a separator, or a CJK year mark.
 NUMERIC_HINT = regex.compile(r"\d[-/.]\d|\d\s*[年년]")
 # How far (characters) a time may stand from its date to count as the same timestamp.
@@ -103,6 +105,8 @@ def parse_date(text: str, reference: dt.date | None = None) -> str | None:
 
 def find_date(text: str, reference: dt.date | None = None) -> DateMatch | None:
     """Like `parse_date`, with the span of `text` the date and its time cover."""
+    if not DIGIT.search(text):
+        return None
     best: tuple[int, int, dt.date] | None = None
     for start, end, day in _candidates(text, reference):
         if best is None or start < best[0]:

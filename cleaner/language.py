@@ -21,6 +21,8 @@ SCRIPTS = (
     ("el", regex.compile(r"\p{Greek}")),
     ("th", regex.compile(r"\p{Thai}")),
 )
+# Any of those scripts: most texts hold none, and one search tells so.
+ANY_SCRIPT = regex.compile("|".join(script.pattern for _, script in SCRIPTS))
 # Share of letters a script must reach to decide the language.
 SCRIPT_SHARE = 0.3
 # Function words by language: frequent, short and mostly unique to the language.
@@ -58,14 +60,16 @@ def detect_language(text: str) -> str | None:
     words = WORD.findall(sample.lower())
     if not words:
         return None
-    if not sample.isascii():
+    if not sample.isascii() and ANY_SCRIPT.search(sample):
         letters = sum(map(len, words))
         for lang, script in SCRIPTS:
             if len(script.findall(sample)) / letters >= SCRIPT_SHARE:
                 return lang
     hits: Counter[str] = Counter()
-    for word in words:
-        hits.update(LANGUAGES_OF.get(word, ()))
+    # each function word once, in order of first use: a tie goes to the language seen first
+    for word, count in Counter(filter(LANGUAGES_OF.__contains__, words)).items():
+        for lang in LANGUAGES_OF[word]:
+            hits[lang] += count
     ranked = hits.most_common(2) + [("", 0), ("", 0)]
     (best, count), (_, runner_up) = ranked[0], ranked[1]
     if count < MIN_HITS or count < MIN_LEAD * runner_up:

@@ -16,6 +16,13 @@ def normalise(text: str) -> str:
     """
     if not text.isascii():
         text = INVISIBLE.sub("", text)
+    return collapse_whitespace(text)
+
+
+def collapse_whitespace(text: str) -> str:
+    """`text` with each run of whitespace made one space, and none at either end."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already so: " " is the only whitespace character that is printable
     return " ".join(text.split())
 
 
@@ -23,8 +30,13 @@ def split_lines(text: str) -> list[Line]:
     """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
     lines: list[Line] = []
     blank = True
-    for raw in text.splitlines():
-        clean = normalise(raw)
+    raw_lines = text.splitlines()
+    if not text.isascii():
+        # what `normalise` does, in one pass over the text; joined by "\n" alone, lines
+        # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
+        raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
+    for raw in raw_lines:
+        clean = collapse_whitespace(raw)
         if not clean:
             blank = True
             if lines:

@@ -68,14 +68,11 @@ TEASER_RUN_MIN = 3
 TEASER_MAX_WORDS = 20
 
 
-def line_score(line: Line, reason: str | None) -> float:
-    """How much a line speaks for being article text (positive) or furniture (negative),
-    given the reason it is (or would be) dropped for."""
-    if reason is not None:
-        if reason in BARRIER_REASONS:
-            return -BARRIER_PENALTY
-        return -LISTING_PENALTY if reason in LISTING_REASONS else -DROPPED_PENALTY
-    return text_score(line.text)
+def dropped_score(reason: str) -> float:
+    """How much a line dropped (or about to be dropped) for `reason` speaks against the run."""
+    if reason in BARRIER_REASONS:
+        return -BARRIER_PENALTY
+    return -LISTING_PENALTY if reason in LISTING_REASONS else -DROPPED_PENALTY
 
 
 # Each line is scored on every settle pass: remembering scores by text saves the work.
@@ -92,22 +89,24 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
 
     `reasons` stand in for the lines' own when given (to look ahead before dropping).
     """
+    if reasons is None:
+        reasons = [line.reason for line in lines]
     scores = []
     weight = 1.0
     list_items = 0  # how many more lines may continue a list a colon announced
-    for i, line in enumerate(lines):
-        reason = line.reason if reasons is None else reasons[i]
-        score = line_score(line, reason)
+    for line, reason in zip(lines, reasons):
+        if reason is not None:
+            if reason in BARRIER_REASONS:
+                weight = AFTER_BARRIER_WEIGHT
+            list_items = 0
+            scores.append(dropped_score(reason))  # a penalty: the weight is for prose
+            continue
+        score = text_score(line.text)
         if list_items:
-            if reason is None:
-                score = max(score, LIST_ITEM_SCORE)
-                list_items -= 1
-            else:
-                list_items = 0
-        if reason is None and line.text.endswith(":"):
+            score = max(score, LIST_ITEM_SCORE)
+            list_items -= 1
+        if line.text.endswith(":"):
             list_items = LIST_MAX_ITEMS
-        if reason in BARRIER_REASONS:
-            weight = AFTER_BARRIER_WEIGHT
         scores.append(score * weight if score > 0 else score)
     return scores
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import regex
 
-from ..dates import find_date
+from ..dates import DIGIT, find_date
 from ..document import Document
 from . import vocab
 from .features import is_sentence, word_count
@@ -36,6 +36,19 @@ SECTION_HEADINGS = {
 }
 ADVERTISING = _phrases(vocab.ADVERTISING)
 COMMENT_ACTIONS = _phrases(vocab.COMMENT_ACTIONS)
+# The other whole-line phrases and the reason each is dropped for, looked up at once; a
+# phrase in several lists takes the reason of the first list named.
+PHRASE_REASONS = {
+    phrase: reason
+    for phrases, reason in reversed((
+        (SHARING, "share_line"),
+        (READ_MORE, "read_more"),
+        (NAVIGATION, "nav_line"),
+        (ADVERTISING, "advertisement"),
+        (COMMENT_ACTIONS, "comment_action"),
+    ))
+    for phrase in phrases
+}
 
 # What `line_key` trims from both ends: digits, punctuation, arrows and symbols
 # ("Kommentare (3)", "← Zurück", "Teilen:", "4 Comments", "×Close").
@@ -71,7 +84,6 @@ VIEW_COUNTER = regex.compile(
     rf"(?:\d[\d.,\s]*(?:k|m|tsd\.?|mio\.?)?\s*{_COUNTED}|{_COUNTED}\s*[:：]?\s*\d[\d.,\s]*(?:k|m)?)",
     regex.IGNORECASE,
 )
-DIGIT = regex.compile(r"\d")
 # A comment's header: a name and "says:" (with a date it is a date line anyway).
 COMMENT_HEADER = regex.compile(
     r"\p{Lu}[\p{L}\d .'’_-]{0,40}\s(?i:" + _alternation(vocab.COMMENT_VERBS) + r")\s*:"
@@ -195,7 +207,8 @@ def noise_reason(text: str) -> str | None:
     if words > LONGEST_NOISE_WORDS:
         return None
     lower = text.lower()
-    digit = DIGIT.search(text) is not None
+    # only the short-line and date rules look for digits
+    digit = words <= DATE_LINE_MAX_WORDS and DIGIT.search(text) is not None
     if words <= SHORT_WORDS:
         reason = _short_line_reason(text, lower, digit)
         if reason:
@@ -228,8 +241,10 @@ def _credit_mark(lower: str) -> bool:
     if "©" in lower or lower.endswith(")"):
         return True
     colon = lower.rfind(":")
-    before = lower[:colon].split()
-    return colon > 0 and bool(before) and before[-1].strip(FIRST_WORD_EDGES) in CREDIT_WORD_SET
+    if colon <= 0:
+        return False
+    before = lower[:colon].rsplit(None, 1)
+    return bool(before) and before[-1].strip(FIRST_WORD_EDGES) in CREDIT_WORD_SET
 
 
 def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
@@ -241,16 +256,8 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
     if key in SECTION_HEADINGS:
         # "953 Kommentare" is a link to the comments, not the heading that opens them
         return "view_counter" if digit else SECTION_HEADINGS[key]
-    if key in SHARING:
-        return "share_line"
-    if key in READ_MORE:
-        return "read_more"
-    if key in NAVIGATION:
-        return "nav_line"
-    if key in ADVERTISING:
-        return "advertisement"
-    if key in COMMENT_ACTIONS:
-        return "comment_action"
+    if key in PHRASE_REASONS:
+        return PHRASE_REASONS[key]
     if ":" in text and COMMENT_HEADER.fullmatch(text):
         return "comment_action"
     if digit:
@@ -258,8 +265,8 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
             return "view_counter"
         if RELATIVE_TIME.fullmatch(text):
             return "date_line"
-    if not MENU_SEPARATORS.search(text):
-        return None
+    if "|" not in text and "•" not in text and "·" not in text and "/" not in text:
+        return None  # no MENU_SEPARATORS: these tests are much faster than its search
     parts = [line_key(p) for p in MENU_SEPARATORS.split(text) if line_key(p)]
     if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
         return "menu_line"
