@@ -31,7 +31,7 @@ from cleaner.dedup_sketch import shingle_hashes as sketch_shingles
 from cleaner.document import Capture
 from cleaner.pipeline import clean_capture
 
-DEVSET = Path("/work/shared/devset")
+DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 SEED = 4
 # A line this short (in words) is taken for boilerplate when synthesising a re-capture.
 MENU_WORDS = 6

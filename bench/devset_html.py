@@ -29,7 +29,7 @@ from cleaner.capture import find_captures, read_capture
 from cleaner.document import HTML
 from cleaner.frontmatter import render_article
 
-DEFAULT_DEVSET = Path("/work/shared/devset")
+DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 
 
 def main(argv: list[str] | None = None) -> int:

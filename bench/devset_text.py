@@ -22,7 +22,7 @@ from cleaner.frontmatter import render_article
 from cleaner.pipeline import clean_capture
 from cleaner.rules import default_rulebook
 
-DEFAULT_DEVSET = Path("/work/shared/devset")
+DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 
 
 def main() -> int:
