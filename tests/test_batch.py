@@ -111,18 +111,6 @@ def test_same_input_gives_byte_identical_output_on_one_or_many_processes(capture
     assert files(first) == files(second)
 
 
-def test_two_articles_with_one_name_both_survive(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "x.txt").write_text(ARTICLE)
-    (folder / "y.txt").write_text(ARTICLE.replace("forty", "fifty"))
-    out = tmp_path / "out"
-    run([folder], out, dedup=False)
-    rows = manifest(out)
-    assert [r["status"] for r in rows] == ["written", "written"]
-    assert rows[0]["article"] != rows[1]["article"]
-
-
 def test_cli_exit_status_is_nonzero_only_when_a_capture_failed(captures, tmp_path):
     assert main(["clean", str(captures / "a.txt"), "-o", str(tmp_path / "ok"), "-q"]) == 0
     assert main(["clean", str(captures), "-o", str(tmp_path / "bad"), "-q"]) == 1
@@ -187,14 +175,16 @@ def test_rerunning_the_same_captures_writes_nothing_again(captures, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == stamps
 
 
-def test_no_dedup_writes_every_capture(tmp_path):
+def test_no_dedup_writes_every_capture_each_under_its_own_name(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(ARTICLE)
-    (folder / "b.txt").write_text(ARTICLE.replace("Monday", "Sunday"))
+    (folder / "b.txt").write_text(ARTICLE.replace("Monday", "Sunday"))  # same title and date
     out = tmp_path / "out"
     run([folder], out, dedup=False)
-    assert [r["status"] for r in manifest(out)] == ["written", "written"]
+    rows = manifest(out)
+    assert [r["status"] for r in rows] == ["written", "written"]
+    assert rows[0]["article"] != rows[1]["article"]
     assert not (out / DEFAULT_STATE).exists()
 
 
