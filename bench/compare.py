@@ -27,7 +27,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -186,7 +186,7 @@ def context(args: argparse.Namespace, pages: int, memory: bool) -> dict[str, str
                    "over the pages; for dedup, over the whole run" if memory else
                    "not measured (no /proc/self/clear_refs here)")
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/compare.py " + " ".join(sys.argv[1:]),
         "python": f"{platform.python_version()} on {platform.platform()}",
         "packages": versions(),

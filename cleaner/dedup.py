@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from .dedup_sketch import Layout, Sketch, Sketcher, containment, jaccard
 from .dedup_store import DuplicateKeyError, MemoryStore, SQLiteStore, StateError
@@ -226,7 +226,7 @@ class Deduplicator:
         """Close the state file (nothing to do in memory)."""
         self.store.close()
 
-    def __enter__(self) -> Deduplicator:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

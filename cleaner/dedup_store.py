@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -395,7 +395,7 @@ class SQLiteStore:
 
     @guarded
     def mark_processed(self, source: str, content_hash: str) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO processed VALUES (?, ?, ?)", (source, content_hash, now)

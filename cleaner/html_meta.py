@@ -74,7 +74,7 @@ def iso_date(text: str) -> str | None:
     ISO 8601 (datetime attributes, meta tags), else written out ("26 February 2022")."""
     text = text.strip()
     try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text)  # 3.11 reads a trailing Z
     except ValueError:
         return parse_date(text)
     return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()

@@ -1,12 +1,13 @@
 """Turning capture text into `Line`s: one per non-blank line, whitespace normalised."""
 from __future__ import annotations
 
-import regex
+import re
 
 from .document import Line
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
-INVISIBLE = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+INVISIBLE = re.compile("[" + INVISIBLE_CHARS + "]")
 
 
 def normalise(text: str) -> str:
@@ -14,9 +15,15 @@ def normalise(text: str) -> str:
 
     str.split() splits on every Unicode space (no-break and ideographic ones too).
     """
-    if not text.isascii():
+    if has_invisible(text):
         text = INVISIBLE.sub("", text)
     return collapse_whitespace(text)
+
+
+def has_invisible(text: str) -> bool:
+    """True when `text` holds an invisible character: a few substring tests, much faster
+    than a search, and most texts hold none."""
+    return not text.isascii() and any(char in text for char in INVISIBLE_CHARS)
 
 
 def collapse_whitespace(text: str) -> str:
@@ -29,9 +36,10 @@ def collapse_whitespace(text: str) -> str:
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
     lines: list[Line] = []
+    append = lines.append
     blank = True
     raw_lines = text.splitlines()
-    if not text.isascii():
+    if has_invisible(text):
         # what `normalise` does, in one pass over the text; joined by "\n" alone, lines
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
@@ -42,6 +50,6 @@ def split_lines(text: str) -> list[Line]:
             if lines:
                 lines[-1].blank_after = True
             continue
-        lines.append(Line(clean, blank_before=blank))
+        append(Line(clean, None, blank))  # text, reason, blank_before
         blank = False
     return lines

@@ -283,7 +283,7 @@ def compile_line_pattern(source: str) -> regex.Pattern:
 def parse_timezone(name: str) -> dt.tzinfo | None:
     """tzinfo for "UTC", "+09:00" or an IANA name such as "Asia/Tokyo"; None if unknown."""
     if name.upper() in ("UTC", "Z", "GMT"):
-        return dt.timezone.utc
+        return dt.UTC
     offset = UTC_OFFSET.fullmatch(name)
     if offset:
         sign = -1 if offset.group(1) == "-" else 1

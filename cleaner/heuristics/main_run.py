@@ -15,10 +15,9 @@ bonus, 1 without, for 0.001 of F1).
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
 from ..document import Document, Line
-from .features import is_sentence, word_count
+from .features import line_shape
 
 # Words of a line that count towards its score: past this a line is surely prose, and a
 # single huge line (a comment dump, a cookie text) should not outweigh a whole article.
@@ -75,23 +74,17 @@ def dropped_score(reason: str) -> float:
     return -LISTING_PENALTY if reason in LISTING_REASONS else -DROPPED_PENALTY
 
 
-# Each line is scored on every settle pass: remembering scores by text saves the work.
-@lru_cache(maxsize=1 << 16)
-def text_score(text: str) -> float:
-    """The score of a kept line's text: its words (capped), discounted unless a sentence."""
-    words = min(word_count(text), MAX_WORDS_COUNTED)
-    score = words if is_sentence(text) else words * NON_SENTENCE_WEIGHT
-    return score - SCORE_THRESHOLD
-
-
 def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> list[float]:
     """Line scores, with prose past the first section-end heading discounted.
 
-    `reasons` stand in for the lines' own when given (to look ahead before dropping).
+    A kept line scores its words (capped), discounted unless it ends as a sentence, less
+    the threshold; a dropped one the penalty of its reason (`dropped_score`). `reasons`
+    stand in for the lines' own when given (to look ahead before dropping).
     """
     if reasons is None:
         reasons = [line.reason for line in lines]
-    scores = []
+    scores: list[float] = []
+    append = scores.append
     weight = 1.0
     list_items = 0  # how many more lines may continue a list a colon announced
     for line, reason in zip(lines, reasons):
@@ -99,15 +92,17 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             if reason in BARRIER_REASONS:
                 weight = AFTER_BARRIER_WEIGHT
             list_items = 0
-            scores.append(dropped_score(reason))  # a penalty: the weight is for prose
+            append(dropped_score(reason))  # a penalty: the weight is for prose
             continue
-        score = text_score(line.text)
+        words, sentence = line.shape or line_shape(line)
+        words = min(words, MAX_WORDS_COUNTED)
+        score = (words if sentence else words * NON_SENTENCE_WEIGHT) - SCORE_THRESHOLD
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
             list_items -= 1
-        if line.text.endswith(":"):
+        if line.text[-1:] == ":":
             list_items = LIST_MAX_ITEMS
-        scores.append(score * weight if score > 0 else score)
+        append(score * weight if score > 0 else score)
     return scores
 
 
@@ -194,7 +189,7 @@ def stretches(lines, inside, reasons, fits):
         if not inside[i] and line.reason is not None and line.reason not in AFTER_HEADING:
             size += 1
             continue
-        if not inside[i] and reasons[i] is None and line.reason is None and fits(line.text):
+        if not inside[i] and reasons[i] is None and line.reason is None and fits(line):
             stretch.append(i)
             size += 1
             continue
@@ -205,14 +200,16 @@ def stretches(lines, inside, reasons, fits):
         yield size, stretch
 
 
-def is_menu_entry(text: str) -> bool:
+def is_menu_entry(line: Line) -> bool:
     """A line of a few words that does not end as a sentence does."""
-    return word_count(text) <= MENU_WORDS and not is_sentence(text)
+    words, sentence = line.shape or line_shape(line)
+    return words <= MENU_WORDS and not sentence
 
 
-def is_teaser(text: str) -> bool:
+def is_teaser(line: Line) -> bool:
     """A headline-length line that does not end as a sentence does."""
-    return MENU_WORDS < word_count(text) <= TEASER_MAX_WORDS and not is_sentence(text)
+    words, sentence = line.shape or line_shape(line)
+    return MENU_WORDS < words <= TEASER_MAX_WORDS and not sentence
 
 
 def drop_title_repeats(doc: Document) -> None:
@@ -231,8 +228,11 @@ def drop_repeated_lines(doc: Document) -> None:
     """Drop lines whose text stands REPEAT_MIN or more times in the capture: widgets and
     teaser boxes repeat, an article does not say the same line three times."""
     counts = Counter(line.text for line in doc.lines)
+    repeated = {text for text, count in counts.items() if count >= REPEAT_MIN}
+    if not repeated:
+        return
     for i, line in enumerate(doc.lines):
-        if counts[line.text] >= REPEAT_MIN:
+        if line.text in repeated:
             doc.drop(i, "repeated_line")
 
 
@@ -243,7 +243,7 @@ def drop_menu_runs(doc: Document, start: int, end: int) -> None:
         line = doc.lines[i] if i < end else None
         if line is not None and line.reason is not None:
             continue
-        if line is not None and is_menu_entry(line.text):
+        if line is not None and is_menu_entry(line):
             run.append(i)
             continue
         if len(run) >= MENU_RUN_MIN:

@@ -4,8 +4,11 @@ Valid for any capture kind, so the HTML path can run them on its own blocks too.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
+# The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
+# kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
 import regex
 
 from ..dates import DIGIT, find_date
@@ -21,7 +24,7 @@ def _phrases(words: str) -> frozenset[str]:
 
 def _alternation(words: str) -> str:
     """A regex alternation of `|`-separated phrases, longest first, each escaped."""
-    return "|".join(regex.escape(w) for w in sorted(words.split("|"), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(words.split("|"), key=len, reverse=True))
 
 
 # Whole-line phrases, looked up after `line_key` has trimmed counters and punctuation.
@@ -57,12 +60,12 @@ KEY_EDGES = (
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
-MENU_SEPARATORS = regex.compile(r"\s*[|•·/]\s*")
+MENU_SEPARATORS = re.compile(r"\s*[|•·/]\s*")
 # A line that is only a bullet, an arrow or a rule.
-BULLET = regex.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
+BULLET = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
 # "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
-RELATED_LINK = regex.compile(
-    r"(?:" + _alternation(vocab.RELATED_PREFIXES) + r")\s*[:：»›|–—-]+\s*\S", regex.IGNORECASE
+RELATED_LINK = re.compile(
+    r"(?:" + _alternation(vocab.RELATED_PREFIXES) + r")\s*[:：»›|–—-]+\s*\S", re.IGNORECASE
 )
 # "5 min read", "Lesezeit: 4 Minuten", "weiterlesen 5 Minuten", "Temps de lecture : 3 min".
 _MINUTES = r"\d+\s*(?:-|–)?\s*(?:min\.?|mins|minute|minutes|minuten|minutos|minuti|minuut|minuten)"
@@ -80,29 +83,29 @@ _COUNTED = (
     r"|likes?|abonnenten|followers?|subscribers?|abonnés|seguidores|comments?|kommentare?"
     r"|commentaires?|comentarios?|commenti|comentários|reacties|reactions?|reaktionen)"
 )
-VIEW_COUNTER = regex.compile(
+VIEW_COUNTER = re.compile(
     rf"(?:\d[\d.,\s]*(?:k|m|tsd\.?|mio\.?)?\s*{_COUNTED}|{_COUNTED}\s*[:：]?\s*\d[\d.,\s]*(?:k|m)?)",
-    regex.IGNORECASE,
+    re.IGNORECASE,
 )
 # A comment's header: a name and "says:" (with a date it is a date line anyway).
 COMMENT_HEADER = regex.compile(
     r"\p{Lu}[\p{L}\d .'’_-]{0,40}\s(?i:" + _alternation(vocab.COMMENT_VERBS) + r")\s*:"
 )
 # A line of numbers only: list ranks, counters, page numbers.
-NUMBERS_ONLY = regex.compile(r"[\d\s.,:/%()+#-]+")
+NUMBERS_ONLY = re.compile(r"[\d\s.,:/%()+#-]+")
 # "vor 3 Stunden", "2 hours ago", "il y a 5 min", "hace 7 horas", "há 2 dias".
-RELATIVE_TIME = regex.compile(
+RELATIVE_TIME = re.compile(
     r"(?:vor|il y a|hace|há|fa)?\s*\d+\s*(?:sek(?:unden)?|sec(?:onds?)?|min(?:uten|utes?|utos|uti)?"
     r"|std|stunden?|hours?|hrs?|heures?|horas?|ore|uur|tagen?|days?|jours?|días|dias|giorni"
     r"|dagen|wochen|weeks?|semaines?|semanas?|settimane|weken|monaten?|months?|mois|meses|mesi"
     r"|maanden|jahren?|years?|ans?|años|anni|jaar)\.?\s*(?:ago|geleden|fa)?",
-    regex.IGNORECASE,
+    re.IGNORECASE,
 )
 # "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
-CREDIT = regex.compile(
+CREDIT = re.compile(
     r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
     r"|©|\(c\)\s|copyright\b)",
-    regex.IGNORECASE,
+    re.IGNORECASE,
 )
 # A caption ending in its credit: "... Foto: Timur | flickr", "(REUTERS/Denis Balibouse)",
 # "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)".
@@ -123,7 +126,7 @@ FRAGMENT_REASONS = (
     ("widget_line", vocab.WIDGET_FRAGMENTS),
 )
 # The words of a phrase, as fragments are indexed by them.
-WORDS = regex.compile(r"\w+")
+WORDS = re.compile(r"\w+")
 # Punctuation that may cling to a word when a line is split at spaces only.
 CLINGING = ("", ".", ",", ":", ";", "!", "?", ")", "(")
 
@@ -220,15 +223,23 @@ def noise_reason(text: str) -> str | None:
             return "date_line"
     tokens = lower.split()
     first = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
-    credit_start = first in CREDIT_FIRST_WORDS or text[:1] in ("©", "(")
-    if words <= CREDIT_MAX_WORDS and credit_start and CREDIT.match(text):
+    if (
+        words <= CREDIT_MAX_WORDS
+        and (first in CREDIT_FIRST_WORDS or text[:1] in ("©", "("))
+        and CREDIT.match(text)
+    ):
         return "credit_line"
-    related = first in RELATED_FIRST_WORDS
-    if words <= RELATED_LINK_MAX_WORDS and related and RELATED_LINK.match(text):
+    if words <= RELATED_LINK_MAX_WORDS and first in RELATED_FIRST_WORDS and RELATED_LINK.match(text):
         return "related_link"
-    if words <= CAPTION_MAX_WORDS and _credit_mark(lower) and TRAILING_CREDIT.search(text):
+    # the cheap part of `_credit_mark` first: most lines have no ©, ")" or ":"
+    if (
+        words <= CAPTION_MAX_WORDS
+        and ("©" in lower or ":" in lower or lower[-1:] == ")")
+        and _credit_mark(lower)
+        and TRAILING_CREDIT.search(text)
+    ):
         return "caption"
-    if words <= FRAGMENT_MAX_WORDS:
+    if words <= FRAGMENT_MAX_WORDS and not FRAGMENTS.keys().isdisjoint(tokens):
         for word in FRAGMENTS.keys() & tokens:
             for phrase, reason in FRAGMENTS[word]:
                 if phrase in lower:
