@@ -44,7 +44,6 @@ FUNCTION_WORDS = {
     "ru": "и в не на что с по это как из но он к для от все так же было",
     "uk": "і в на що не з до це як та але за від він її його які було",
 }
-WORD_LISTS = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
 # Each word points at every language that lists it, so a text is read once.
 LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
