@@ -13,7 +13,7 @@ from typing import Any
 
 from .capture import capture_name, find_captures, read_capture
 from .dedup import Deduplicator, cluster
-from .document import Capture
+from .document import Article, Capture
 from .errors import CaptureError, OutputError
 from .pipeline import clean_capture
 from .rules import RuleBook
@@ -104,19 +104,33 @@ class Summary:
         }
 
 
+def clean_or_reason(capture: Capture, rules: RuleBook | None) -> tuple[Article | None, str | None]:
+    """(article, None), or (None, why) when the capture cannot be cleaned: never raises,
+    so that one bad capture never stops a batch or a stream."""
+    try:
+        return clean_capture(capture, rules), None
+    except CaptureError as err:
+        return None, err.problem
+    except Exception as err:  # noqa: BLE001 - see above
+        return None, f"cleaning failed: {type(err).__name__}: {err}"
+
+
 def clean_file(item: str | Path | Capture, rules: RuleBook | None) -> Outcome:
     """Read (unless given a Capture) and clean one capture; a bad one gives an error Outcome."""
     source = item.source if isinstance(item, Capture) else str(item)
-    try:
-        capture = item if isinstance(item, Capture) else read_capture(item)
-        article = clean_capture(capture, rules)
-    except CaptureError as err:
-        return Outcome(source, error=err.problem)
-    except Exception as err:  # noqa: BLE001 - one bad capture must never stop a batch
-        return Outcome(source, error=f"cleaning failed: {type(err).__name__}: {err}")
-    drops = Counter(line.reason for line in article.decisions if line.reason)
+    if isinstance(item, Capture):
+        capture = item
+    else:
+        try:
+            capture = read_capture(item)
+        except CaptureError as err:
+            return Outcome(source, error=err.problem)
+    article, error = clean_or_reason(capture, rules)
+    if article is None:
+        return Outcome(source, error=error)
     content_hash = hashlib.sha256(capture.text.encode("utf-8", "surrogatepass")).hexdigest()
-    return Outcome(source, article.meta, article.body, dict(drops), content_hash=content_hash)
+    drops = dict(article.drop_counts())
+    return Outcome(source, article.meta, article.body, drops, content_hash=content_hash)
 
 
 _worker_rules: RuleBook | None = None
@@ -300,8 +314,13 @@ class Placer:
         for outcome in members:
             match = self.index.find(outcome.body)
             if match is not None:
-                return (self.index.payload(match.key) or {}).get("article", match.key)
+                return self.article_of(match.key)[0]
         return None
+
+    def article_of(self, key: str) -> tuple[str, str | None]:
+        """(article path, source written) of an indexed document."""
+        payload = self.index.payload(key) or {}
+        return payload.get("article", key), payload.get("source")
 
     def placed_before(self, outcome: Outcome) -> ManifestRow | None:
         """The row of a capture an earlier run already placed (same source, same content)."""
@@ -310,10 +329,9 @@ class Placer:
         match = self.index.find(outcome.body)
         if match is None:
             return None
-        payload = self.index.payload(match.key) or {}
-        article = payload.get("article", match.key)
+        article, written_from = self.article_of(match.key)
         site = outcome.meta.get("site")
-        if payload.get("source") == outcome.source:
+        if written_from == outcome.source:
             return ManifestRow(outcome.source, WRITTEN, article, site=site)
         return ManifestRow(outcome.source, DUPLICATE, article, "duplicate body", site)
 

@@ -32,8 +32,7 @@ def command_clean(args: argparse.Namespace) -> int:
 
     Example: cleaner clean captures/ -o articles/ --jobs 2
     """
-    if args.no_dedup and args.state is not None:
-        raise CleanerError("--state keeps duplicates across runs: it cannot go with --no-dedup")
+    refuse_state_without_dedup(args)
     rules = load_rules(args.rules)
     jobs = args.jobs or os.cpu_count() or 1
     progress = not args.quiet and sys.stderr.isatty()
@@ -74,8 +73,7 @@ def command_stream(args: argparse.Namespace) -> int:
 
     Example: cleaner stream --state dedup.sqlite < pages.jsonl > articles.jsonl
     """
-    if args.no_dedup and args.state is not None:
-        raise CleanerError("--state keeps duplicates across runs: it cannot go with --no-dedup")
+    refuse_state_without_dedup(args)
     rules = load_rules(args.rules)
     dedup = None if args.no_dedup else Deduplicator(args.state)
     summary = Summary()
@@ -97,6 +95,12 @@ def command_stream(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def refuse_state_without_dedup(args: argparse.Namespace) -> None:
+    """Conflicting dedup flags are refused before any work."""
+    if args.no_dedup and args.state is not None:
+        raise CleanerError("--state keeps duplicates across runs: it cannot go with --no-dedup")
 
 
 def load_rules(directory: Path | None) -> RuleBook | None:

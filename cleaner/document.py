@@ -1,6 +1,7 @@
 """The three objects that flow through cleaning: Capture -> Document -> Article."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,3 +80,7 @@ class Article:
     @property
     def is_empty(self) -> bool:
         return not self.body
+
+    def drop_counts(self) -> Counter[str]:
+        """How many lines were dropped for each reason."""
+        return Counter(line.reason for line in self.decisions if line.reason)

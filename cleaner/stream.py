@@ -14,17 +14,15 @@ a Deduplicator belongs to one thread, so give each thread its own, or none.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .batch import DUPLICATE, EMPTY, ERROR, WRITTEN, empty_reason
+from .batch import DUPLICATE, EMPTY, ERROR, WRITTEN, clean_or_reason, empty_reason
 from .capture import content_capture
 from .dedup import Deduplicator, DuplicateKeyError, Match
 from .document import HTML, Article, Capture
 from .errors import CaptureError
-from .pipeline import clean_capture
 from .rules import RuleBook
 
 # Record fields that may hold the content, in the order they are looked for. A field
@@ -86,16 +84,12 @@ def clean_one(
     capture: Capture, *, rules: RuleBook | None = None, dedup: Deduplicator | None = None
 ) -> Result:
     """Clean one capture into a Result: never raises for a bad capture (status 'error')."""
-    try:
-        article = clean_capture(capture, rules)
-    except CaptureError as err:
-        return Result(capture.source, ERROR, reason=err.problem, extra=capture.extra)
-    except Exception as err:  # noqa: BLE001 - one bad capture must never stop a stream
-        reason = f"cleaning failed: {type(err).__name__}: {err}"
-        return Result(capture.source, ERROR, reason=reason, extra=capture.extra)
+    article, error = clean_or_reason(capture, rules)
+    if article is None:
+        return Result(capture.source, ERROR, reason=error, extra=capture.extra)
     if article.is_empty:
-        drops = Counter(line.reason for line in article.decisions if line.reason)
-        return Result(capture.source, EMPTY, article, empty_reason(drops), extra=capture.extra)
+        reason = empty_reason(article.drop_counts())
+        return Result(capture.source, EMPTY, article, reason, extra=capture.extra)
     if dedup is not None:
         key = capture.url or article.meta.get("url") or capture.source
         try:
