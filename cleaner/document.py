@@ -31,10 +31,10 @@ class Line:
     # Blank lines around a line in the capture: browsers put them around paragraphs.
     blank_before: bool = False
     blank_after: bool = False
-    # (word count, ends as a sentence) of `text`, which never changes: every heuristic
-    # pass reads it, so it is measured once, on first use (heuristics.features.line_shape).
-    # Not part of the decision: neither compared nor shown.
-    shape: tuple[int, bool] | None = field(default=None, compare=False, repr=False)
+    # (word count, ends as a sentence, line-local noise reason or None) of `text`, which
+    # never changes: every heuristic pass reads them, so they are measured once, on first
+    # use (heuristics.noise.line_facts). Not part of the decision: neither compared nor shown.
+    facts: tuple[int, bool, str | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def kept(self) -> bool:

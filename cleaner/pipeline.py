@@ -123,7 +123,9 @@ def to_article(doc: Document) -> Article:
     if doc.capture.fetched_at and "fetched_at" not in meta:
         meta["fetched_at"] = doc.capture.fetched_at
     meta["sha256"] = body_hash(body)
-    meta["word_count"] = len(body.split())
+    # = len(body.split()): a line's text has single spaces between words and none at
+    # its ends (lines.normalise), so counting spaces is enough, and far cheaper
+    meta["word_count"] = body.count(" ") + len(paragraphs)
     meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
     meta["cleaner"] = __version__
     ordered = {

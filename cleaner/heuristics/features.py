@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import regex
 
-from ..document import Line
-
 # Scripts written without spaces between words: a character there is about half a word.
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 # Characters per word in unspaced scripts (Chinese words average about two characters).
@@ -34,10 +32,3 @@ def is_sentence(text: str) -> bool:
         return False  # cut short: teasers end so, sentences rarely do
     return end != "" and end in SENTENCE_END_CHARS
 
-
-def line_shape(line: Line) -> tuple[int, bool]:
-    """(word_count, is_sentence) of a line's text, measured once per line."""
-    shape = line.shape
-    if shape is None:
-        shape = line.shape = (word_count(line.text), is_sentence(line.text))
-    return shape

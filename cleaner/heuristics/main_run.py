@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..document import Document, Line
-from .features import line_shape
+from .noise import line_facts
 
 # Words of a line that count towards its score: past this a line is surely prose, and a
 # single huge line (a comment dump, a cookie text) should not outweigh a whole article.
@@ -94,7 +94,7 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             list_items = 0
             append(dropped_score(reason))  # a penalty: the weight is for prose
             continue
-        words, sentence = line.shape or line_shape(line)
+        words, sentence, _ = line.facts or line_facts(line)
         words = min(words, MAX_WORDS_COUNTED)
         score = (words if sentence else words * NON_SENTENCE_WEIGHT) - SCORE_THRESHOLD
         if list_items:
@@ -202,13 +202,13 @@ def stretches(lines, inside, reasons, fits):
 
 def is_menu_entry(line: Line) -> bool:
     """A line of a few words that does not end as a sentence does."""
-    words, sentence = line.shape or line_shape(line)
+    words, sentence, _ = line.facts or line_facts(line)
     return words <= MENU_WORDS and not sentence
 
 
 def is_teaser(line: Line) -> bool:
     """A headline-length line that does not end as a sentence does."""
-    words, sentence = line.shape or line_shape(line)
+    words, sentence, _ = line.facts or line_facts(line)
     return MENU_WORDS < words <= TEASER_MAX_WORDS and not sentence
 
 

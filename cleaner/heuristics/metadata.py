@@ -13,7 +13,7 @@ from ..document import Document
 from ..rules import ALL
 from .features import CLOSING_CHARS, is_sentence, word_count
 from .main_run import article_runs, run_scores
-from .noise import is_date_line, line_key, noise_reason
+from .noise import is_date_line, line_facts, line_key
 
 # Lines before the main run searched for the title, date and byline: the headline block
 # (kicker, title, standfirst, byline, date, image caption) rarely spans more.
@@ -54,7 +54,7 @@ def lift_metadata(doc: Document) -> None:
     lines = doc.lines
     if not lines or (doc.ruleset is not None and doc.ruleset.heuristics != ALL):
         return
-    reasons = [line.reason or noise_reason(line.text) for line in lines]
+    reasons = [line.reason or (line.facts or line_facts(line))[2] for line in lines]
     runs = article_runs(run_scores(lines, reasons))
     start = runs[0][0] if runs else 0
     head = range(max(0, start - HEAD_LINES_BEFORE), min(len(lines), start + HEAD_LINES_INSIDE))

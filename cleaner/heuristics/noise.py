@@ -12,7 +12,7 @@ from functools import lru_cache
 import regex
 
 from ..dates import DIGIT, find_date
-from ..document import Document
+from ..document import Document, Line
 from . import vocab
 from .features import is_sentence, word_count
 
@@ -131,15 +131,18 @@ WORDS = re.compile(r"\w+")
 CLINGING = ("", ".", ",", ":", ";", "!", "?", ")", "(")
 
 
-def _by_trigger(groups: tuple[tuple[str, str], ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+def _by_trigger(
+    groups: tuple[tuple[str, str], ...],
+) -> dict[str, tuple[tuple[str, str, int], ...]]:
     """Fragments indexed by their longest word, bare and with clinging punctuation, so that
-    a line split at spaces is only searched for fragments whose key word it holds."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for reason, words in groups:
+    a line split at spaces is only searched for fragments whose key word it holds; each
+    with its reason and the rank of its group (the first group named wins)."""
+    index: dict[str, list[tuple[str, str, int]]] = {}
+    for rank, (reason, words) in enumerate(groups):
         for phrase in words.split("|"):
             trigger = max(WORDS.findall(phrase), key=len)
             for variant in {trigger + c for c in CLINGING} | {"(" + trigger}:
-                index.setdefault(variant, []).append((phrase, reason))
+                index.setdefault(variant, []).append((phrase, reason, rank))
     return {trigger: tuple(found) for trigger, found in index.items()}
 
 
@@ -201,12 +204,30 @@ def _is_date_line(text: str) -> bool:
     return rest <= DATE_LINE_REST_WORDS or (rest <= DATELINE_REST_WORDS and not is_sentence(text))
 
 
-# Menus, share bars and footers repeat across a site's pages and across settle passes:
-# remembering recent verdicts saves most of the work on a batch.
+def line_facts(line: Line) -> tuple[int, bool, str | None]:
+    """(word count, ends as a sentence, noise reason) of a line, measured once per line."""
+    facts = line.facts
+    if facts is None:
+        facts = line.facts = text_facts(line.text)
+    return facts
+
+
+# Menus, share bars and footers repeat across a site's pages: remembering the facts of
+# recent lines saves measuring them again on a batch.
 @lru_cache(maxsize=1 << 16)
+def text_facts(text: str) -> tuple[int, bool, str | None]:
+    """(word count, ends as a sentence, noise reason) of a line's text."""
+    words = word_count(text)
+    return words, is_sentence(text), _noise_reason(text, words)
+
+
 def noise_reason(text: str) -> str | None:
     """Why a line is page furniture on its own, or None when it may be article text."""
-    words = word_count(text)
+    return text_facts(text)[2]
+
+
+def _noise_reason(text: str, words: int) -> str | None:
+    """`noise_reason` of a text of `words` words."""
     if words > LONGEST_NOISE_WORDS:
         return None
     lower = text.lower()
@@ -240,10 +261,15 @@ def noise_reason(text: str) -> str | None:
     ):
         return "caption"
     if words <= FRAGMENT_MAX_WORDS and not FRAGMENTS.keys().isdisjoint(tokens):
-        for word in FRAGMENTS.keys() & tokens:
-            for phrase, reason in FRAGMENTS[word]:
-                if phrase in lower:
-                    return reason
+        # the first fragment group that matches decides, whatever order the words are in
+        found = [
+            (rank, reason)
+            for word in FRAGMENTS.keys() & tokens
+            for phrase, reason, rank in FRAGMENTS[word]
+            if phrase in lower
+        ]
+        if found:
+            return min(found)[1]
     return None
 
 
@@ -288,6 +314,6 @@ def drop_noise_lines(doc: Document) -> None:
     """Drop lines that are page furniture on their own: menus, share bars, counters, credits."""
     for i, line in enumerate(doc.lines):
         if line.reason is None:
-            reason = noise_reason(line.text)
+            reason = line_facts(line)[2]
             if reason:
                 doc.drop(i, reason)
