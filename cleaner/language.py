@@ -50,6 +50,9 @@ for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
 WORD = re.compile(r"[^\W\d_]+")
+# WORD on lower-case ASCII text, where a letter is a-z: a range is far cheaper to test
+# than the Unicode category WORD needs.
+ASCII_WORD = re.compile(r"[a-z]+")
 # Fewer function-word hits than this is too thin to call a language.
 MIN_HITS = 5
 # The best language must beat the runner-up by this factor, or the call is unsure.
@@ -61,7 +64,7 @@ SAMPLE_CHARS = 2000
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language `text` is written in, or None when unsure."""
     sample = text[:SAMPLE_CHARS]
-    words = WORD.findall(sample.lower())
+    words = (ASCII_WORD if sample.isascii() else WORD).findall(sample.lower())
     if not words:
         return None
     if not sample.isascii() and MAYBE_SCRIPT.search(sample) and ANY_SCRIPT.search(sample):

@@ -107,7 +107,7 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
 
 def to_article(doc: Document) -> Article:
     """Freeze a Document into an Article: body from kept lines, complete front matter."""
-    paragraphs = [line.text for line in doc.lines if line.kept]
+    paragraphs = [line.text for line in doc.lines if line.reason is None]
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
     meta.setdefault("authors", [])

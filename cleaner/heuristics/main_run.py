@@ -95,7 +95,8 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             append(dropped_score(reason))  # a penalty: the weight is for prose
             continue
         words, sentence, _ = line.facts or line_facts(line)
-        words = min(words, MAX_WORDS_COUNTED)
+        if words > MAX_WORDS_COUNTED:
+            words = MAX_WORDS_COUNTED
         score = (words if sentence else words * NON_SENTENCE_WEIGHT) - SCORE_THRESHOLD
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
@@ -227,7 +228,7 @@ def drop_title_repeats(doc: Document) -> None:
 def drop_repeated_lines(doc: Document) -> None:
     """Drop lines whose text stands REPEAT_MIN or more times in the capture: widgets and
     teaser boxes repeat, an article does not say the same line three times."""
-    counts = Counter(line.text for line in doc.lines)
+    counts = Counter([line.text for line in doc.lines])
     repeated = {text for text, count in counts.items() if count >= REPEAT_MIN}
     if not repeated:
         return
