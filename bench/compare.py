@@ -235,9 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.dedup_docs:
         dedup_rows, dedup_remarks = run_dedup(args.dedup_docs, memory)
         rows, remarks = rows + dedup_rows, remarks + dedup_remarks
+    print(text_table(rows))
     for remark in remarks:
         print(f"note: {remark}")
-    print(text_table(rows))
     title = f"F1 per system, {len(names)} dev-set pages" + (
         f"; dedup: {args.dedup_docs:,} synthetic bodies" if args.dedup_docs else "")
     for path in write_results(rows, args.out, context(args, len(names), memory), remarks, title):
