@@ -6,13 +6,16 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from .capture import capture_name, find_captures, read_capture
 from .dedup import Deduplicator, cluster
+from .dedup_sketch import Sketch
 from .document import Article, Capture
 from .errors import CaptureError, OutputError
 from .pipeline import clean_capture
@@ -224,6 +227,13 @@ def run(
     return summary
 
 
+# Clusters placed per index transaction: committing each article's index entry alone
+# cost as much as writing its file, and a batch keeps the state file's write lock short
+# for other processes sharing it. Should a run stop inside a batch, the batch's entries are
+# not committed: the next run places those captures again and rewrites the same files.
+PLACE_BATCH = 256
+
+
 class Placer:
     """Decides what becomes of each cleaned capture and writes the article files.
 
@@ -247,31 +257,57 @@ class Placer:
                 rows[i] = ManifestRow(outcome.source, EMPTY, reason=empty_reason(outcome.drops), site=site)
             else:
                 kept.append(i)
-        for members in self.clusters(outcomes, kept):
-            for i, row in self.place_cluster([outcomes[i] for i in members]).items():
-                rows[members[i]] = row
+        # Each body is fingerprinted once, for the run's clusters and the index lookups alike.
+        sketches = self.sketches(outcomes, kept)
+        clusters = iter(self.clusters(outcomes, kept, sketches))
+        while batch := list(islice(clusters, PLACE_BATCH)):
+            with self.transaction():
+                for members in batch:
+                    placed = self.place_cluster([outcomes[i] for i in members],
+                                                [sketches.get(i) for i in members])
+                    for i, row in placed.items():
+                        rows[members[i]] = row
         return rows  # type: ignore[return-value]
 
-    def clusters(self, outcomes: list[Outcome], kept: list[int]) -> list[list[int]]:
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction on the index (none without dedup)."""
+        return self.index.transaction() if self.index is not None else nullcontext()
+
+    def sketches(self, outcomes: list[Outcome], kept: list[int]) -> dict[int, Sketch]:
+        """The fingerprint of each kept outcome's body, by index (none without dedup)."""
+        if self.index is None:
+            return {}
+        bodies = [outcomes[i].body for i in kept]
+        return dict(zip(kept, self.index.sketcher.sketch_many(bodies), strict=True))
+
+    def clusters(
+        self, outcomes: list[Outcome], kept: list[int], sketches: dict[int, Sketch]
+    ) -> list[list[int]]:
         """Indexes of kept outcomes grouped by duplicate body (each alone without dedup)."""
         if self.index is None:
             return [[i] for i in kept]
-        groups = cluster((str(i), outcomes[i].body) for i in kept)
+        layout = self.index.layout  # the sketches' own, which the run's index must share
+        run = Deduplicator(threshold=self.index.threshold, containment=self.index.containment,
+                           num_perm=layout.num_perm, bands=layout.bands, shingle=layout.shingle)
+        groups = cluster(((str(i), outcomes[i].body) for i in kept), run,
+                         (sketches[i] for i in kept))
         return [[int(key) for key in group] for group in groups]
 
-    def place_cluster(self, members: list[Outcome]) -> dict[int, ManifestRow]:
+    def place_cluster(
+        self, members: list[Outcome], sketches: list[Sketch | None]
+    ) -> dict[int, ManifestRow]:
         """Rows for one cluster's members (by position), writing what must be written."""
         rows: dict[int, ManifestRow] = {}
         pending = []
         for n, outcome in enumerate(members):
-            earlier = self.placed_before(outcome)
+            earlier = self.placed_before(outcome, sketches[n])
             if earlier is not None:
                 rows[n] = earlier
             else:
                 pending.append(n)
         if not pending:
             return rows
-        existing = self.existing_article([members[n] for n in pending])
+        existing = self.existing_article([(members[n], sketches[n]) for n in pending])
         try:
             if existing is not None:
                 self.writer.add_duplicates(existing, [duplicate_entry(members[n]) for n in pending])
@@ -280,7 +316,7 @@ class Placer:
             else:
                 canonical = max(pending, key=lambda n: canonical_rank(members[n], n))
                 others = [members[n] for n in pending if n != canonical]
-                article = self.write_canonical(members[canonical], others)
+                article = self.write_canonical(members[canonical], others, sketches[canonical])
         except OSError as err:
             for n in pending:
                 rows[n] = ManifestRow(members[n].source, ERROR, reason=f"cannot write: {err}",
@@ -293,7 +329,9 @@ class Placer:
         self.mark_processed([members[n] for n in pending])
         return rows
 
-    def write_canonical(self, canonical: Outcome, others: list[Outcome]) -> str:
+    def write_canonical(
+        self, canonical: Outcome, others: list[Outcome], sketch: Sketch | None = None
+    ) -> str:
         meta = dict(canonical.meta)
         for other in others:  # fill gaps only: the canonical's own values win
             for key in MERGED_META:
@@ -304,15 +342,15 @@ class Placer:
         article = self.writer.write(meta, canonical.body, canonical.source)
         if self.index is not None:
             payload = {"article": article, "source": canonical.source}
-            self.index.add(canonical.body, article, payload)
+            self.index.add(canonical.body, article, payload, sketch=sketch)
         return article
 
-    def existing_article(self, members: list[Outcome]) -> str | None:
+    def existing_article(self, members: list[tuple[Outcome, Sketch | None]]) -> str | None:
         """The article an earlier run wrote for this story, if the index knows one."""
         if self.index is None:
             return None
-        for outcome in members:
-            match = self.index.find(outcome.body)
+        for outcome, sketch in members:
+            match = self.index.find(outcome.body, sketch=sketch)
             if match is not None:
                 return self.article_of(match.key)[0]
         return None
@@ -322,11 +360,11 @@ class Placer:
         payload = self.index.payload(key) or {}
         return payload.get("article", key), payload.get("source")
 
-    def placed_before(self, outcome: Outcome) -> ManifestRow | None:
+    def placed_before(self, outcome: Outcome, sketch: Sketch | None = None) -> ManifestRow | None:
         """The row of a capture an earlier run already placed (same source, same content)."""
         if self.index is None or not self.index.processed(outcome.source, outcome.content_hash):
             return None
-        match = self.index.find(outcome.body)
+        match = self.index.find(outcome.body, sketch=sketch)
         if match is None:
             return None
         article, written_from = self.article_of(match.key)

@@ -182,20 +182,27 @@ class Deduplicator:
             self._add(key, sk, item, payload)
         return None
 
-    def find(self, item: HasBody | str) -> Match | None:
-        """The best match of `item` among registered documents, or None; registers nothing."""
-        found = self._matches(self.sketch(item))
+    def find(self, item: HasBody | str, *, sketch: Sketch | None = None) -> Match | None:
+        """The best match of `item` among registered documents, or None; registers nothing.
+
+        `sketch` is the item's fingerprint when the caller has it already (`sketch`,
+        `sketch_many`): fingerprinting is most of the cost of a lookup.
+        """
+        found = self._matches(sketch or self.sketch(item))
         return found[0] if found else None
 
     def matches(self, item: HasBody | str) -> list[Match]:
         """Every registered document `item` duplicates, best first; registers nothing."""
         return self._matches(self.sketch(item))
 
-    def add(self, item: HasBody | str, key: str, payload: dict[str, Any] | None = None) -> None:
+    def add(
+        self, item: HasBody | str, key: str, payload: dict[str, Any] | None = None,
+        *, sketch: Sketch | None = None,
+    ) -> None:
         """Register `item` under `key` whatever it matches. Raises DuplicateKeyError if
-        `key` is taken."""
+        `key` is taken. `sketch` as for `find`."""
         with self.store.transaction():
-            self._add(key, self.sketch(item), item, payload)
+            self._add(key, sketch or self.sketch(item), item, payload)
 
     def payload(self, key: str) -> dict[str, Any] | None:
         """The payload registered with `key` (source, url, title... of an Article), or None."""
@@ -304,7 +311,9 @@ def item_payload(item: HasBody | str) -> dict[str, Any]:
 
 
 def cluster(
-    items: Iterable[tuple[str, HasBody | str]], dedup: Deduplicator | None = None
+    items: Iterable[tuple[str, HasBody | str]],
+    dedup: Deduplicator | None = None,
+    sketches: Iterable[Sketch] | None = None,
 ) -> list[list[str]]:
     """Group `(key, item)` pairs into clusters of duplicates, in input order.
 
@@ -312,16 +321,21 @@ def cluster(
     `dedup`, the documents already in that index, whose keys then appear in the
     clusters); an item matching nothing starts a cluster. Every item is registered in
     `dedup` (a fresh in-memory one by default). Joining the best match only, not every
-    match, keeps one borderline item from chaining two clusters together.
+    match, keeps one borderline item from chaining two clusters together. `sketches`, when
+    given, are the items' fingerprints, in order (see `Deduplicator.find`).
     """
     dedup = dedup if dedup is not None else Deduplicator()
     leader: dict[str, str] = {}
     members: dict[str, list[str]] = {}
     pending = iter(items)
+    known = iter(sketches) if sketches is not None else None
     with dedup.transaction():
         while chunk := list(islice(pending, CLUSTER_CHUNK)):
-            sketches = dedup.sketcher.sketch_many([body_of(item) for _, item in chunk])
-            for (key, item), sk in zip(chunk, sketches):
+            if known is not None:
+                chunk_sketches = list(islice(known, len(chunk)))
+            else:
+                chunk_sketches = dedup.sketcher.sketch_many([body_of(item) for _, item in chunk])
+            for (key, item), sk in zip(chunk, chunk_sketches, strict=True):
                 found = dedup._matches(sk)
                 if not found:
                     head = key

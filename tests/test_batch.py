@@ -201,3 +201,57 @@ def test_kind_is_sniffed_from_content_with_the_name_as_tie_break(tmp_path, name,
     path = tmp_path / name
     path.write_text(content)
     assert read_capture(path).kind == kind
+
+
+def test_a_run_stopped_while_placing_is_completed_by_the_next_without_extra_files(
+    tmp_path, monkeypatch
+):
+    # Index entries are committed a batch of clusters at a time: a run that stops inside
+    # a batch leaves article files the index does not know. The next run must place those
+    # captures again into the same files, not beside them.
+    from cleaner import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in (("a.txt", ARTICLE), ("b.txt", OTHER), ("c.txt", CAFE)):
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "a-copy.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    place_cluster = batch.Placer.place_cluster
+    placed = []
+
+    def stop_at_third(self, members, sketches):
+        if len(placed) == 2:
+            raise KeyboardInterrupt
+        placed.append(members)
+        return place_cluster(self, members, sketches)
+
+    monkeypatch.setattr(batch.Placer, "place_cluster", stop_at_third)
+    with pytest.raises(KeyboardInterrupt):
+        run([folder], out)
+    assert len(list(out.rglob("*.md"))) == 2  # written, but not committed to the index
+    monkeypatch.undo()
+    run([folder], out)
+    rows = manifest(out)
+    assert sorted(r["status"] for r in rows) == ["duplicate", "written", "written", "written"]
+    assert len({r["article"] for r in rows}) == 3
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == sorted(
+        {r["article"] for r in rows}
+    )
+
+
+def test_a_state_with_its_own_index_layout_still_finds_the_runs_duplicates(tmp_path):
+    from cleaner.dedup import Deduplicator
+
+    state = tmp_path / "state.sqlite"
+    Deduplicator(state, bands=16, shingle=4).close()  # not the default layout
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.txt").write_text(ARTICLE.replace("Monday", "Monday morning"), encoding="utf-8")
+    (folder / "c.txt").write_text(OTHER, encoding="utf-8")
+    out = tmp_path / "out"
+    run([folder], out, state=state)
+    a, b, c = manifest(out)
+    assert {a["status"], b["status"]} == {"written", "duplicate"} and a["article"] == b["article"]
+    assert c["status"] == "written"
