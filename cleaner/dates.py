@@ -100,7 +100,8 @@ ZONE = re.compile(
 # Every date has digits (a day or a year): a line without any holds none.
 DIGIT = re.compile(r"\d")
 # What every all-digit date holds: digits around a separator, or a CJK year mark.
-NUMERIC_HINT = re.compile(r"\d[-/.]\d|\d\s*[年년]")
+# (The leading digit outside the alternation lets the engine skip to digits.)
+NUMERIC_HINT = re.compile(r"\d(?:[-/.]\d|\s*[年년])")
 # How far (characters) a time may stand from its date to count as the same timestamp.
 TIME_REACH = 12
 # Plausible publication years: older "dates" are mostly numbers of something else.
@@ -215,6 +216,8 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
 
 def _with_time(text: str, start: int, end: int, day: dt.date) -> tuple[str, int, int]:
     """ISO value of `day`, with the time (and zone) written next to it if any; and the span."""
+    if ":" not in text and "h" not in text and "H" not in text:
+        return day.isoformat(), start, end  # no time: TIME needs one of these, and is slow
     for m in TIME.finditer(text):
         if m.end() < start - TIME_REACH or m.start() > end + TIME_REACH:
             continue

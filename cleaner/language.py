@@ -50,9 +50,6 @@ for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
 WORD = re.compile(r"[^\W\d_]+")
-# WORD on lower-case ASCII text, where a letter is a-z: a range is far cheaper to test
-# than the Unicode category WORD needs.
-ASCII_WORD = re.compile(r"[a-z]+")
 # Fewer function-word hits than this is too thin to call a language.
 MIN_HITS = 5
 # The best language must beat the runner-up by this factor, or the call is unsure.
@@ -61,20 +58,36 @@ MIN_LEAD = 1.2
 SAMPLE_CHARS = 2000
 
 
+def function_words(lower: str) -> dict[str, int]:
+    """How often each function word stands in lower-case text as a WORD, in order of first
+    use (a tie between languages goes to the one seen first).
+
+    The same as counting WORD.findall(lower), but splitting at whitespace first: a token
+    of letters only is one word and needs no regex, and only the rest (punctuation,
+    apostrophes, digits) is split further; each distinct token once.
+    """
+    counts: dict[str, int] = {}
+    for token, count in Counter(lower.split()).items():
+        if token in LANGUAGES_OF:
+            counts[token] = counts.get(token, 0) + count
+        elif not token.isalpha():
+            for word in WORD.findall(token):
+                if word in LANGUAGES_OF:
+                    counts[word] = counts.get(word, 0) + count
+    return counts
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language `text` is written in, or None when unsure."""
     sample = text[:SAMPLE_CHARS]
-    words = (ASCII_WORD if sample.isascii() else WORD).findall(sample.lower())
-    if not words:
-        return None
+    lower = sample.lower()
     if not sample.isascii() and MAYBE_SCRIPT.search(sample) and ANY_SCRIPT.search(sample):
-        letters = sum(map(len, words))
+        letters = sum(map(len, WORD.findall(lower)))
         for lang, script in SCRIPTS:
-            if len(script.findall(sample)) / letters >= SCRIPT_SHARE:
+            if letters and len(script.findall(sample)) / letters >= SCRIPT_SHARE:
                 return lang
     hits: Counter[str] = Counter()
-    # each function word once, in order of first use: a tie goes to the language seen first
-    for word, count in Counter(filter(LANGUAGES_OF.__contains__, words)).items():
+    for word, count in function_words(lower).items():
         for lang in LANGUAGES_OF[word]:
             hits[lang] += count
     ranked = hits.most_common(2) + [("", 0), ("", 0)]

@@ -22,6 +22,8 @@ from cleaner.dates import find_date, parse_date
         ("2021-11-05", "2021-11-05"),
         ("Posted 12/31/2019", "2019-12-31"),
         ("2022年2月26日", "2022-02-26"),
+        ("Mise à jour le 3 juin 2021 à 14h30", "2021-06-03T14:30:00"),
+        ("3. JUNI 2021, 9H05", "2021-06-03T09:05:00"),
     ],
 )
 def test_parse_date_reads_common_formats(line: str, expected: str) -> None:

@@ -67,18 +67,20 @@ TEASER_RUN_MIN = 3
 TEASER_MAX_WORDS = 20
 
 
-def dropped_score(reason: str) -> float:
-    """How much a line dropped (or about to be dropped) for `reason` speaks against the run."""
-    if reason in BARRIER_REASONS:
-        return -BARRIER_PENALTY
-    return -LISTING_PENALTY if reason in LISTING_REASONS else -DROPPED_PENALTY
+# How much a line dropped (or about to be dropped) for a reason speaks against the run,
+# for the reasons that cost more than DROPPED_PENALTY (a lookup: run_scores reads it for
+# every dropped line).
+PENALTIES = {
+    **dict.fromkeys(LISTING_REASONS, -LISTING_PENALTY),
+    **dict.fromkeys(BARRIER_REASONS, -BARRIER_PENALTY),
+}
 
 
 def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> list[float]:
     """Line scores, with prose past the first section-end heading discounted.
 
     A kept line scores its words (capped), discounted unless it ends as a sentence, less
-    the threshold; a dropped one the penalty of its reason (`dropped_score`). `reasons`
+    the threshold; a dropped one the penalty of its reason (`PENALTIES`). `reasons`
     stand in for the lines' own when given (to look ahead before dropping).
     """
     if reasons is None:
@@ -92,7 +94,7 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             if reason in BARRIER_REASONS:
                 weight = AFTER_BARRIER_WEIGHT
             list_items = 0
-            append(dropped_score(reason))  # a penalty: the weight is for prose
+            append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
             continue
         words, sentence, _ = line.facts or line_facts(line)
         if words > MAX_WORDS_COUNTED:

@@ -1,0 +1,67 @@
+"""Line splitting and the language guess: the two steps every text capture goes through."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cleaner.language import LANGUAGES_OF, WORD, detect_language, function_words
+from cleaner.lines import collapse_whitespace, split_lines
+
+
+def test_lines_are_split_at_every_line_end_and_their_whitespace_collapsed() -> None:
+    text = "  First\tline \r\nSecond\u00a0\u00a0line\rThird\u3000line\u2028Fourth  \n"
+    assert [line.text for line in split_lines(text)] == [
+        "First line", "Second line", "Third line", "Fourth",
+    ]
+
+
+def test_blank_lines_become_flags_on_their_neighbours() -> None:
+    lines = split_lines("Title\n\n \t\nFirst paragraph.\nSecond paragraph.\n\n")
+    assert [(line.text, line.blank_before, line.blank_after) for line in lines] == [
+        ("Title", True, True),
+        ("First paragraph.", True, False),
+        ("Second paragraph.", False, True),
+    ]
+
+
+def test_invisible_characters_go_without_joining_lines() -> None:
+    lines = split_lines("Zero\u200bwidth\u00ad joiner\r\u200b\nNext\ufeff line")
+    assert [line.text for line in lines] == ["Zerowidth joiner", "Next line"]
+
+
+@pytest.mark.parametrize("text", ["a b", " a b", "a b ", "a  b", "a\tb", "a \u00a0b", "", "   "])
+def test_collapse_whitespace_is_split_and_join(text: str) -> None:
+    assert collapse_whitespace(text) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The council said that the bridge was closed for repairs and it is not open to "
+         "traffic at the moment, as the engineers have to replace the deck.", "en"),
+        ("Der Rat teilte mit, dass die Brücke nicht für den Verkehr geöffnet ist und auch "
+         "in den nächsten Wochen mit der Sanierung zu rechnen ist.", "de"),
+        ("Le conseil a dit que le pont est fermé pour des travaux et que la circulation "
+         "sur les deux voies ne sera pas rétablie avant la fin du mois.", "fr"),
+        ("市議会は、橋の補修工事が終わるまで通行止めが続くと発表した。", "ja"),
+    ],
+)
+def test_language_of_clear_text(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_too_few_function_words_give_no_language() -> None:
+    assert detect_language("Bridge reopens: traffic expected Monday") is None
+    assert detect_language("") is None
+
+
+def test_function_words_count_what_a_word_search_finds() -> None:
+    # apostrophes, digits, underscores and punctuation split words as WORD does
+    lower = ("l'homme d'un «le» (the) 2der das_ist and/or the—and, 'la' la3la "
+             "über die the. the the")
+    expected = Counter(w for w in WORD.findall(lower) if w in LANGUAGES_OF)
+    counted = function_words(lower)
+    assert counted == dict(expected)
+    # in order of first use, which breaks ties between languages
+    assert list(counted) == list(dict.fromkeys(w for w in WORD.findall(lower) if w in LANGUAGES_OF))
