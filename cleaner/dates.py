@@ -35,8 +35,15 @@ MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in name
 _LETTER = r"[^\W\d_]"
 
 
-def _month_alternation(names) -> str:
-    """An alternation of month names grouped by first letter, longest first within a group.
+# A pattern that starts with a look-behind is tried at every place in a line; one that
+# starts with a literal or a digit lets the engine skip to the places where that stands.
+# So the patterns below that must not follow some character say so just after their
+# first character, looking behind at it too: (?<!X)\d is written \d(?<!X\d).
+
+
+def _month_alternation(names, not_after: str = "") -> str:
+    """An alternation of month names grouped by first letter, longest first within a group;
+    with `not_after`, a name must not follow a character of that class.
 
     Names with different first letters never match at the same place, so grouping keeps
     the plain alternation's choices, while the engine tests one first letter per place
@@ -46,34 +53,45 @@ def _month_alternation(names) -> str:
     for name in sorted(names, key=len, reverse=True):  # "sept" wins over "sep", "juni" over "jun"
         groups.setdefault(name[0], []).append(name)
     return "|".join(
-        re.escape(first) + "(?:" + "|".join(re.escape(name[1:]) for name in group) + ")"
+        re.escape(first)
+        + (f"(?<!{not_after}{re.escape(first)})" if not_after else "")
+        + "(?:" + "|".join(re.escape(name[1:]) for name in group) + ")"
         for first, group in groups.items()
     )
 
 
+def _day_number(name: str, not_after: str) -> str:
+    r"""`(?<!not_after)(?P<name>[0-3]?\d)`, starting with its digit (see above)."""
+    return rf"(?P<{name}>\d(?<!{not_after}\d)(?:(?<=[0-3])\d)?)"
+
+
 _MONTH = "(?P<month>" + _month_alternation(MONTHS) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°)?"
+_DAY_SUFFIX = r"(?:st|nd|rd|th|er|º|°)?"
+_DAY = r"(?P<day>[0-3]?\d)" + _DAY_SUFFIX
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 # Words that may join the parts of a date: "5 de mayo de 2022", "le 3 juin", "26, Abril, 2022".
 _JOIN = r"[\s,./-]*(?:(?:de|del|of)\s+)?"
 
 # 2022-02-26, 2022/2/26, optionally followed by a time (ISO 8601 "T" or a space).
 ISO_DATE = re.compile(
-    r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?!\d)"
+    r"(?P<year>(?:1(?<!\d1)9|2(?<!\d2)0)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)"
+    r"(?P<day>[0-3]?\d)(?!\d)"
 )
 # 11/04/2012, 11.04.2012, 1-4-12: day first unless that cannot be (see numeric_date).
 NUMERIC_DATE = re.compile(
-    r"(?<![\d.,/])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d/])"
+    _day_number("a", r"[\d.,/]")
+    + r"(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d/])"
 )
 # 31. Mai 2012, 5 de mayo de 2022, 26, Abril, 2022, 3 juin (year optional). The name
 # patterns run on the lower-cased line (see `_candidates`): case-sensitive matching of lower
 # case names is much faster than case-insensitive matching. [^\W_] is a letter or digit.
 DAY_MONTH_YEAR = re.compile(
-    rf"(?<![^\W_]){_DAY}\.?{_JOIN}{_MONTH}(?!{_LETTER})(?:{_JOIN}{_YEAR})?"
+    _day_number("day", r"[^\W_]") + rf"{_DAY_SUFFIX}\.?{_JOIN}{_MONTH}(?!{_LETTER})(?:{_JOIN}{_YEAR})?"
 )
 # February 26, 2022, January 12,2023, Jan. 8 (year optional).
 MONTH_DAY_YEAR = re.compile(
-    rf"(?<!{_LETTER}){_MONTH}(?!{_LETTER})\s*{_DAY}(?!\d)(?:\s*,?\s*{_YEAR})?"
+    "(?P<month>" + _month_alternation(MONTHS, not_after=_LETTER) + r")\.?"
+    + rf"(?!{_LETTER})\s*{_DAY}(?!\d)(?:\s*,?\s*{_YEAR})?"
 )
 # The same for the rare line whose lower-cased form differs in length ("İ" -> "i̇").
 DAY_MONTH_YEAR_ANY_CASE = re.compile(DAY_MONTH_YEAR.pattern, re.IGNORECASE)
@@ -162,7 +180,10 @@ def _candidates(text: str, reference: dt.date | None):
         patterns, subject = (DAY_MONTH_YEAR_ANY_CASE, MONTH_DAY_YEAR_ANY_CASE), text
     for pattern in patterns:
         for m in pattern.finditer(subject):
-            month = MONTHS[m["month"].lower()]
+            # casefold: the case-insensitive patterns also match look-alikes ("ſ" for "s")
+            month = MONTHS.get(m["month"].casefold())
+            if month is None:
+                continue  # a look-alike of no name's spelling ("ı" for "i")
             if m["year"]:
                 day = _make(int(m["year"]), month, int(m["day"]))
             else:

@@ -53,3 +53,10 @@ def test_find_date_reports_the_span_it_read() -> None:
     found = find_date(line)
     assert found is not None
     assert line[found.start : found.end] == "11/04/2012"
+
+
+def test_look_alike_letters_in_a_month_name_never_crash() -> None:
+    # "İ" lower-cases to two characters, so these lines are read case-insensitively,
+    # where "ſ" matches "s" and "ı" matches "i" though neither spells a month as written
+    assert parse_date("İzmir: 5 marſ 2022, mai") == "2022-03-05"
+    assert parse_date("İzmir: 5. maı 2022, mai") is None
