@@ -38,12 +38,27 @@ def test_collapse_whitespace_is_split_and_join(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        ("The council said that the bridge was closed for repairs and it is not open to "
-         "traffic at the moment, as the engineers have to replace the deck.", "en"),
-        ("Der Rat teilte mit, dass die Brücke nicht für den Verkehr geöffnet ist und auch "
-         "in den nächsten Wochen mit der Sanierung zu rechnen ist.", "de"),
-        ("Le conseil a dit que le pont est fermé pour des travaux et que la circulation "
-         "sur les deux voies ne sera pas rétablie avant la fin du mois.", "fr"),
+        (
+            (
+                "The council said that the bridge was closed for repairs and it is not open to "
+                "traffic at the moment, as the engineers have to replace the deck."
+            ),
+            "en",
+        ),
+        (
+            (
+                "Der Rat teilte mit, dass die Brücke nicht für den Verkehr geöffnet ist und auch "
+                "in den nächsten Wochen mit der Sanierung zu rechnen ist."
+            ),
+            "de",
+        ),
+        (
+            (
+                "Le conseil a dit que le pont est fermé pour des travaux et que la circulation "
+                "sur les deux voies ne sera pas rétablie avant la fin du mois."
+            ),
+            "fr",
+        ),
         ("市議会は、橋の補修工事が終わるまで通行止めが続くと発表した。", "ja"),
     ],
 )

@@ -14,6 +14,7 @@ bonus, 1 without, for 0.001 of F1).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..document import Document, Line
@@ -65,8 +66,21 @@ MENU_WORDS = 3
 # Teaser lists outside the run: this many headline-length lines in a row, none a sentence.
 TEASER_RUN_MIN = 3
 TEASER_MAX_WORDS = 20
+# Letters of the lines that may make up a stretch outside the runs (see outside_reasons);
+# each kind of stretch is a run of its own letter and "n", noise lines.
+STRETCH_CODES = {"menu_run": "m", "teaser_list": "t", None: "x"}
+STRETCH_RUNS = {"menu_run": re.compile("[mn]+"), "teaser_list": re.compile("[tn]+")}
 
 
+# A kept line's score by whether it ends as a sentence and its words (capped): looked up,
+# as every line of a capture is scored two or three times.
+PROSE_SCORES = tuple(
+    tuple(
+        (words if sentence else words * NON_SENTENCE_WEIGHT) - SCORE_THRESHOLD
+        for words in range(MAX_WORDS_COUNTED + 1)
+    )
+    for sentence in (False, True)
+)
 # How much a line dropped (or about to be dropped) for a reason speaks against the run,
 # for the reasons that cost more than DROPPED_PENALTY (a lookup: run_scores reads it for
 # every dropped line).
@@ -97,9 +111,8 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
             continue
         words, sentence, _ = line.facts or line_facts(line)
-        if words > MAX_WORDS_COUNTED:
-            words = MAX_WORDS_COUNTED
-        score = (words if sentence else words * NON_SENTENCE_WEIGHT) - SCORE_THRESHOLD
+        capped = words if words < MAX_WORDS_COUNTED else MAX_WORDS_COUNTED  # noqa: FURB136 - no call
+        score = PROSE_SCORES[sentence][capped]
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
             list_items -= 1
@@ -158,61 +171,54 @@ def keep_main_run(doc: Document) -> None:
 
 def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
     """Why each line outside the runs goes: the list or thread a heading opened, a menu,
-    a teaser list, or merely being outside the article (None for lines inside)."""
+    a teaser list, or merely being outside the article (None for lines inside).
+
+    Menus and teaser lists are stretches of outside lines in a row that are all menu
+    entries, or all teasers (`stretch_kind`), long enough. Lines already dropped as noise
+    (a "Home" among menu entries) belong to a stretch and count towards its length; the
+    lines marked are the kept ones. Each line gets a letter (STRETCH_CODES, "n" for such
+    noise, "x" for a line that ends a stretch), and stretches are runs of letters.
+    """
     reasons: list[str | None] = [None] * len(lines)
+    codes: list[str] = []
     after = None
     seen_article = False  # before the article such headings are navigation links
     for i, line in enumerate(lines):
         if inside[i]:
             after, seen_article = None, True
-        elif line.reason in AFTER_HEADING and seen_article:
-            after = AFTER_HEADING[line.reason]
-        elif line.reason is None:
+            codes.append("x")
+        elif line.reason is not None:
+            if line.reason not in AFTER_HEADING:
+                codes.append("n")
+                continue
+            if seen_article:
+                after = AFTER_HEADING[line.reason]
+            codes.append("x")
+        elif after is not None:
             reasons[i] = after
-    for name, fits, least in (
-        ("menu_run", is_menu_entry, MENU_RUN_MIN),
-        ("teaser_list", is_teaser, TEASER_RUN_MIN),
-    ):
-        for size, stretch in stretches(lines, inside, reasons, fits):
-            if size >= least:
-                for i in stretch:
-                    reasons[i] = name
+            codes.append("x")
+        else:
+            codes.append(STRETCH_CODES[stretch_kind(line)])
+    code = "".join(codes)
+    for name, least in (("menu_run", MENU_RUN_MIN), ("teaser_list", TEASER_RUN_MIN)):
+        letter = STRETCH_CODES[name]
+        for run in STRETCH_RUNS[name].finditer(code):
+            if run.end() - run.start() >= least and letter in run.group():
+                for i in range(run.start(), run.end()):
+                    if code[i] == letter:
+                        reasons[i] = name
     return [
         None if inside[i] else (reasons[i] or "outside_main_run") for i in range(len(lines))
     ]
 
 
-def stretches(lines, inside, reasons, fits):
-    """(length, indexes) of each stretch of outside lines in a row that all `fit`. Lines
-    already dropped as noise (a "Home" among menu entries) belong to the stretch and count
-    towards its length; the indexes are those of the kept lines still to classify."""
-    stretch: list[int] = []
-    size = 0
-    for i, line in enumerate(lines):
-        if not inside[i] and line.reason is not None and line.reason not in AFTER_HEADING:
-            size += 1
-            continue
-        if not inside[i] and reasons[i] is None and line.reason is None and fits(line):
-            stretch.append(i)
-            size += 1
-            continue
-        if stretch:
-            yield size, stretch
-        stretch, size = [], 0
-    if stretch:
-        yield size, stretch
-
-
-def is_menu_entry(line: Line) -> bool:
-    """A line of a few words that does not end as a sentence does."""
+def stretch_kind(line: Line) -> str | None:
+    """"menu_run" for a line of a few words (a menu entry), "teaser_list" for a
+    headline-length one, when it does not end as a sentence does; else None."""
     words, sentence, _ = line.facts or line_facts(line)
-    return words <= MENU_WORDS and not sentence
-
-
-def is_teaser(line: Line) -> bool:
-    """A headline-length line that does not end as a sentence does."""
-    words, sentence, _ = line.facts or line_facts(line)
-    return MENU_WORDS < words <= TEASER_MAX_WORDS and not sentence
+    if sentence or words > TEASER_MAX_WORDS:
+        return None
+    return "menu_run" if words <= MENU_WORDS else "teaser_list"
 
 
 def drop_title_repeats(doc: Document) -> None:
@@ -246,7 +252,7 @@ def drop_menu_runs(doc: Document, start: int, end: int) -> None:
         line = doc.lines[i] if i < end else None
         if line is not None and line.reason is not None:
             continue
-        if line is not None and is_menu_entry(line):
+        if line is not None and stretch_kind(line) == "menu_run":
             run.append(i)
             continue
         if len(run) >= MENU_RUN_MIN:
