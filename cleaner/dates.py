@@ -86,7 +86,8 @@ NUMERIC_DATE = re.compile(
 # patterns run on the lower-cased line (see `_candidates`): case-sensitive matching of lower
 # case names is much faster than case-insensitive matching. [^\W_] is a letter or digit.
 DAY_MONTH_YEAR = re.compile(
-    _day_number("day", r"[^\W_]") + rf"{_DAY_SUFFIX}\.?{_JOIN}{_MONTH}(?!{_LETTER})(?:{_JOIN}{_YEAR})?"
+    _day_number("day", r"[^\W_]")
+    + rf"{_DAY_SUFFIX}\.?{_JOIN}{_MONTH}(?!{_LETTER})(?:{_JOIN}{_YEAR})?"
 )
 # February 26, 2022, January 12,2023, Jan. 8 (year optional).
 MONTH_DAY_YEAR = re.compile(

@@ -111,7 +111,8 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
             continue
         words, sentence, _ = line.facts or line_facts(line)
-        capped = words if words < MAX_WORDS_COUNTED else MAX_WORDS_COUNTED  # noqa: FURB136 - no call
+        # (no min() call: this runs for every kept line)
+        capped = words if words < MAX_WORDS_COUNTED else MAX_WORDS_COUNTED  # noqa: FURB136
         score = PROSE_SCORES[sentence][capped]
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
