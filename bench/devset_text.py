@@ -12,9 +12,10 @@ wall clock, not this), best of --passes passes over the whole set (5 by default)
 started with the line caches emptied so that no pass profits from an earlier one; the
 median pass and every pass are printed too. The best pass is the figure, as timeit
 reports it: other work on a shared machine (its caches, its memory bus) only ever slows
-a pass down, so the fastest is the least disturbed measurement of the code itself. Each article is rendered as soon as it is cleaned and the Article let go, as
-`cleaner clean` does: holding all of them would make Python's garbage collector walk
-ever more objects and time that, not cleaning.
+a pass down, so the fastest is the least disturbed measurement of the code itself.
+Each article is rendered as soon as it is cleaned and the Article let go, as `cleaner
+clean` does: holding all of them would make Python's garbage collector walk ever more
+objects and time that, not cleaning.
 """
 from __future__ import annotations
 

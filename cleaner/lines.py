@@ -47,11 +47,7 @@ def split_lines(text: str) -> list[Line]:
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
     for raw in raw_lines:
-        # collapse_whitespace inlined: a call per line of every capture costs as much as its test
-        if raw.isprintable() and "  " not in raw and raw.strip(" ") is raw:
-            clean = raw
-        else:
-            clean = " ".join(raw.split())
+        clean = collapse_whitespace(raw)
         if not clean:
             blank = True
             if lines:
