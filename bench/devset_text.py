@@ -7,6 +7,9 @@ timing the cleaning alone, in process, on one core (reading and writing files ar
 left out); writes OUT_DIR/manifest.jsonl and the article files; runs DEVSET/score.py
 on OUT_DIR and prints its score line, then the docs/s.
 
+The cleaning core runs compiled when the package was installed so (`pip install .`, not
+`-e`; see setup.py): the throughput line says which ran.
+
 Throughput is the CPU time of this process (other load on a shared machine slows the
 wall clock, not this), best of --passes passes over the whole set (5 by default), each
 started with the line caches emptied so that no pass profits from an earlier one; the
@@ -28,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from cleaner import compiled
 from cleaner.capture import find_captures, read_capture
 from cleaner.dates import find_date
 from cleaner.frontmatter import render_article
@@ -84,7 +88,7 @@ def main() -> int:
     print(f"throughput: {len(captures) / min(timings):.0f} docs/s ({len(captures)} captures, "
           f"{min(timings):.2f} s CPU cleaning in process, one core, best of {len(timings)} "
           f"passes; median {len(captures) / statistics.median(timings):.0f}; "
-          f"passes: {rates} docs/s)")
+          f"passes: {rates} docs/s; {'compiled' if compiled() else 'plain Python'})")
     print(f"output: {out}")
     return result.returncode
 

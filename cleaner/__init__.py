@@ -13,5 +13,13 @@ from .stream import Result, clean_many
 
 __all__ = [
     "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",
-    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many",
+    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many", "compiled",
 ]
+
+
+def compiled() -> bool:
+    """True when this installation runs the text-cleaning core as compiled code (built by
+    mypyc at install, see setup.py), False when it runs as plain Python."""
+    from .heuristics import noise
+
+    return not noise.__file__.endswith(".py")

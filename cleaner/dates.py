@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 # Month names and common abbreviations by language, lower case. Abbreviations that are
 # also everyday words ("mar" is Spanish for sea) only count next to a day number, which
 # every pattern below requires.
-MONTH_NAMES = {
+MONTH_NAMES: Final = {
     1: "january jan januar jänner janvier enero gennaio janeiro januari",
     2: "february feb februar feber février fevrier febrero febbraio fevereiro februari",
     3: "march mar märz maerz mars marzo março maart",
@@ -29,7 +30,7 @@ MONTH_NAMES = {
     11: "november nov novembre noviembre novembro",
     12: "december dec dezember décembre decembre diciembre dicembre dezembro",
 }
-MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
+MONTHS: Final = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
 # A letter (\p{L} in the `regex` module): the standard `re` module is several times faster
 # on these short lines and none of the patterns below needs Unicode properties otherwise.
 _LETTER = r"[^\W\d_]"
@@ -73,59 +74,59 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _JOIN = r"[\s,./-]*(?:(?:de|del|of)\s+)?"
 
 # 2022-02-26, 2022/2/26, optionally followed by a time (ISO 8601 "T" or a space).
-ISO_DATE = re.compile(
+ISO_DATE: Final = re.compile(
     r"(?P<year>(?:1(?<!\d1)9|2(?<!\d2)0)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)"
     r"(?P<day>[0-3]?\d)(?!\d)"
 )
 # 11/04/2012, 11.04.2012, 1-4-12: day first unless that cannot be (see numeric_date).
-NUMERIC_DATE = re.compile(
+NUMERIC_DATE: Final = re.compile(
     _day_number("a", r"[\d.,/]")
     + r"(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d/])"
 )
 # 31. Mai 2012, 5 de mayo de 2022, 26, Abril, 2022, 3 juin (year optional). The name
 # patterns run on the lower-cased line (see `_candidates`): case-sensitive matching of lower
 # case names is much faster than case-insensitive matching. [^\W_] is a letter or digit.
-DAY_MONTH_YEAR = re.compile(
+DAY_MONTH_YEAR: Final = re.compile(
     _day_number("day", r"[^\W_]")
     + rf"{_DAY_SUFFIX}\.?{_JOIN}{_MONTH}(?!{_LETTER})(?:{_JOIN}{_YEAR})?"
 )
 # February 26, 2022, January 12,2023, Jan. 8 (year optional).
-MONTH_DAY_YEAR = re.compile(
+MONTH_DAY_YEAR: Final = re.compile(
     "(?P<month>" + _month_alternation(MONTHS, not_after=_LETTER) + r")\.?"
     + rf"(?!{_LETTER})\s*{_DAY}(?!\d)(?:\s*,?\s*{_YEAR})?"
 )
 # The same for the rare line whose lower-cased form differs in length ("İ" -> "i̇").
-DAY_MONTH_YEAR_ANY_CASE = re.compile(DAY_MONTH_YEAR.pattern, re.IGNORECASE)
-MONTH_DAY_YEAR_ANY_CASE = re.compile(MONTH_DAY_YEAR.pattern, re.IGNORECASE)
+DAY_MONTH_YEAR_ANY_CASE: Final = re.compile(DAY_MONTH_YEAR.pattern, re.IGNORECASE)
+MONTH_DAY_YEAR_ANY_CASE: Final = re.compile(MONTH_DAY_YEAR.pattern, re.IGNORECASE)
 # 2022年2月26日 (Chinese, Japanese), 2022년 2월 26일 (Korean).
-CJK_DATE = re.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})")
+CJK_DATE: Final = re.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})")
 # 15:47, 7:43 p.m., 14h30; seconds optional.
-TIME = re.compile(
+TIME: Final = re.compile(
     r"(?<![\d:])(?P<hour>[0-2]?\d)[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
     rf"(?:\s*(?P<ampm>[ap])\.?\s?m\.?(?!{_LETTER}))?",
     re.IGNORECASE,
 )
 # Time zone words and their UTC offsets; only unambiguous, widely used ones.
-ZONES = {
+ZONES: Final = {
     "utc": "+00:00", "gmt": "+00:00", "wet": "+00:00", "bst": "+01:00", "cet": "+01:00",
     "mez": "+01:00", "cest": "+02:00", "mesz": "+02:00", "eet": "+02:00", "eest": "+03:00",
     "msk": "+03:00", "ist": "+05:30", "jst": "+09:00", "kst": "+09:00", "aest": "+10:00",
     "est": "-05:00", "edt": "-04:00", "cst": "-06:00", "cdt": "-05:00", "mst": "-07:00",
     "mdt": "-06:00", "pst": "-08:00", "pdt": "-07:00",
 }
-ZONE = re.compile(
+ZONE: Final = re.compile(
     rf"(?<!{_LETTER})(?P<zone>" + "|".join(ZONES) + rf")(?!{_LETTER})", re.IGNORECASE
 )
 # Every date has digits (a day or a year): a line without any holds none.
-DIGIT = re.compile(r"\d")
+DIGIT: Final = re.compile(r"\d")
 # What every all-digit date holds: digits around a separator, or a CJK year mark.
 # (The leading digit outside the alternation lets the engine skip to digits.)
-NUMERIC_HINT = re.compile(r"\d(?:[-/.]\d|\s*[年년])")
+NUMERIC_HINT: Final = re.compile(r"\d(?:[-/.]\d|\s*[年년])")
 # How far (characters) a time may stand from its date to count as the same timestamp.
-TIME_REACH = 12
+TIME_REACH: Final = 12
 # Plausible publication years: older "dates" are mostly numbers of something else.
-MIN_YEAR = 1990
-MAX_YEAR = 2100
+MIN_YEAR: Final = 1990
+MAX_YEAR: Final = 2100
 
 
 @dataclass(frozen=True, slots=True)

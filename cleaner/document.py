@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-TEXT = "text"
-HTML = "html"
+TEXT: Final = "text"
+HTML: Final = "html"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Final
 
 import regex
 
 # Scripts that name their language outright (or nearly), checked before word counts.
-SCRIPTS = (
+SCRIPTS: Final = (
     ("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")),
     ("ko", regex.compile(r"\p{Hangul}")),
     ("zh", regex.compile(r"\p{Han}")),
@@ -22,16 +23,16 @@ SCRIPTS = (
     ("th", regex.compile(r"\p{Thai}")),
 )
 # Any of those scripts: most texts hold none, and one search tells so.
-ANY_SCRIPT = regex.compile("|".join(script.pattern for _, script in SCRIPTS))
+ANY_SCRIPT: Final = regex.compile("|".join(script.pattern for _, script in SCRIPTS))
 # Where those scripts' characters can stand: all are at or above U+0370 (Greek), and of
 # the punctuation and symbol blocks U+2000-U+2E7F only the ohm sign belongs to one
 # (Greek). This class, searched with the faster `re`, rules out most Latin texts and
 # their typographic quotes and dashes before the property search.
-MAYBE_SCRIPT = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")
+MAYBE_SCRIPT: Final = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")
 # Share of letters a script must reach to decide the language.
-SCRIPT_SHARE = 0.3
+SCRIPT_SHARE: Final = 0.3
 # Function words by language: frequent, short and mostly unique to the language.
-FUNCTION_WORDS = {
+FUNCTION_WORDS: Final = {
     "en": "the and of to in is that for it with as was on are be by this have from at not",
     "de": "der die und das ist nicht den sich mit dem des auch ein eine im für auf wird zu von",
     "fr": "le la les et des est une du que dans pour pas qui sur au par sont avec ce",
@@ -49,13 +50,13 @@ LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
-WORD = re.compile(r"[^\W\d_]+")
+WORD: Final = re.compile(r"[^\W\d_]+")
 # Fewer function-word hits than this is too thin to call a language.
-MIN_HITS = 5
+MIN_HITS: Final = 5
 # The best language must beat the runner-up by this factor, or the call is unsure.
-MIN_LEAD = 1.2
+MIN_LEAD: Final = 1.2
 # Only the start of a long body is read: it decides as well and keeps this fast.
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS: Final = 2000
 
 
 def function_words(lower: str) -> dict[str, int]:

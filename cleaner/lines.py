@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .document import Line
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
-INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-INVISIBLE = re.compile("[" + INVISIBLE_CHARS + "]")
+INVISIBLE_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+INVISIBLE: Final = re.compile("[" + INVISIBLE_CHARS + "]")
 
 
 def normalise(text: str) -> str:

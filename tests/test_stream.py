@@ -75,10 +75,17 @@ def test_an_empty_capture_says_what_was_dropped():
     assert result.article is not None and result.fields() == {}
 
 
+class BrokenRules:
+    """A rule book that fails on every capture, as a buggy custom one might."""
+
+    def select(self, url, text):
+        raise ValueError("no rule set for you")
+
+
 def test_a_capture_that_breaks_cleaning_is_an_error_result_not_an_exception():
-    broken = Capture(BRIDGE, "odd", kind="no-such-kind", url=12345)  # a URL that is no string
-    result = clean_one(broken)
-    assert result.status == "error" and result.reason.startswith("cleaning failed: ")
+    result = clean_one(Capture(BRIDGE, "odd"), rules=BrokenRules())
+    assert result.status == "error"
+    assert result.reason == "cleaning failed: ValueError: no rule set for you"
 
 
 def test_record_fields_become_capture_fields_and_extra():

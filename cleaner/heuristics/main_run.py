@@ -16,65 +16,66 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Final
 
 from ..document import Document, Line
 from .noise import line_facts
 
 # Words of a line that count towards its score: past this a line is surely prose, and a
 # single huge line (a comment dump, a cookie text) should not outweigh a whole article.
-MAX_WORDS_COUNTED = 40
+MAX_WORDS_COUNTED: Final = 40
 # Score a line needs to add to the run: a sentence-like line of more words than this is
 # evidence of article text, a shorter one is evidence against.
-SCORE_THRESHOLD = 8.0
+SCORE_THRESHOLD: Final = 8.0
 # Lines not ending like a sentence are headings, teasers and menu entries more often than
 # prose: their words count for less.
-NON_SENTENCE_WEIGHT = 0.5
+NON_SENTENCE_WEIGHT: Final = 0.5
 # A line already dropped as noise (share bar, date, credit) costs the run a little:
 # articles hold a few such lines, long stretches of them are page furniture.
-DROPPED_PENALTY = 1.0
+DROPPED_PENALTY: Final = 1.0
 # Dates, counters and reply links between paragraphs are the mark of comment threads and
 # teaser lists (each item has its own); an article has one date, at the top.
-LISTING_PENALTY = 4.0
-LISTING_REASONS = frozenset({"date_line", "view_counter", "comment_action"})
+LISTING_PENALTY: Final = 4.0
+LISTING_REASONS: Final = frozenset({"date_line", "view_counter", "comment_action"})
 # Headings that open comments, related or popular lists: the run rarely goes past them.
-BARRIER_PENALTY = 60.0
+BARRIER_PENALTY: Final = 60.0
 # Each heading names what follows it, which is the reason its lines are dropped for.
-AFTER_HEADING = {
+AFTER_HEADING: Final = {
     "related_heading": "popular_list",
     "comments_heading": "comment_section",
     "comment_form": "comment_section",
     "author_heading": "author_box",
 }
-BARRIER_REASONS = frozenset(AFTER_HEADING)
+BARRIER_REASONS: Final = frozenset(AFTER_HEADING)
 # Past such a heading, prose is more often teasers and comments than article: it counts
 # for this much of its score.
-AFTER_BARRIER_WEIGHT = 0.5
+AFTER_BARRIER_WEIGHT: Final = 0.5
 # A second run elsewhere on the page is kept when it is worth this share of the main
 # run and at least this much: an article split by a gallery or an advert box.
-SECONDARY_SHARE = 0.2
-SECONDARY_MIN_SUM = 10.0
+SECONDARY_SHARE: Final = 0.2
+SECONDARY_MIN_SUM: Final = 10.0
 # A line ending in a colon announces what follows: up to LIST_MAX_ITEMS lines after it
 # (list items, steps, ingredients) are part of the text, scored LIST_ITEM_SCORE at least,
 # until a line is noise.
-LIST_MAX_ITEMS = 20
-LIST_ITEM_SCORE = 0.0
+LIST_MAX_ITEMS: Final = 20
+LIST_ITEM_SCORE: Final = 0.0
 # Lines standing this many times in one capture are furniture.
-REPEAT_MIN = 3
+REPEAT_MIN: Final = 3
 # Menus: this many lines in a row of at most MENU_WORDS words each.
-MENU_RUN_MIN = 3
-MENU_WORDS = 3
+MENU_RUN_MIN: Final = 3
+MENU_WORDS: Final = 3
 # Teaser lists outside the run: this many headline-length lines in a row, none a sentence.
-TEASER_RUN_MIN = 3
-TEASER_MAX_WORDS = 20
+TEASER_RUN_MIN: Final = 3
+TEASER_MAX_WORDS: Final = 20
 # Letters of the lines that may make up a stretch outside the runs (see outside_reasons);
 # each kind of stretch is a run of its own letter and "n", noise lines.
-STRETCH_CODES = {"menu_run": "m", "teaser_list": "t", None: "x"}
-STRETCH_RUNS = {"menu_run": re.compile("[mn]+"), "teaser_list": re.compile("[tn]+")}
+STRETCH_CODES: Final = {"menu_run": "m", "teaser_list": "t", None: "x"}
+STRETCH_RUNS: Final = {"menu_run": re.compile("[mn]+"), "teaser_list": re.compile("[tn]+")}
 
 
 # A kept line's score by whether it ends as a sentence and its words (capped): looked up,
 # as every line of a capture is scored two or three times.
-PROSE_SCORES = tuple(
+PROSE_SCORES: Final = tuple(
     tuple(
         (words if sentence else words * NON_SENTENCE_WEIGHT) - SCORE_THRESHOLD
         for words in range(MAX_WORDS_COUNTED + 1)
@@ -84,7 +85,7 @@ PROSE_SCORES = tuple(
 # How much a line dropped (or about to be dropped) for a reason speaks against the run,
 # for the reasons that cost more than DROPPED_PENALTY (a lookup: run_scores reads it for
 # every dropped line).
-PENALTIES = {
+PENALTIES: Final = {
     **dict.fromkeys(LISTING_REASONS, -LISTING_PENALTY),
     **dict.fromkeys(BARRIER_REASONS, -BARRIER_PENALTY),
 }

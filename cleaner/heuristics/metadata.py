@@ -6,6 +6,8 @@ ever read from the page: what is not found stays unset.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import regex
 
 from ..dates import find_date
@@ -17,18 +19,18 @@ from .noise import is_date_line, line_facts, line_key
 
 # Lines before the main run searched for the title, date and byline: the headline block
 # (kicker, title, standfirst, byline, date, image caption) rarely spans more.
-HEAD_LINES_BEFORE = 10
+HEAD_LINES_BEFORE: Final = 10
 # Lines into the main run still searched for a byline or date ("By Jane Doe" under the lead).
-HEAD_LINES_INSIDE = 3
+HEAD_LINES_INSIDE: Final = 3
 # A headline has a few words and rarely more than a long sentence's worth.
-TITLE_MIN_WORDS = 3
-TITLE_MAX_WORDS = 30
+TITLE_MIN_WORDS: Final = 3
+TITLE_MAX_WORDS: Final = 30
 # Headlines end without a full stop (a question or exclamation mark is fine).
-TITLE_END = regex.compile(r"[.:;,]['\"’”»)\]]*\Z")
+TITLE_END: Final = regex.compile(r"[.:;,]['\"’”»)\]]*\Z")
 # Headlines start with a capital, a digit or a quote; menus and datelines often do not.
-TITLE_START = regex.compile(r"[\p{Lu}\p{Lo}\d\"'„“«‘]")
+TITLE_START: Final = regex.compile(r"[\p{Lu}\p{Lo}\d\"'„“«‘]")
 # "By Jane Doe", "von Max Mustermann und Erika Musterfrau", "Par Jean Dupont", "Por ...".
-BYLINE = regex.compile(
+BYLINE: Final = regex.compile(
     r"(?i:posted by|written by|story by|words by|(?:ein )?beitrag von|artikel von|geschrieben von"
     r"|text von|publié par|écrit par|escrito por|publicado por|scritto da|geschreven door"
     r"|by|von|par|por|di|door|text|texto|autor|autorin|author)"
@@ -36,12 +38,12 @@ BYLINE = regex.compile(
     r"(?:\p{Lu}|von |van |de |da |del |der |le |la )[\p{L}'’.-]*){0,7})\s*[|,·•–—-]?\s*$"
 )
 # What is left of "von Jane Doe am 14. Mai 2014" once the date is cut out, and trimmed.
-DANGLING_PREPOSITION = regex.compile(r"\s+(?:am|on|le|el|il|op|um|at)\s*$")
-BYLINE_EDGES = " |,·•–—-"
+DANGLING_PREPOSITION: Final = regex.compile(r"\s+(?:am|on|le|el|il|op|um|at)\s*$")
+BYLINE_EDGES: Final = " |,·•–—-"
 # Joins between several authors' names.
-NAME_JOINS = regex.compile(r"\s*,\s*|\s+(?:und|and|&|et|y|e|en)\s+", regex.IGNORECASE)
+NAME_JOINS: Final = regex.compile(r"\s*,\s*|\s+(?:und|and|&|et|y|e|en)\s+", regex.IGNORECASE)
 # A byline names people: more words than this is a sentence that starts with "By".
-BYLINE_MAX_WORDS = 10
+BYLINE_MAX_WORDS: Final = 10
 
 
 def lift_metadata(doc: Document) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 # The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
 # kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
@@ -28,20 +29,20 @@ def _alternation(words: str) -> str:
 
 
 # Whole-line phrases, looked up after `line_key` has trimmed counters and punctuation.
-NAVIGATION = _phrases(vocab.NAVIGATION)
-SHARING = _phrases(vocab.SHARING)
-READ_MORE = _phrases(vocab.READ_MORE)
+NAVIGATION: Final = _phrases(vocab.NAVIGATION)
+SHARING: Final = _phrases(vocab.SHARING)
+READ_MORE: Final = _phrases(vocab.READ_MORE)
 # Headings that end the article, by the reason they are dropped for.
-SECTION_HEADINGS = {
+SECTION_HEADINGS: Final = {
     **{phrase: "related_heading" for phrase in _phrases(vocab.RELATED_HEADINGS)},
     **{phrase: "comments_heading" for phrase in _phrases(vocab.COMMENT_HEADINGS)},
     **{phrase: "author_heading" for phrase in _phrases(vocab.AUTHOR_HEADINGS)},
 }
-ADVERTISING = _phrases(vocab.ADVERTISING)
-COMMENT_ACTIONS = _phrases(vocab.COMMENT_ACTIONS)
+ADVERTISING: Final = _phrases(vocab.ADVERTISING)
+COMMENT_ACTIONS: Final = _phrases(vocab.COMMENT_ACTIONS)
 # The other whole-line phrases and the reason each is dropped for, looked up at once; a
 # phrase in several lists takes the reason of the first list named.
-PHRASE_REASONS = {
+PHRASE_REASONS: Final = {
     phrase: reason
     for phrases, reason in reversed((
         (SHARING, "share_line"),
@@ -55,21 +56,21 @@ PHRASE_REASONS = {
 
 # What `line_key` trims from both ends: digits, punctuation, arrows and symbols
 # ("Kommentare (3)", "← Zurück", "Teilen:", "4 Comments", "×Close").
-KEY_EDGES = (
+KEY_EDGES: Final = (
     " \t0123456789.,:;!?¡¿()[]{}<>«»‹›\"'“”„‘’`*•·|/\\-–—_~+=#@%&^$€£¥©®™°…"
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
-MENU_SEPARATORS = re.compile(r"\s*[|•·/]\s*")
+MENU_SEPARATORS: Final = re.compile(r"\s*[|•·/]\s*")
 # A line that is only a bullet, an arrow or a rule.
-BULLET = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
+BULLET: Final = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
 # "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
-RELATED_LINK = re.compile(
+RELATED_LINK: Final = re.compile(
     r"(?:" + _alternation(vocab.RELATED_PREFIXES) + r")\s*[:：»›|–—-]+\s*\S", re.IGNORECASE
 )
 # "5 min read", "Lesezeit: 4 Minuten", "weiterlesen 5 Minuten", "Temps de lecture : 3 min".
 _MINUTES = r"\d+\s*(?:-|–)?\s*(?:min\.?|mins|minute|minutes|minuten|minutos|minuti|minuut|minuten)"
-MIN_READ = regex.compile(
+MIN_READ: Final = regex.compile(
     rf"(?:{_MINUTES}\s*(?:read|reading|lesezeit|lesen|de lecture|de lectura|di lettura|de leitura"
     r"|leestijd|leer|lectura|lettura|leitura))|(?:(?:read|reading time|lesezeit|lesedauer"
     r"|temps de lecture|tiempo de lectura|tempo di lettura|tempo de leitura|leestijd"
@@ -85,18 +86,18 @@ _COUNTED = (
 )
 # (The number's digits and separators are taken possessively, *+: a word never starts
 # with one of them, so giving some back could not help a match and only costs time.)
-VIEW_COUNTER = re.compile(
+VIEW_COUNTER: Final = re.compile(
     rf"(?:\d[\d.,\s]*+(?:k|m|tsd\.?|mio\.?)?\s*{_COUNTED}|{_COUNTED}\s*[:：]?\s*\d[\d.,\s]*+(?:k|m)?)",
     re.IGNORECASE,
 )
 # A comment's header: a name and "says:" (with a date it is a date line anyway).
-COMMENT_HEADER = regex.compile(
+COMMENT_HEADER: Final = regex.compile(
     r"\p{Lu}[\p{L}\d .'’_-]{0,40}\s(?i:" + _alternation(vocab.COMMENT_VERBS) + r")\s*:"
 )
 # A line of numbers only: list ranks, counters, page numbers.
-NUMBERS_ONLY = re.compile(r"[\d\s.,:/%()+#-]+")
+NUMBERS_ONLY: Final = re.compile(r"[\d\s.,:/%()+#-]+")
 # "vor 3 Stunden", "2 hours ago", "il y a 5 min", "hace 7 horas", "há 2 dias".
-RELATIVE_TIME = re.compile(
+RELATIVE_TIME: Final = re.compile(
     r"(?:vor|il y a|hace|há|fa)?\s*\d++\s*(?:sek(?:unden)?|sec(?:onds?)?|min(?:uten|utes?|utos|uti)?"
     r"|std|stunden?|hours?|hrs?|heures?|horas?|ore|uur|tagen?|days?|jours?|días|dias|giorni"
     r"|dagen|wochen|weeks?|semaines?|semanas?|settimane|weken|monaten?|months?|mois|meses|mesi"
@@ -104,21 +105,21 @@ RELATIVE_TIME = re.compile(
     re.IGNORECASE,
 )
 # "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
-CREDIT = re.compile(
+CREDIT: Final = re.compile(
     r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
     r"|©|\(c\)\s|copyright\b)",
     re.IGNORECASE,
 )
 # A caption ending in its credit: "... Foto: Timur | flickr", "(REUTERS/Denis Balibouse)",
 # "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)".
-TRAILING_CREDIT = regex.compile(
+TRAILING_CREDIT: Final = regex.compile(
     r"(?:(?:\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*:"
     r"|©)[^.!?:]{1,80}\)?\.?"
     r"|\([^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}\))$",
     regex.IGNORECASE,
 )
 # Fragments that give a line away wherever they stand in it, with the reason they carry.
-FRAGMENT_REASONS = (
+FRAGMENT_REASONS: Final = (
     ("copyright", vocab.COPYRIGHT_FRAGMENTS),
     ("comment_form", vocab.COMMENT_FORM_FRAGMENTS),
     ("cookie_notice", vocab.COOKIE_FRAGMENTS),
@@ -128,9 +129,9 @@ FRAGMENT_REASONS = (
     ("widget_line", vocab.WIDGET_FRAGMENTS),
 )
 # The words of a phrase, as fragments are indexed by them.
-WORDS = re.compile(r"\w+")
+WORDS: Final = re.compile(r"\w+")
 # Punctuation that may cling to a word when a line is split at spaces only.
-CLINGING = ("", ".", ",", ":", ";", "!", "?", ")", "(")
+CLINGING: Final = ("", ".", ",", ":", ";", "!", "?", ")", "(")
 
 
 def _by_trigger(
@@ -153,36 +154,36 @@ def _first_words(words: str) -> frozenset[str]:
     return frozenset(phrase.split()[0] for phrase in words.split("|"))
 
 
-FRAGMENTS = _by_trigger(FRAGMENT_REASONS)
-CREDIT_FIRST_WORDS = _first_words(vocab.CREDIT_WORDS) | {"©", "(c)", "copyright"}
-CREDIT_WORD_SET = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquelle", "abbildung"}
-RELATED_FIRST_WORDS = _first_words(vocab.RELATED_PREFIXES)
+FRAGMENTS: Final = _by_trigger(FRAGMENT_REASONS)
+CREDIT_FIRST_WORDS: Final = _first_words(vocab.CREDIT_WORDS) | {"©", "(c)", "copyright"}
+CREDIT_WORD_SET: Final = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquelle", "abbildung"}
+RELATED_FIRST_WORDS: Final = _first_words(vocab.RELATED_PREFIXES)
 # Characters stripped from a line's first word before looking it up.
-FIRST_WORD_EDGES = "([{:;,.-–—»«\"'“„"
+FIRST_WORD_EDGES: Final = "([{:;,.-–—»«\"'“„"
 
 # Whole-line rules (menu entries, share buttons, headings) only judge lines this short:
 # the longest such phrases ("das könnte sie auch interessieren") have five words.
-SHORT_WORDS = 6
+SHORT_WORDS: Final = 6
 # A caption credit ("Foto: dpa/Jane Doe") is a few words; a longer "Photo: ..." line is
 # usually a caption sentence that belongs to the article as much as anything.
-CREDIT_MAX_WORDS = 8
+CREDIT_MAX_WORDS: Final = 8
 # Date, time and counter lines: a date with a place, a "Published on" or an author's name
 # stays short; anything longer is a sentence that happens to hold a date.
-DATE_LINE_MAX_WORDS = 14
+DATE_LINE_MAX_WORDS: Final = 14
 # What may remain of a date line once the date is cut out: "Veröffentlicht am", "Updated".
-DATE_LINE_REST_WORDS = 4
+DATE_LINE_REST_WORDS: Final = 4
 # ... or, when the line does not end as a sentence does, a byline and a counter with it:
 # "23.06.2016 um 16:14 Uhr - Markus Reuter - 91 Ergänzungen", "Comment by Bob — 17.07, 2011".
-DATELINE_REST_WORDS = 9
+DATELINE_REST_WORDS: Final = 9
 # Copyright, cookie, comment-form and newsletter sentences are one or two sentences long;
 # beyond this a line mentioning them is more likely article text about the subject.
-FRAGMENT_MAX_WORDS = 40
+FRAGMENT_MAX_WORDS: Final = 40
 # Image captions run to a sentence or two before their credit.
-CAPTION_MAX_WORDS = 45
+CAPTION_MAX_WORDS: Final = 45
 # A related-link line is a prefix and one headline.
-RELATED_LINK_MAX_WORDS = 25
+RELATED_LINK_MAX_WORDS: Final = 25
 # No rule looks at longer lines.
-LONGEST_NOISE_WORDS = max(CAPTION_MAX_WORDS, FRAGMENT_MAX_WORDS)
+LONGEST_NOISE_WORDS: Final = max(CAPTION_MAX_WORDS, FRAGMENT_MAX_WORDS)
 
 
 def line_key(text: str) -> str:
