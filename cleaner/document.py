@@ -83,4 +83,4 @@ class Article:
 
     def drop_counts(self) -> Counter[str]:
         """How many lines were dropped for each reason."""
-        return Counter(line.reason for line in self.decisions if line.reason)
+        return Counter([line.reason for line in self.decisions if line.reason])

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner import __version__
 from cleaner.cli import build_parser, main
+from cleaner.heuristics import noise
 
 
 def commands():
@@ -16,6 +18,15 @@ def commands():
 def test_every_command_has_help_with_an_example(name):
     description = commands()[name].description
     assert description and "Example: cleaner " + name in description
+
+
+def test_version_says_whether_the_core_runs_compiled(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    # a module compiled by mypyc is an extension module, not a .py file
+    build = "plain Python" if noise.__file__.endswith(".py") else "compiled"
+    assert capsys.readouterr().out == f"cleaner {__version__} ({build})\n"
 
 
 def test_jobs_must_be_positive(capsys, tmp_path):
