@@ -36,7 +36,7 @@ from measure import cpu_seconds, peak_growth_mb, peak_supported
 from peers import HTML_INPUT, TEXT_INPUT, System, systems_for
 from report import Row, text_table, write_results
 
-from cleaner import compiled
+from cleaner import core_build
 from cleaner.capture import read_capture
 from cleaner.document import Capture
 
@@ -200,7 +200,7 @@ def context(args: argparse.Namespace, pages: int, memory: bool) -> dict[str, str
         "command": "python bench/compare.py " + " ".join(sys.argv[1:]),
         "python": f"{platform.python_version()} on {platform.platform()}",
         "packages": versions(),
-        "cleaner source": f"{source_state()}; core {'compiled' if compiled() else 'plain Python'}",
+        "cleaner source": f"{source_state()}; core {core_build()}",
         "pages": f"{pages} of the dev set ({args.devset.name}/html and /text), same pages for every system",
         "timing": (f"CPU time of each system's call only (file reading left out), in one "
                    f"process pinned to core {args.cpu}; systems take turns page by page. The "

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cleaner import compiled
+from cleaner import core_build
 from cleaner.capture import find_captures, read_capture
 from cleaner.dates import find_date
 from cleaner.frontmatter import render_article
@@ -88,7 +88,7 @@ def main() -> int:
     print(f"throughput: {len(captures) / min(timings):.0f} docs/s ({len(captures)} captures, "
           f"{min(timings):.2f} s CPU cleaning in process, one core, best of {len(timings)} "
           f"passes; median {len(captures) / statistics.median(timings):.0f}; "
-          f"passes: {rates} docs/s; {'compiled' if compiled() else 'plain Python'})")
+          f"passes: {rates} docs/s; {core_build()})")
     print(f"output: {out}")
     return result.returncode
 

@@ -13,13 +13,13 @@ from .stream import Result, clean_many
 
 __all__ = [
     "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",
-    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many", "compiled",
+    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many", "core_build",
 ]
 
 
-def compiled() -> bool:
-    """True when this installation runs the text-cleaning core as compiled code (built by
-    mypyc at install, see setup.py), False when it runs as plain Python."""
+def core_build() -> str:
+    """How this installation runs the text-cleaning core: "compiled" (built by mypyc at
+    install, see setup.py) or "plain Python"."""
     from .heuristics import noise
 
-    return not noise.__file__.endswith(".py")
+    return "plain Python" if noise.__file__.endswith(".py") else "compiled"

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, compiled
+from . import __version__, core_build
 from .batch import Summary, run
 from .capture import read_capture
 from .dedup import Deduplicator
@@ -116,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Turn raw web captures into clean, canonical news articles."
     )
-    build = "compiled" if compiled() else "plain Python"
-    parser.add_argument("--version", action="version", version=f"cleaner {__version__} ({build})")
+    version = f"cleaner {__version__} ({core_build()})"
+    parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, handler) -> argparse.ArgumentParser:
