@@ -37,6 +37,11 @@ COMPILED = [
 ]
 
 
+def fall_back(reason: str) -> None:
+    """Say why the package installs as plain Python."""
+    warnings.warn(f"cleaner: not compiled ({reason}); installing plain Python", stacklevel=2)
+
+
 class BuildOrFallBack(build_ext):
     """build_ext that, when any extension fails to build, removes those built and lets
     the package install as plain Python: a half-compiled package would not import."""
@@ -47,7 +52,7 @@ class BuildOrFallBack(build_ext):
         except Exception as error:  # noqa: BLE001 - any compiler failure means plain Python
             for extension in self.extensions:
                 Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
-            warnings.warn(f"cleaner: not compiled ({error}); installing plain Python", stacklevel=1)
+            fall_back(str(error))
 
 
 def compiled_extensions() -> list:
@@ -60,9 +65,11 @@ def compiled_extensions() -> list:
         # only the compiled modules must type-check; the rest of the package is read, not judged
         options = ["--ignore-missing-imports", "--follow-imports=silent"]
         return mypycify([*options, *COMPILED], opt_level="3")
-    except (SystemExit, Exception) as error:  # noqa: BLE001 - mypyc exits on a type error
-        warnings.warn(f"cleaner: not compiled ({error}); installing plain Python", stacklevel=1)
-        return []
+    except SystemExit:  # mypyc prints the type errors it found, then exits
+        fall_back("mypyc found type errors: `pip install -v .` shows them")
+    except Exception as error:  # noqa: BLE001 - no mypyc, or it failed otherwise
+        fall_back(str(error))
+    return []
 
 
 setup(ext_modules=compiled_extensions(), cmdclass={"build_ext": BuildOrFallBack})
