@@ -27,9 +27,10 @@ from setuptools.command.build_ext import build_ext
 # The per-line hot path (measured: line facts, dates, main run, metadata, language guess).
 COMPILED = [
     "cleaner/document.py",
-    "cleaner/lines.py",
-    "cleaner/dates.py",
-    "cleaner/language.py",
+    "cleaner/text/lines.py",
+    "cleaner/text/dates.py",
+    "cleaner/text/language.py",
+    "cleaner/heuristics/levels.py",
     "cleaner/heuristics/features.py",
     "cleaner/heuristics/noise.py",
     "cleaner/heuristics/main_run.py",

@@ -37,8 +37,8 @@ from peers import HTML_INPUT, TEXT_INPUT, System, systems_for
 from report import Row, text_table, write_results
 
 from cleaner import core_build
-from cleaner.capture import read_capture
 from cleaner.document import Capture
+from cleaner.sources.files import read_capture
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DEVSET = HERE.parent.parent / "shared" / "devset"

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.capture import read_capture
 from cleaner.dedup import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD, Deduplicator, cluster
-from cleaner.dedup_sketch import canonical, containment, word_hashes
-from cleaner.dedup_sketch import shingle_hashes as sketch_shingles
+from cleaner.dedup.sketch import canonical, containment, word_hashes
+from cleaner.dedup.sketch import shingle_hashes as sketch_shingles
 from cleaner.document import Capture
 from cleaner.pipeline import clean_capture
+from cleaner.sources.files import read_capture
 
 DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 SEED = 4
@@ -59,7 +59,7 @@ def truncated(text: str, rng: random.Random) -> str:
 def html_cleaner():
     """clean_capture if the HTML path works, else trafilatura.extract; with its label."""
     try:
-        import cleaner.html  # noqa: F401
+        import cleaner.extract.html  # noqa: F401
     except ImportError:
         import trafilatura
 
@@ -67,7 +67,7 @@ def html_cleaner():
             html = read_capture(path).text
             return trafilatura.extract(html) or ""
 
-        return extract, "trafilatura.extract (cleaner.html missing)"
+        return extract, "trafilatura.extract (cleaner.extract.html missing)"
     return (lambda path: clean_capture(read_capture(path)).body), "clean_capture"
 
 

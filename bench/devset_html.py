@@ -25,9 +25,9 @@ from pathlib import Path
 import trafilatura
 
 from cleaner import pipeline
-from cleaner.capture import find_captures, read_capture
 from cleaner.document import HTML
 from cleaner.frontmatter import render_article
+from cleaner.sources.files import find_captures, read_capture
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 

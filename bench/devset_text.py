@@ -32,12 +32,12 @@ import time
 from pathlib import Path
 
 from cleaner import core_build
-from cleaner.capture import find_captures, read_capture
-from cleaner.dates import find_date
 from cleaner.frontmatter import render_article
 from cleaner.heuristics.noise import text_facts
 from cleaner.pipeline import clean_capture
-from cleaner.rules import default_rulebook
+from cleaner.siterules.rulebook import default_rulebook
+from cleaner.sources.files import find_captures, read_capture
+from cleaner.text.dates import find_date
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 

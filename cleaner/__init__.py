@@ -4,12 +4,11 @@
 >>> article = clean(open("capture.txt").read(), url="https://example.com/news/1")
 >>> article.body, article.meta["title"], [(l.text, l.reason) for l in article.decisions]
 """
-__version__ = "0.1.0"
-
 from .document import Article, Capture, Document, Line
 from .errors import CaptureError, CleanerError, OutputError, RuleError
 from .pipeline import clean, clean_capture
-from .stream import Result, clean_many
+from .run.stream import Result, clean_many
+from .version import __version__
 
 __all__ = [
     "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",

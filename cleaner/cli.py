@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 from . import __version__, core_build
-from .batch import Summary, run
-from .capture import read_capture
 from .dedup import Deduplicator
 from .errors import CleanerError
 from .pipeline import clean_capture
-from .rules import RuleBook
-from .stream import clean_json_lines
+from .run.batch import Summary, run
+from .run.stream import clean_json_lines
+from .siterules.rulebook import RuleBook
+from .sources.files import read_capture
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -6,15 +6,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import __version__
-from .capture import content_capture
 from .document import HTML, Article, Capture, Document
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
-from .language import detect_language
-from .lines import split_lines
-from .rules import RuleBook, default_rulebook
-from .site_rules import apply_site_rules
+from .siterules.apply_text import apply_site_rules
+from .siterules.rulebook import RuleBook, default_rulebook
+from .sources.files import content_capture
+from .text.language import detect_language
+from .text.lines import split_lines
+from .version import __version__
 
 Step = Callable[[Document], None]
 TEXT_STEPS: tuple[Step, ...] = (apply_site_rules, lift_metadata, drop_boilerplate)
@@ -77,7 +77,7 @@ def to_document(
     cleaning a clean article keeps its title and date), `body` the text after it.
     """
     if capture.kind == HTML:
-        from .html import html_document  # HTML support pulls in trafilatura; load on demand
+        from .extract.html import html_document  # HTML support pulls in trafilatura; load on demand
 
         return html_document(capture, ruleset)
     meta: dict[str, Any] = {}

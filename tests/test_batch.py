@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import DEFAULT_STATE, run
 from cleaner.cli import main
+from cleaner.run.batch import DEFAULT_STATE, run
 
 OTHER = (
     "Library extends its opening hours\n\n"
@@ -196,7 +196,7 @@ def test_no_dedup_writes_every_capture_each_under_its_own_name(tmp_path):
     ("page.txt", "Comments\nYou may use these tags: <a href=\"\"> <b> <i> <em>\nPost", "text"),
 ])
 def test_kind_is_sniffed_from_content_with_the_name_as_tie_break(tmp_path, name, content, kind):
-    from cleaner.capture import read_capture
+    from cleaner.sources.files import read_capture
 
     path = tmp_path / name
     path.write_text(content)
@@ -209,7 +209,7 @@ def test_a_run_stopped_while_placing_is_completed_by_the_next_without_extra_file
     # Index entries are committed a batch of clusters at a time: a run that stops inside
     # a batch leaves article files the index does not know. The next run must place those
     # captures again into the same files, not beside them.
-    from cleaner import batch
+    from cleaner.run import batch
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from cleaner.dates import find_date, parse_date
+from cleaner.text.dates import find_date, parse_date
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.capture import read_capture
 from cleaner.dedup import (
     DEFAULT_THRESHOLD,
     Deduplicator,
@@ -19,9 +18,10 @@ from cleaner.dedup import (
     StateError,
     cluster,
 )
-from cleaner.dedup_store import COMMON, STATE_FORMAT
+from cleaner.dedup.store import COMMON, STATE_FORMAT
 from cleaner.document import Article
 from cleaner.pipeline import clean_capture
+from cleaner.sources.files import read_capture
 
 from .conftest import FIXTURES, SEEDS
 
@@ -303,7 +303,7 @@ def test_a_state_built_with_other_index_parameters_is_refused(tmp_path: Path):
 
 
 def test_memory_and_sqlite_states_give_the_same_answers(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("cleaner.dedup_store.MAX_SAMPLE_DOCS", 2)  # make samples common fast
+    monkeypatch.setattr("cleaner.dedup.store.MAX_SAMPLE_DOCS", 2)  # make samples common fast
     shared = ARTICLE.split("\n\n")[2]
     paragraphs = OTHER.split("\n\n")
     items = [ARTICLE, OTHER, edited(ARTICLE, 40), "\n\n".join(ARTICLE.split("\n\n")[:3])]

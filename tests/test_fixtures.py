@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.capture import capture_name, find_captures, read_capture
 from cleaner.frontmatter import render_article
 from cleaner.pipeline import clean_capture
+from cleaner.sources.files import capture_name, find_captures, read_capture
 
 from .conftest import FIXTURES, ROOT
 

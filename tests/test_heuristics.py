@@ -11,7 +11,7 @@ from cleaner import clean
 from cleaner.document import HTML, Capture, Document
 from cleaner.heuristics import drop_boilerplate, drop_noise_lines, keep_main_run, lift_metadata
 from cleaner.heuristics.noise import noise_reason
-from cleaner.lines import split_lines
+from cleaner.text.lines import split_lines
 
 MENU = "Home\nNews\nSport\nWeather\nContact\nSearch\n\n"
 HEADER = "Harbour bridge reopens after eight months of repairs\nBy Jane Doe\nMarch 3, 2024\n\n"

@@ -7,13 +7,13 @@ from types import SimpleNamespace
 import pytest
 
 from cleaner import clean
-from cleaner.capture import read_capture
 from cleaner.document import HTML, Capture
 from cleaner.errors import RuleError
-from cleaner.html import html_document
-from cleaner.html_rules import check_html_rules
+from cleaner.extract.html import html_document
 from cleaner.pipeline import clean_capture
-from cleaner.rules import default_rulebook
+from cleaner.siterules.apply_html import check_html_rules
+from cleaner.siterules.rulebook import default_rulebook
+from cleaner.sources.files import read_capture
 
 from .conftest import FIXTURES
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean
-from cleaner.capture import find_captures, read_capture
 from cleaner.frontmatter import render_article
 from cleaner.pipeline import clean_capture
+from cleaner.sources.files import find_captures, read_capture
 
 from .conftest import FIXTURES, ROOT
 

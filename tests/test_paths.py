@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaner.paths import article_path, slugify, with_hash_suffix
+from cleaner.sinks.paths import article_path, slugify, with_hash_suffix
 
 SHA = "ab12cd34" + "0" * 56
 

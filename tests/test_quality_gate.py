@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.capture import read_capture
 from cleaner.pipeline import clean_capture
+from cleaner.sources.files import read_capture
 
 from .conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""Loading, validating and selecting site rule sets (cleaner.rules)."""
+"""Loading, validating and selecting site rule sets (cleaner.siterules.rulebook)."""
 from __future__ import annotations
 
 import textwrap
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean
-from cleaner.capture import find_captures, read_capture
 from cleaner.errors import RuleError
-from cleaner.rules import RuleBook, default_rulebook, load_ruleset
+from cleaner.siterules.rulebook import RuleBook, default_rulebook, load_ruleset
+from cleaner.sources.files import find_captures, read_capture
 
 from .conftest import FIXTURES
 

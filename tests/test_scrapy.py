@@ -19,7 +19,7 @@ scrapy = pytest.importorskip("scrapy")
 
 SITE = Path(__file__).parent / "data" / "site"
 CRAWL_TIMEOUT = 120
-PIPELINE = "cleaner.scrapy.CleanerPipeline"
+PIPELINE = "cleaner.integrations.scrapy.CleanerPipeline"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -122,7 +122,7 @@ def test_disabled_pipeline_is_not_configured():
     from scrapy.exceptions import NotConfigured
     from scrapy.utils.test import get_crawler
 
-    from cleaner.scrapy import CleanerPipeline
+    from cleaner.integrations.scrapy import CleanerPipeline
 
     with pytest.raises(NotConfigured, match="CLEANER_ENABLED"):
         CleanerPipeline.from_crawler(get_crawler(settings_dict={"CLEANER_ENABLED": False}))
@@ -132,7 +132,7 @@ def test_state_without_dedup_is_refused_before_the_crawl(tmp_path):
     from scrapy.utils.test import get_crawler
 
     from cleaner.errors import CleanerError
-    from cleaner.scrapy import CleanerPipeline
+    from cleaner.integrations.scrapy import CleanerPipeline
 
     settings = {"CLEANER_DEDUP": False, "CLEANER_STATE": str(tmp_path / "s.sqlite")}
     with pytest.raises(CleanerError, match="CLEANER_DEDUP"):
@@ -140,7 +140,7 @@ def test_state_without_dedup_is_refused_before_the_crawl(tmp_path):
 
 
 def test_declared_item_classes_get_only_the_fields_they_declare():
-    from cleaner.scrapy import CleanerPipeline
+    from cleaner.integrations.scrapy import CleanerPipeline
 
     class Page(scrapy.Item):
         url = scrapy.Field()

@@ -1,4 +1,4 @@
-"""Applying site text rules to Documents (cleaner.site_rules) and the bundled rules' checks."""
+"""Applying site text rules to Documents (cleaner.siterules.apply_text) and the bundled rules' checks."""
 from __future__ import annotations
 
 import textwrap
@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.capture import capture_name, find_captures
 from cleaner.document import Capture, Document
 from cleaner.frontmatter import split_front_matter
-from cleaner.lines import split_lines
-from cleaner.rules import RuleSet, default_rulebook, load_ruleset
-from cleaner.site_rules import apply_site_rules, check_ruleset, run_rules
+from cleaner.siterules.apply_text import apply_site_rules, check_ruleset, run_rules
+from cleaner.siterules.rulebook import RuleSet, default_rulebook, load_ruleset
+from cleaner.sources.files import capture_name, find_captures
+from cleaner.text.lines import split_lines
 
 from .conftest import FIXTURES
 

@@ -1,7 +1,6 @@
 """Cleaning streams: clean_many in the library, `cleaner stream` on JSON lines in a pipe."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import select
@@ -9,12 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from cleaner.cli import main
 from cleaner.dedup import Deduplicator
 from cleaner.document import HTML, TEXT, Capture
-from cleaner.stream import clean_json_lines, clean_many, clean_one, record_capture
+from cleaner.run.stream import clean_json_lines, clean_many, clean_one, record_capture
 
 SITE = Path(__file__).parent / "data" / "site"
 BRIDGE = (SITE / "a.txt").read_text(encoding="utf-8")
@@ -131,7 +128,6 @@ def test_a_kept_record_has_the_input_fields_then_status_then_the_article():
     assert record["site"] == "example.org" and record["source"] == "<stdin>:1"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("cleaner.html") is None, reason="no HTML extraction yet")
 def test_html_records_are_cleaned_as_html():
     page = (
         "<html><body><nav>Home | World</nav><article><p>"

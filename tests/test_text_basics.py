@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from cleaner.language import LANGUAGES_OF, WORD, detect_language, function_words
-from cleaner.lines import collapse_whitespace, split_lines
+from cleaner.text.language import LANGUAGES_OF, WORD, detect_language, function_words
+from cleaner.text.lines import collapse_whitespace, split_lines
 
 
 def test_lines_are_split_at_every_line_end_and_their_whitespace_collapsed() -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 from collections import Counter
 from io import BytesIO
 from pathlib import Path
@@ -14,8 +13,8 @@ from warcio.warcwriter import WARCWriter
 from cleaner.dedup import Deduplicator
 from cleaner.document import HTML
 from cleaner.errors import CaptureError
-from cleaner.stream import clean_many
-from cleaner.warc import is_warc, iter_warc
+from cleaner.run.stream import clean_many
+from cleaner.sources.warc import is_warc, iter_warc
 
 PAGE = (
     "<!doctype html><html><head><title>Harbour bridge reopens</title></head><body>"
@@ -96,7 +95,6 @@ def test_other_responses_are_counted_as_skipped_not_errors(crawl):
     assert skipped == {"status_404": 1, "status_301": 1, "not_html": 2}
 
 
-@pytest.mark.skipif(importlib.util.find_spec("cleaner.html") is None, reason="no HTML extraction yet")
 def test_captures_clean_into_articles_with_the_record_url_and_date(crawl):
     path, _ = crawl
     results = list(clean_many(iter_warc(path), dedup=Deduplicator()))
@@ -153,7 +151,7 @@ def test_warc_files_are_told_by_name():
 def test_cleaner_clean_reads_a_warc_file_into_one_manifest_line_per_page(tmp_path):
     import json
 
-    from cleaner.batch import run
+    from cleaner.run.batch import run
 
     path = tmp_path / "crawl.warc.gz"
     write_warc(path)

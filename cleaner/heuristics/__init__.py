@@ -7,7 +7,7 @@ capture kind) and, for text captures, `keep_main_run` (the article's run of pros
 from __future__ import annotations
 
 from ..document import Document
-from ..rules import ALL, NONE
+from .levels import ALL, NONE
 from .main_run import keep_main_run
 from .metadata import lift_metadata
 from .noise import drop_noise_lines

@@ -10,10 +10,10 @@ from typing import Final
 
 import regex
 
-from ..dates import find_date
 from ..document import Document
-from ..rules import ALL
+from ..text.dates import find_date
 from .features import CLOSING_CHARS, is_sentence, word_count
+from .levels import ALL
 from .main_run import article_runs, run_scores
 from .noise import is_date_line, line_facts, line_key
 

@@ -12,8 +12,8 @@ from typing import Final
 # kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
 import regex
 
-from ..dates import DIGIT, find_date
 from ..document import Document, Line
+from ..text.dates import DIGIT, find_date
 from . import vocab
 from .features import is_sentence, word_count
 

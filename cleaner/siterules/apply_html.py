@@ -25,7 +25,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from .errors import RuleError
+from ..errors import RuleError
 
 SELECTOR_KEYS = ("body", "strip")
 FIELD_KEYS = ("title", "published", "authors")

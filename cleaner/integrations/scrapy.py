@@ -2,7 +2,7 @@
 
 In the project's settings.py:
 
-    ITEM_PIPELINES = {"cleaner.scrapy.CleanerPipeline": 500}
+    ITEM_PIPELINES = {"cleaner.integrations.scrapy.CleanerPipeline": 500}
     CLEANER_OUTPUT_DIR = "articles"      # also write article files (optional)
     CLEANER_STATE = "dedup.sqlite"       # remember duplicates across crawls (optional)
 
@@ -39,12 +39,12 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
-from cleaner.batch import ERROR
 from cleaner.dedup import DEFAULT_THRESHOLD, Deduplicator
 from cleaner.errors import CaptureError, CleanerError
-from cleaner.rules import RuleBook
-from cleaner.stream import URL_FIELD, Result, clean_one, record_capture
-from cleaner.writer import ArticleWriter
+from cleaner.run.batch import ERROR
+from cleaner.run.stream import URL_FIELD, Result, clean_one, record_capture
+from cleaner.sinks.markdown import ArticleWriter
+from cleaner.siterules.rulebook import RuleBook
 
 # Item fields looked for, in order, when CLEANER_FIELD is not set.
 DEFAULT_FIELDS = ("html", "text", "body")

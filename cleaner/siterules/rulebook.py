@@ -23,16 +23,13 @@ import regex
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from .errors import RuleError
-from .html_rules import check_html_rules
+from ..errors import RuleError
+from ..heuristics.levels import ALL, LEVELS
+from .apply_html import check_html_rules
 
 RULE_SUFFIX = ".yaml"
 # Keys allowed at each level of a rule file; any other key is refused with the closest match.
 TOP_KEYS = ("id", "name", "version", "site", "match", "heuristics", "text", "html", "checks")
-# How much of the generic heuristics runs after a site's rules: all of them (the
-# default), only the line-local noise rules, or none (the rules say it all).
-ALL, NOISE, NONE = "all", "noise", "none"
-HEURISTICS = (ALL, NOISE, NONE)
 REQUIRED_KEYS = ("id", "name", "version", "match")
 MATCH_KEYS = ("hosts", "fingerprints", "min_fingerprints")
 TEXT_KEYS = (
@@ -526,8 +523,8 @@ class _Reader:
         if not self.present(node):
             return ALL
         value = self.scalar(node, "heuristics", str)
-        if value not in HEURISTICS:
-            self.fail(node, f"must be one of {', '.join(HEURISTICS)}, not '{value}'", "heuristics")
+        if value not in LEVELS:
+            self.fail(node, f"must be one of {', '.join(LEVELS)}, not '{value}'", "heuristics")
         return value
 
     def strings(self, node: yaml.Node | None, key: str) -> tuple[str, ...]:

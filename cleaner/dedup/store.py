@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .dedup_sketch import Layout, Sketch
-from .errors import CleanerError
+from ..errors import CleanerError
+from .sketch import Layout, Sketch
 
 # Version of the SQLite layout; bump on any incompatible change. A file with a higher
 # number was written by a newer cleaner and is refused rather than misread.

@@ -20,9 +20,9 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .capture import decode, sniff_kind
-from .document import HTML, Capture
-from .errors import CaptureError
+from ..document import HTML, Capture
+from ..errors import CaptureError
+from .files import decode, sniff_kind
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as HTML pages; any other response is skipped as not_html.

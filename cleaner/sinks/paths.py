@@ -8,7 +8,7 @@ from typing import Any
 
 import regex
 
-from .capture import capture_name
+from ..sources.files import capture_name
 
 # Slugs are cut here: long enough to tell titles apart, short enough for any file system.
 MAX_SLUG_CHARS = 60

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dedup import Deduplicator, DuplicateKeyError, Match
+from ..document import HTML, Article, Capture
+from ..errors import CaptureError
+from ..siterules.rulebook import RuleBook
+from ..sources.files import content_capture
 from .batch import DUPLICATE, EMPTY, ERROR, WRITTEN, clean_or_reason, empty_reason
-from .capture import content_capture
-from .dedup import Deduplicator, DuplicateKeyError, Match
-from .document import HTML, Article, Capture
-from .errors import CaptureError
-from .rules import RuleBook
 
 # Record fields that may hold the content, in the order they are looked for. A field
 # named 'html' is HTML whatever it looks like (a fragment has no <html> to sniff).

@@ -20,11 +20,11 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from .document import Capture, Document, Line
-from .html_meta import page_metadata
-from .html_rules import body_elements, selector_list, strip_elements
-from .language import FUNCTION_WORDS, SCRIPTS, detect_language
-from .lines import normalise, split_lines
+from ..document import Capture, Document, Line
+from ..siterules.apply_html import body_elements, selector_list, strip_elements
+from ..text.language import FUNCTION_WORDS, SCRIPTS, detect_language
+from ..text.lines import normalise, split_lines
+from .page_meta import page_metadata
 
 # Options of trafilatura's extraction, chosen on the development set (see bench/devset_html.py):
 # reader comments are not part of a news article, and including them adds boilerplate
@@ -55,7 +55,7 @@ def html_document(capture: Capture, ruleset: Any = None) -> Document:
     """The Document of an HTML capture: one Line per block of the main text, plus metadata.
 
     `ruleset.html`, when the rule set has one, is its checked `html:` mapping (see
-    `cleaner.html_rules`). A page trafilatura finds no text in gives a Document
+    `cleaner.siterules.apply_html`). A page trafilatura finds no text in gives a Document
     with no lines, not an error.
     """
     rules: Mapping[str, Any] = getattr(ruleset, "html", None) or {}

@@ -41,8 +41,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, Self
 
-from .dedup_sketch import Layout, Sketch, Sketcher, containment, jaccard
-from .dedup_store import DuplicateKeyError, MemoryStore, SQLiteStore, StateError
+from .sketch import Layout, Sketch, Sketcher, containment, jaccard
+from .store import DuplicateKeyError, MemoryStore, SQLiteStore, StateError
 
 __all__ = [
     "DEFAULT_CONTAINMENT", "DEFAULT_THRESHOLD", "Deduplicator", "DuplicateKeyError", "Match",

@@ -11,8 +11,8 @@ from typing import Any
 
 import charset_normalizer
 
-from .document import HTML, TEXT, Capture
-from .errors import CaptureError
+from ..document import HTML, TEXT, Capture
+from ..errors import CaptureError
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")

@@ -13,10 +13,10 @@ from bisect import bisect_right
 
 import regex
 
-from .dates import parse_date
-from .document import Capture, Document
-from .lines import normalise, split_lines
-from .rules import MetaRule, RuleSet
+from ..document import Capture, Document
+from ..text.dates import parse_date
+from ..text.lines import normalise, split_lines
+from .rulebook import MetaRule, RuleSet
 
 # Strftime directives that carry a time of day: with one, `published` is a datetime.
 TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%c")

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import render, split_front_matter
+from ..frontmatter import render, split_front_matter
 from .paths import article_path, with_hash_suffix
 
 # Front matter key listing the captures that repeat an article.

@@ -17,9 +17,9 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 
-from .dates import parse_date
-from .html_rules import field_values
-from .lines import normalise
+from ..siterules.apply_html import field_values
+from ..text.dates import parse_date
+from ..text.lines import normalise
 
 LOG = logging.getLogger(__name__)
 # trafilatura joins several authors with "; ".

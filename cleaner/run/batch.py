@@ -13,15 +13,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .capture import capture_name, find_captures, read_capture
-from .dedup import Deduplicator, cluster
-from .dedup_sketch import Sketch
-from .document import Article, Capture
-from .errors import CaptureError, OutputError
-from .pipeline import clean_capture
-from .rules import RuleBook
-from .warc import is_warc, iter_warc
-from .writer import DUPLICATES, ArticleWriter, write_atomic
+from ..dedup import Deduplicator, cluster
+from ..dedup.sketch import Sketch
+from ..document import Article, Capture
+from ..errors import CaptureError, OutputError
+from ..pipeline import clean_capture
+from ..sinks.markdown import DUPLICATES, ArticleWriter, write_atomic
+from ..siterules.rulebook import RuleBook
+from ..sources.files import capture_name, find_captures, read_capture
+from ..sources.warc import is_warc, iter_warc
 
 WRITTEN, DUPLICATE, EMPTY, ERROR = "written", "duplicate", "empty", "error"
 MANIFEST = "manifest.jsonl"

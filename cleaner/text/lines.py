@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .document import Line
+from ..document import Line
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
 INVISIBLE_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
