@@ -247,7 +247,7 @@ def default_rulebook() -> RuleBook:
         return RuleBook.load(Path(str(resources.files("cleaner._rules"))))
     except ModuleNotFoundError:
         # Run from a source checkout without installing: the rules sit beside the package.
-        return RuleBook.load(Path(__file__).resolve().parent.parent / "rules")
+        return RuleBook.load(Path(__file__).resolve().parents[2] / "rules")
 
 
 def load_ruleset(path: str | Path) -> RuleSet:
