@@ -12,8 +12,9 @@ from . import __version__, core_build
 from .dedup import Deduplicator
 from .errors import CleanerError
 from .pipeline import clean_capture
-from .run.batch import Summary, run
+from .run.local import run
 from .run.stream import clean_json_lines
+from .run.summary import Summary
 from .siterules.rulebook import RuleBook
 from .sources.files import read_capture
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.cli import main
-from cleaner.run.batch import DEFAULT_STATE, run
+from cleaner.run.local import DEFAULT_STATE, run
 
 OTHER = (
     "Library extends its opening hours\n\n"
@@ -209,7 +209,7 @@ def test_a_run_stopped_while_placing_is_completed_by_the_next_without_extra_file
     # Index entries are committed a batch of clusters at a time: a run that stops inside
     # a batch leaves article files the index does not know. The next run must place those
     # captures again into the same files, not beside them.
-    from cleaner.run import batch
+    from cleaner.run.placer import BatchPlacer
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -217,16 +217,16 @@ def test_a_run_stopped_while_placing_is_completed_by_the_next_without_extra_file
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "a-copy.txt").write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "out"
-    place_cluster = batch.Placer.place_cluster
+    place_cluster = BatchPlacer.place_cluster
     placed = []
 
-    def stop_at_third(self, members, sketches):
+    def stop_at_third(self, root, first):
         if len(placed) == 2:
             raise KeyboardInterrupt
-        placed.append(members)
-        return place_cluster(self, members, sketches)
+        placed.append(root)
+        return place_cluster(self, root, first)
 
-    monkeypatch.setattr(batch.Placer, "place_cluster", stop_at_third)
+    monkeypatch.setattr(BatchPlacer, "place_cluster", stop_at_third)
     with pytest.raises(KeyboardInterrupt):
         run([folder], out)
     assert len(list(out.rglob("*.md"))) == 2  # written, but not committed to the index

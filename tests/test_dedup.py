@@ -224,15 +224,34 @@ def test_two_open_instances_see_each_others_writes(tmp_path: Path):
 def test_processed_captures_are_remembered_for_resuming(tmp_path: Path):
     state = tmp_path / "dedup.sqlite"
     first = Deduplicator(state)
-    assert not first.processed("in/a.txt", "h1")
-    first.mark_processed("in/a.txt", "h1")
-    assert first.processed("in/a.txt", "h1")
+    row = {"source": "in/a.txt", "status": "written", "article": "x/a.md"}
+    assert first.processed("in/a.txt", "h1") is None
+    first.mark_processed("in/a.txt", "h1", row)
+    assert first.processed("in/a.txt", "h1") == row
     first.close()
     second = Deduplicator(state)
-    assert second.processed("in/a.txt", "h1")
+    assert second.processed("in/a.txt", "h1") == row
     assert not second.processed("in/a.txt", "h2")  # the capture changed since
     assert not second.processed("in/b.txt", "h1")
     second.close()
+
+
+def test_a_state_of_the_first_format_is_upgraded_and_its_captures_placed_again(tmp_path: Path):
+    state = tmp_path / "dedup.sqlite"
+    Deduplicator(state).close()
+    with sqlite3.connect(state) as db:  # as format 1 made it: processed lines without a row
+        db.execute("DROP TABLE processed")
+        db.execute("CREATE TABLE processed (source TEXT NOT NULL, content_hash TEXT NOT NULL,"
+                   " at TEXT NOT NULL, PRIMARY KEY (source, content_hash)) WITHOUT ROWID")
+        db.execute("INSERT INTO processed VALUES ('in/a.txt', 'h1', '2026-01-01')")
+        db.execute("UPDATE meta SET value = '1' WHERE name = 'format'")
+    dedup = Deduplicator(state)
+    assert dedup.processed("in/a.txt", "h1") is None
+    dedup.mark_processed("in/b.txt", "h2", {"status": "written"})
+    assert dedup.processed("in/b.txt", "h2") == {"status": "written"}
+    dedup.close()
+    with sqlite3.connect(state) as db:
+        assert db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone() == (str(STATE_FORMAT),)
 
 
 def test_a_failed_transaction_writes_nothing(tmp_path: Path):
@@ -240,7 +259,7 @@ def test_a_failed_transaction_writes_nothing(tmp_path: Path):
     dedup = Deduplicator(state)
     with pytest.raises(RuntimeError), dedup.transaction():
         dedup.seen(ARTICLE, "a")
-        dedup.mark_processed("in/a.txt", "h1")
+        dedup.mark_processed("in/a.txt", "h1", {"status": "written"})
         raise RuntimeError("crash before the article was written")
     assert len(dedup) == 0 and not dedup.processed("in/a.txt", "h1")
     with dedup.transaction():

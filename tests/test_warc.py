@@ -151,7 +151,7 @@ def test_warc_files_are_told_by_name():
 def test_cleaner_clean_reads_a_warc_file_into_one_manifest_line_per_page(tmp_path):
     import json
 
-    from cleaner.run.batch import run
+    from cleaner.run.local import run
 
     path = tmp_path / "crawl.warc.gz"
     write_warc(path)

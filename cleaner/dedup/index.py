@@ -208,13 +208,15 @@ class Deduplicator:
         """The payload registered with `key` (source, url, title... of an Article), or None."""
         return self.store.payload(key)
 
-    def processed(self, source: str, content_hash: str) -> bool:
-        """Whether capture `source` with this content hash was marked processed."""
+    def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
+        """The manifest line recorded for capture `source` with this content hash, or None
+        when it was not processed (or the capture changed since)."""
         return self.store.processed(source, content_hash)
 
-    def mark_processed(self, source: str, content_hash: str) -> None:
-        """Record capture `source` (with its content hash) as processed, for resuming."""
-        self.store.mark_processed(source, content_hash)
+    def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
+        """Record capture `source` (with its content hash) as processed, with its manifest
+        line, for resuming."""
+        self.store.mark_processed(source, content_hash, row)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -276,21 +278,41 @@ class Deduplicator:
     def _containment(
         sk: Sketch, sim: float, size: int, samples: tuple[int, int], shared: int
     ) -> float:
-        """Estimated share of the shorter body's shingles found in the longer one: from the
-        shared samples (of the query, of the other; common ones left out) when the shorter
-        has enough, else from the Jaccard estimate."""
-        fewer = samples[0] if sk.shingles <= size else samples[1]
-        if fewer >= MIN_SAMPLES:
-            return min(1.0, shared / fewer)
-        return containment(sim, sk.shingles, size)
+        """Estimated share of the shorter body's shingles found in the longer one (see
+        `estimate_containment`); `samples` are the query's and the other's sample counts."""
+        return estimate_containment(sim, sk.shingles, size, samples[0], samples[1], shared)
 
     def _judge(self, key: str, sim: float, share: float, size: int, other: int) -> Match | None:
         """The match with registered document `key`, if the estimates make it one."""
-        if sim >= self.threshold:
-            return Match(key, NEAR, sim, share)
-        if share >= self.containment and min(size, other) >= MIN_CONTAINED_SHINGLES:
-            return Match(key, CONTAINED if size <= other else CONTAINS, sim, share)
-        return None
+        kind = match_kind(sim, share, size, other, self.threshold, self.containment)
+        return None if kind is None else Match(key, kind, sim, share)
+
+
+def estimate_containment(
+    sim: float, size: int, other: int, samples: int, other_samples: int, shared: int
+) -> float:
+    """Estimated share of the shorter body's shingles found in the longer one.
+
+    From the shared samples (of the query, `size` shingles and `samples` samples, and of
+    the other; common samples left out) when the shorter body has at least MIN_SAMPLES,
+    else from the Jaccard estimate `sim` and the sizes.
+    """
+    fewer = samples if size <= other else other_samples
+    if fewer >= MIN_SAMPLES:
+        return min(1.0, shared / fewer)
+    return containment(sim, size, other)
+
+
+def match_kind(
+    sim: float, share: float, size: int, other: int, threshold: float, contained: float
+) -> str | None:
+    """NEAR, CONTAINED (the query of `size` shingles is the shorter), CONTAINS, or None:
+    the one rule every placer judges a candidate pair by."""
+    if sim >= threshold:
+        return NEAR
+    if share >= contained and min(size, other) >= MIN_CONTAINED_SHINGLES:
+        return CONTAINED if size <= other else CONTAINS
+    return None
 
 
 def body_of(item: HasBody | str) -> str:

@@ -25,7 +25,9 @@ from .sketch import Layout, Sketch
 
 # Version of the SQLite layout; bump on any incompatible change. A file with a higher
 # number was written by a newer cleaner and is refused rather than misread.
-STATE_FORMAT = 1
+# Format 2 keeps the manifest line of each processed capture, so that a rerun gives it
+# again without cleaning the capture; a format 1 state is upgraded in place on opening.
+STATE_FORMAT = 2
 STATE_APP = "cleaner-dedup"
 # How long a writer waits for another process holding the write lock, in seconds.
 BUSY_TIMEOUT = 30.0
@@ -81,7 +83,7 @@ class MemoryStore:
         # band key or sample -> id, or list of ids once a second document shares it
         self.bands: dict[int, int | list[int]] = {}
         self.samples: dict[int, int | list[int]] = {}
-        self.done: set[tuple[str, str]] = set()
+        self.done: dict[tuple[str, str], dict[str, Any]] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -144,11 +146,11 @@ class MemoryStore:
         doc = self.ids.get(key)
         return None if doc is None else self.payloads[doc]
 
-    def processed(self, source: str, content_hash: str) -> bool:
-        return (source, content_hash) in self.done
+    def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
+        return self.done.get((source, content_hash))
 
-    def mark_processed(self, source: str, content_hash: str) -> None:
-        self.done.add((source, content_hash))
+    def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
+        self.done[(source, content_hash)] = row
 
     def transaction(self) -> AbstractContextManager[None]:
         return _NO_TRANSACTION
@@ -204,6 +206,7 @@ CREATE TABLE processed (
     source TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     at TEXT NOT NULL,
+    row TEXT,
     PRIMARY KEY (source, content_hash)
 ) WITHOUT ROWID;
 """
@@ -287,6 +290,8 @@ class SQLiteStore:
                 f"written by a newer cleaner (state format {found}); "
                 f"this version reads format {STATE_FORMAT} or older",
             )
+        if found < STATE_FORMAT:
+            self._upgrade(found)
         if wanted is not None and wanted != layout:
             raise StateError(
                 self.path,
@@ -294,6 +299,13 @@ class SQLiteStore:
                 "use the state's parameters or a new state file",
             )
         return layout
+
+    def _upgrade(self, found: int) -> None:
+        """Bring a state of an older format up to this one (format 1 kept no manifest lines)."""
+        with self.transaction():
+            if found < 2:
+                self.db.execute("ALTER TABLE processed ADD COLUMN row TEXT")
+            self.db.execute("UPDATE meta SET value = ? WHERE name = 'format'", (str(STATE_FORMAT),))
 
     @guarded
     def __len__(self) -> int:
@@ -387,18 +399,16 @@ class SQLiteStore:
         return None if row is None else json.loads(row[0])
 
     @guarded
-    def processed(self, source: str, content_hash: str) -> bool:
-        row = self.db.execute(
-            "SELECT 1 FROM processed WHERE source = ? AND content_hash = ?", (source, content_hash)
-        ).fetchone()
-        return row is not None
+    def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
+        return processed_row(self.db, source, content_hash)
 
     @guarded
-    def mark_processed(self, source: str, content_hash: str) -> None:
+    def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO processed VALUES (?, ?, ?)", (source, content_hash, now)
+                "INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?)",
+                (source, content_hash, now, json.dumps(row, ensure_ascii=False)),
             )
 
     @contextmanager
@@ -435,3 +445,42 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def processed_row(db: sqlite3.Connection, source: str, content_hash: str) -> dict[str, Any] | None:
+    """The manifest line recorded for a processed capture, or None."""
+    found = db.execute(
+        "SELECT row FROM processed WHERE source = ? AND content_hash = ?", (source, content_hash)
+    ).fetchone()
+    # a format 1 state kept no line: the capture is placed again
+    return None if found is None or found[0] is None else json.loads(found[0])
+
+
+class StateReader:
+    """A read-only view of a state file's processed captures, for worker processes: it
+    never takes the write lock, so any number of them may read while one process writes.
+    A state it cannot read counts as remembering nothing (the writer reports the fault)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.db = sqlite3.connect(
+                f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT
+            )
+        except sqlite3.Error:
+            self.db = None
+
+    def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
+        """The manifest line recorded for this capture, or None."""
+        if self.db is None:
+            return None
+        try:
+            return processed_row(self.db, source, content_hash)
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -41,7 +41,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from cleaner.dedup import DEFAULT_THRESHOLD, Deduplicator
 from cleaner.errors import CaptureError, CleanerError
-from cleaner.run.batch import ERROR
+from cleaner.run.outcome import ERROR
 from cleaner.run.stream import URL_FIELD, Result, clean_one, record_capture
 from cleaner.sinks.markdown import ArticleWriter
 from cleaner.siterules.rulebook import RuleBook

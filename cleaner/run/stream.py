@@ -23,7 +23,8 @@ from ..document import HTML, Article, Capture
 from ..errors import CaptureError
 from ..siterules.rulebook import RuleBook
 from ..sources.files import content_capture
-from .batch import DUPLICATE, EMPTY, ERROR, WRITTEN, clean_or_reason, empty_reason
+from .outcome import DUPLICATE, EMPTY, ERROR, WRITTEN, empty_reason
+from .work import clean_or_reason
 
 # Record fields that may hold the content, in the order they are looked for. A field
 # named 'html' is HTML whatever it looks like (a fragment has no <html> to sniff).

@@ -1,0 +1,64 @@
+"""Where articles go: article files (the default), JSON lines and Parquet parts; the manifest.
+
+`Sinks` writes each article in every format asked for; the reference of an article
+(what the manifest's `article` says and the dedup index remembers) is the first
+format's: the file's path, or `articles/part-NNNNN.jsonl#K`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import CleanerError
+from .markdown import ArticleWriter
+from .records import JsonLinesWriter, ParquetWriter
+
+FORMATS = {"markdown": ArticleWriter, "jsonl": JsonLinesWriter, "parquet": ParquetWriter}
+DEFAULT_FORMATS = ("markdown",)
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats asked for, checked: CleanerError names an unknown one or a missing library."""
+    found = tuple(dict.fromkeys(formats))
+    if not found:
+        raise CleanerError("no output format given")
+    for name in found:
+        if name not in FORMATS:
+            raise CleanerError(f"unknown output format '{name}'; known: {', '.join(FORMATS)}")
+    if "parquet" in found:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise CleanerError(
+                "--format parquet needs pyarrow: pip install 'cleaner[parquet]'"
+            ) from None
+    return found
+
+
+class Sinks:
+    """The article writers of one run, one per format."""
+
+    def __init__(self, out: Path, formats: Sequence[str], temp_folder: Path) -> None:
+        self.writers = [FORMATS[name](out, temp_folder) for name in check_formats(formats)]
+
+    def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
+        """Write an article in every format; its reference in the first. Raises OSError."""
+        references = [writer.write(meta, body, source) for writer in self.writers]
+        return references[0]
+
+    def add_duplicates(self, reference: str, duplicates: Sequence[Mapping[str, Any]]) -> None:
+        """List more duplicates in an article written earlier, where its format allows."""
+        for writer in self.writers:
+            if writer.owns(reference):
+                writer.add_duplicates(reference, duplicates)
+
+    @property
+    def durable(self) -> bool:
+        """True when every article written so far is complete on disk."""
+        return all(writer.durable for writer in self.writers)
+
+    def close(self) -> None:
+        """Complete what is open (the last parts)."""
+        for writer in self.writers:
+            writer.close()

@@ -1,27 +1,20 @@
-"""Writing article files under OUT: stable names, atomic writes, duplicate lists kept up to date."""
+"""Article files under OUT: stable names, atomic writes, duplicate lists kept up to date.
+
+The default sink: one file per article, OUT/<site>/<YYYY-MM-DD>-<slug>.md, made of YAML
+front matter and the body. Its reference for an article is the file's path relative to OUT.
+"""
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..frontmatter import render, split_front_matter
+from .atomic import write_atomic
 from .paths import article_path, with_hash_suffix
 
 # Front matter key listing the captures that repeat an article.
 DUPLICATES = "duplicates"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so no reader ever sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
@@ -36,14 +29,19 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
 class ArticleWriter:
     """Places and writes the article files of one run under OUT."""
 
-    def __init__(self, out: Path) -> None:
+    name = "markdown"
+    # Every file is whole once written: nothing waits to be made durable.
+    durable = True
+
+    def __init__(self, out: Path, temp_folder: Path | None = None) -> None:
         self.out = out
+        self.temp_folder = temp_folder
         self.taken: set[Path] = set()
 
     def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
         """Write a new article; returns its path relative to OUT. Raises OSError."""
         relative = self.free_path(article_path(meta, source), meta["sha256"])
-        write_atomic(self.out / relative, render(meta, body))
+        write_atomic(self.out / relative, render(meta, body), self.temp_folder)
         self.taken.add(relative)
         return relative.as_posix()
 
@@ -59,14 +57,23 @@ class ArticleWriter:
         found = read_article(self.out / relative)
         return found is None or found[0].get("sha256") != sha256
 
-    def add_duplicates(self, relative: str, duplicates: Sequence[Mapping[str, Any]]) -> None:
+    def add_duplicates(self, reference: str, duplicates: Sequence[Mapping[str, Any]]) -> None:
         """Add captures to the `duplicates` list of an article written by an earlier run."""
-        found = read_article(self.out / relative)
+        found = read_article(self.out / reference)
         if found is None:
-            raise OSError(f"{relative} is no longer an article file")
+            raise OSError(f"{reference} is no longer an article file")
         front, body = found
         listed = list(front.get(DUPLICATES) or [])
         new = [dict(d) for d in duplicates if dict(d) not in listed]
         if new:
             front[DUPLICATES] = listed + new
-            write_atomic(self.out / relative, render(front, body))
+            write_atomic(self.out / reference, render(front, body), self.temp_folder)
+
+    @staticmethod
+    def owns(reference: str) -> bool:
+        """Whether `reference` names an article file, whose duplicate list can be updated
+        (an article an earlier run wrote in another format cannot be)."""
+        return reference.endswith(".md")
+
+    def close(self) -> None:
+        """Nothing to finish: every file was written whole."""

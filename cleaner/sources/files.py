@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -13,6 +14,7 @@ import charset_normalizer
 
 from ..document import HTML, TEXT, Capture
 from ..errors import CaptureError
+from .items import SKIPPED, Failed
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -46,14 +48,60 @@ def find_captures(
 ) -> Iterator[Path]:
     """Yield capture files: files given are taken as they are, folders are walked in
     sorted order for capture names (and names `also` accepts, e.g. WARC files)."""
+    for found in walk_inputs(inputs, also):
+        if isinstance(found, Path):
+            yield found
+
+
+def walk_inputs(
+    inputs: Iterable[str | Path], also: Callable[[Path], bool] | None = None
+) -> Iterator[Path | Failed]:
+    """Like `find_captures`, lazily (a folder's entries are listed when it is reached), and
+    with a `Failed` item (`skipped`, with its reason) for each capture name that is a
+    symbolic link to nothing (broken, or a loop), each folder that cannot be listed and
+    each folder a symbolic link leads back into (a loop, walked once). Symbolic links to
+    folders are followed. The order is that of the paths' parts, as sorting every path
+    would give."""
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file()):
-                if capture_name(found) or (also and also(found)):
-                    yield found
+            yield from _walk(path, also, set())
         else:
             yield path
+
+
+def _walk(
+    folder: Path, also: Callable[[Path], bool] | None, ancestors: set[tuple[int, int]]
+) -> Iterator[Path | Failed]:
+    try:
+        stat = folder.stat()
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as err:
+        yield Failed(str(folder), f"folder not readable: {err.strerror or err}", SKIPPED)
+        return
+    key = (stat.st_dev, stat.st_ino)
+    if key in ancestors:
+        yield Failed(str(folder), "a symbolic link loops back to a folder above it", SKIPPED)
+        return
+    ancestors.add(key)
+    for entry in entries:
+        path = folder / entry.name
+        wanted = bool(capture_name(path) or (also and also(path)))
+        try:
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError as err:
+            is_dir = is_file = False
+            if wanted:
+                yield Failed(str(path), f"not readable: {err.strerror or err}", SKIPPED)
+                continue
+        if is_dir:
+            yield from _walk(path, also, ancestors)
+        elif is_file and wanted:
+            yield path
+        elif wanted and entry.is_symlink():
+            yield Failed(str(path), "a symbolic link to nothing (broken, or a loop)", SKIPPED)
+    ancestors.discard(key)
 
 
 def read_capture(path: str | Path) -> Capture:

@@ -1,0 +1,235 @@
+"""Clustering a whole run at once: which earlier body of the run each body duplicates.
+
+A batch run decides duplicates once every body is fingerprinted, so that each story's
+canonical capture can be chosen among all its captures (see cleaner/run/placer.py).
+The rule is the incremental index's (`Deduplicator`, `match_kind`), applied to every
+pair of bodies that are candidates: the same exact hash, a shared LSH band, or at least
+MIN_SHARED_SAMPLES shared sampled shingles. Each body joins the cluster of its best
+match among the bodies before it (exact first, then the highest similarity, then the
+highest containment, then the earliest), so one borderline body never chains two
+clusters together. Everything here is a function of the fingerprints and their order
+alone, computed with NumPy over arrays: a distributed engine grouping band keys and
+samples by key gets the very same candidates, hence the same clusters.
+
+A sampled shingle held by more than MAX_SAMPLE_DOCS bodies of the run is a stock phrase,
+not evidence, and is ignored (the incremental index drops it once that many hold it).
+"""
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from .index import (
+    CONTAINED,
+    CONTAINS,
+    EXACT,
+    MIN_CONTAINED_SHINGLES,
+    MIN_SAMPLES,
+    NEAR,
+)
+from .sketch import Layout, Sketch
+from .store import MAX_SAMPLE_DOCS, MIN_SHARED_SAMPLES
+
+# Kinds of match by strength, as the incremental index ranks them; NO_MATCH for a pair
+# whose estimates make no match.
+KIND_RANK: Final = {EXACT: 0, NEAR: 1, CONTAINED: 2, CONTAINS: 2}
+KINDS: Final = (EXACT, NEAR, CONTAINED, CONTAINS)
+NO_MATCH: Final = -1
+# Candidate pairs are judged this many at a time: 128 signature bins each, so about
+# 16 MB of comparisons per step.
+PAIR_CHUNK: Final = 1 << 17
+
+
+class RunSketches:
+    """The fingerprints of a run's kept bodies, in input order, in compact arrays
+    (about 1 KB per body with the default layout: what the run's index costs)."""
+
+    def __init__(self, layout: Layout, capacity: int = 1024) -> None:
+        self.layout = layout
+        self.count = 0
+        self.signatures = np.empty((capacity, layout.num_perm), dtype=np.uint32)
+        self.bands = np.empty((capacity, layout.bands), dtype=np.int64)
+        self.shingles = np.empty(capacity, dtype=np.int64)
+        self.exact = np.empty(capacity, dtype="S32")
+        self.samples: list[np.ndarray] = []
+
+    def add(self, sketch: Sketch) -> int:
+        """Append one body's fingerprint; returns its number in the run."""
+        doc = self.count
+        if doc == len(self.shingles):
+            self._grow()
+        self.signatures[doc] = sketch.signature
+        self.bands[doc] = sketch.bands
+        self.shingles[doc] = sketch.shingles
+        self.exact[doc] = bytes.fromhex(sketch.exact)
+        self.samples.append(np.array(sketch.samples, dtype=np.int64))
+        self.count += 1
+        return doc
+
+    def _grow(self) -> None:
+        size = 2 * len(self.shingles)
+        self.signatures = np.resize(self.signatures, (size, self.layout.num_perm))
+        self.bands = np.resize(self.bands, (size, self.layout.bands))
+        self.shingles = np.resize(self.shingles, size)
+        self.exact = np.resize(self.exact, size)
+
+    def sketch(self, doc: int) -> Sketch:
+        """The Sketch of body `doc` again (to look it up in another index)."""
+        return Sketch(
+            self.exact[doc].hex(), self.signatures[doc], int(self.shingles[doc]),
+            self.bands[doc].tolist(), self.samples[doc].tolist(),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the fingerprints take (arrays, sample arrays and their objects)."""
+        arrays = (self.signatures, self.bands, self.shingles, self.exact)
+        return sum(a.nbytes for a in arrays) + sum(s.nbytes + 112 for s in self.samples)
+
+
+def best_earlier(
+    run: RunSketches, threshold: float, contained: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(parent, kind) per body: the body before it in the run that it duplicates best
+    (-1 for none) and the kind of match (index into KINDS, -1 for none)."""
+    n = run.count
+    parent = np.full(n, -1, dtype=np.int64)
+    kind = np.full(n, NO_MATCH, dtype=np.int64)
+    if n < 2:
+        return parent, kind
+    live = np.flatnonzero(run.shingles[:n] > 0)  # a body with no words never matches
+    first = _first_of_exact_groups(run.exact[live])
+    is_copy = first != np.arange(len(live))
+    parent[live[is_copy]] = live[first[is_copy]]
+    kind[live[is_copy]] = KINDS.index(EXACT)
+    reps = live[~is_copy]
+    common_free = _non_common_samples(run, live)
+    pairs, shared = _candidate_pairs(run, reps, common_free)
+    if len(pairs):
+        _link_best(run, pairs, shared, common_free, threshold, contained, parent, kind)
+    return parent, kind
+
+
+def cluster_roots(parent: np.ndarray) -> np.ndarray:
+    """The first body of each body's cluster (parents always stand before their child)."""
+    roots = np.arange(len(parent))
+    for doc in np.flatnonzero(parent >= 0).tolist():
+        roots[doc] = roots[parent[doc]]
+    return roots
+
+
+def _first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
+    """For each body (by position in `exact`), the position of the first body with its hash."""
+    _, inverse = np.unique(exact, return_inverse=True)
+    firsts = np.full(inverse.max() + 1 if len(inverse) else 0, len(exact), dtype=np.int64)
+    np.minimum.at(firsts, inverse, np.arange(len(exact)))
+    return firsts[inverse]
+
+
+def _non_common_samples(run: RunSketches, live: np.ndarray) -> dict[int, np.ndarray]:
+    """Each live body's samples that no more than MAX_SAMPLE_DOCS live bodies hold."""
+    if not len(live):
+        return {}
+    values = np.concatenate([run.samples[d] for d in live.tolist()])
+    if not len(values):
+        return {d: values for d in live.tolist()}
+    unique, counts = np.unique(values, return_counts=True)
+    common = unique[counts > MAX_SAMPLE_DOCS]
+    if not len(common):
+        return {d: run.samples[d] for d in live.tolist()}
+    return {d: run.samples[d][~np.isin(run.samples[d], common)] for d in live.tolist()}
+
+
+def _candidate_pairs(
+    run: RunSketches, reps: np.ndarray, samples: dict[int, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(pairs as earlier * n + later, shared non-common samples of each) of the bodies
+    in `reps` that share a band, or at least MIN_SHARED_SAMPLES samples."""
+    n = np.int64(run.count)
+    found = [np.empty(0, dtype=np.int64)]
+    for band in range(run.layout.bands):
+        found.append(_pairs_of_equal_keys(run.bands[reps, band], reps, n))
+    banded = np.unique(np.concatenate(found))
+    if len(reps):
+        keys = np.concatenate([samples[d] for d in reps.tolist()])
+        owners = np.repeat(reps, [len(samples[d]) for d in reps.tolist()])
+        sampled = _pairs_of_equal_keys(keys, owners, n)
+    else:
+        sampled = np.empty(0, dtype=np.int64)
+    sampled, counts = np.unique(sampled, return_counts=True)
+    enough = counts >= MIN_SHARED_SAMPLES
+    pairs = np.union1d(banded, sampled[enough])
+    shared = np.zeros(len(pairs), dtype=np.int64)
+    known = np.isin(sampled, pairs)  # one shared sample only counts for a banded pair
+    shared[np.searchsorted(pairs, sampled[known])] = counts[known]
+    return pairs, shared
+
+
+def _pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> np.ndarray:
+    """Every pair (earlier * n + later) of `docs` whose `keys` are equal."""
+    order = np.lexsort((docs, keys))
+    keys, docs = keys[order], docs[order]
+    same = keys[1:] == keys[:-1]
+    if not same.any():
+        return np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], ~same]))
+    sizes = np.diff(np.append(starts, len(keys)))
+    pairs = []
+    # pairs at distance 1, 2, ... within each run of equal keys: one NumPy step per distance
+    run_of = np.repeat(np.arange(len(starts)), sizes)
+    for gap in range(1, int(sizes.max())):
+        ok = run_of[gap:] == run_of[:-gap]
+        if not ok.any():
+            break
+        pairs.append(docs[:-gap][ok] * n + docs[gap:][ok])
+    return np.concatenate(pairs)
+
+
+def _link_best(
+    run: RunSketches,
+    pairs: np.ndarray,
+    shared: np.ndarray,
+    samples: dict[int, np.ndarray],
+    threshold: float,
+    contained: float,
+    parent: np.ndarray,
+    kind: np.ndarray,
+) -> None:
+    """Judge every candidate pair as `match_kind` does and link each later body to its
+    best earlier match."""
+    n = run.count
+    earlier, later = pairs // n, pairs % n
+    sims = np.empty(len(pairs))
+    for lo in range(0, len(pairs), PAIR_CHUNK):
+        a, b = earlier[lo : lo + PAIR_CHUNK], later[lo : lo + PAIR_CHUNK]
+        sims[lo : lo + PAIR_CHUNK] = (run.signatures[a] == run.signatures[b]).mean(axis=1)
+    size, other = run.shingles[later], run.shingles[earlier]
+    counts = np.zeros(n, dtype=np.int64)
+    for doc, kept in samples.items():
+        counts[doc] = len(kept)
+    fewer = np.where(size <= other, counts[later], counts[earlier])
+    smaller = np.minimum(size, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_samples = np.minimum(1.0, shared / fewer)
+        by_jaccard = np.where(
+            smaller == 0, 0.0,
+            np.minimum(1.0, sims * (size + other) / ((1.0 + sims) * smaller)),
+        )
+    share = np.where(fewer >= MIN_SAMPLES, by_samples, by_jaccard)
+    near = sims >= threshold
+    held = ~near & (share >= contained) & (smaller >= MIN_CONTAINED_SHINGLES)
+    ok = near | held
+    if not ok.any():
+        return
+    rank = np.where(near, KIND_RANK[NEAR], KIND_RANK[CONTAINED])
+    found = np.where(near, KINDS.index(NEAR),
+                     np.where(size <= other, KINDS.index(CONTAINED), KINDS.index(CONTAINS)))
+    e, l_, r, s, c, f = earlier[ok], later[ok], rank[ok], sims[ok], share[ok], found[ok]
+    order = np.lexsort((e, -c, -s, r, l_))
+    l_sorted = l_[order]
+    best = order[np.concatenate([[True], l_sorted[1:] != l_sorted[:-1]])]
+    # a body with an exact copy before it is already linked: exact is the strongest match
+    free = parent[l_[best]] < 0
+    parent[l_[best][free]] = e[best][free]
+    kind[l_[best][free]] = f[best][free]

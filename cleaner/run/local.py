@@ -1,0 +1,163 @@
+"""The local engine: clean a batch of captures on this machine's cores into OUT.
+
+    sources ──▶ workers: read, clean, fingerprint ──▶ spool (disk)
+                                                        │ every capture cleaned
+    manifest, summary ◀── sinks ◀── placer: clusters, canonicals, the state's index
+
+Inputs are discovered lazily and WARC records read as they are cleaned; the cleaned
+articles wait in the spool (on disk) until every capture is cleaned, when the placer
+decides each story's canonical capture and the sinks write the articles, in input order,
+appending each manifest line as its capture is placed. Memory holds the run's
+fingerprints (about 1-2 KB per kept capture) and little else.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Self
+
+from ..dedup import Deduplicator
+from ..dedup.clusters import RunSketches
+from ..errors import OutputError
+from ..sinks import DEFAULT_FORMATS, Sinks
+from ..sinks.atomic import temp_folder, write_atomic
+from ..sinks.manifest import ManifestWriter
+from ..siterules.rulebook import RuleBook
+from ..sources import Item, iter_inputs
+from .lock import OutputLock
+from .outcome import ERROR, ManifestRow, Outcome
+from .placer import BatchPlacer, RunRecords
+from .pool import ordered_map
+from .spool import Spool
+from .summary import Summary
+from .work import Work
+
+SUMMARY = "summary.json"
+# The dedup index kept across runs when no state is given.
+DEFAULT_STATE = ".cleaner-state.sqlite"
+# Captures placed per index transaction: committing each article's index entry alone
+# costs as much as writing its file. Should a run stop inside a batch, the next places
+# those captures again, into the same files.
+PLACE_BATCH = 256
+
+
+def crashed(item: Item, reason: str) -> Outcome:
+    """The Outcome of an item whose worker process died cleaning it."""
+    return Outcome(item.source, ERROR, reason=reason)
+
+
+def run(
+    inputs: Iterable[str | Path],
+    out: str | Path,
+    *,
+    rules: RuleBook | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+    dedup: bool = True,
+    state: str | Path | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+) -> Summary:
+    """Clean every capture under `inputs` into `out`; returns the run's Summary.
+
+    Writes one article per story (in each of `formats`: "markdown" files, "jsonl" or
+    "parquet" parts), `manifest.jsonl` (one line per input capture, in input order) and
+    `summary.json`. A bad capture is recorded, never fatal. With `dedup`, duplicates
+    (exact and near, within the run and against the index at `state`, by default inside
+    `out`) are written once, and a capture an earlier run placed is not cleaned again.
+    Raises OutputError when OUT cannot be used (another run holds it), StateError for
+    an unusable state file: both before any capture is read.
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create output folder {out}: {err}") from err
+    summary = Summary()
+    with ExitStack() as stack:
+        stack.enter_context(OutputLock(out))
+        temp = temp_folder(out)
+        index = None
+        if dedup:
+            index = stack.enter_context(Deduplicator(state or out / DEFAULT_STATE))
+        sinks = Sinks(out, formats, temp)
+        spool = Spool(temp)
+        stack.callback(spool.close)
+        # (an empty Deduplicator is falsy: it has a length)
+        records = RunRecords(spool, None if index is None else RunSketches(index.layout))
+        work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)))
+        outcomes = ordered_map(work, iter_inputs(inputs, summary.skipped), jobs, crashed)
+        for outcome in _shown(outcomes, progress, "cleaning"):
+            summary.drops.update(outcome.drops)
+            records.add(outcome)
+        work.close()
+        placer = BatchPlacer(records, sinks, index)
+        rows = _shown(placer.rows(), progress, "placing", total=len(records))
+        _write_rows(rows, out, sinks, index, summary)
+    summary.seconds = time.perf_counter() - started
+    try:
+        write_atomic(out / SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
+    except OSError as err:
+        raise OutputError(f"cannot write the summary in {out}: {err}") from err
+    return summary
+
+
+def _write_rows(rows: Iterator, out: Path, sinks: Sinks, index: Deduplicator | None,
+                summary: Summary) -> None:
+    """Append each manifest line once its article is durable, and record each placed
+    capture in the index, a transaction at a time."""
+    waiting: list[ManifestRow] = []
+    try:
+        manifest = ManifestWriter(out)
+    except OSError as err:
+        raise OutputError(f"cannot write the manifest in {out}: {err}") from err
+    with manifest, _Batches(index) as batches:
+        for row, record in rows:
+            summary.statuses[row.status] += 1
+            waiting.append(row)
+            if index is not None and row.article is not None:
+                index.mark_processed(record.source, record.content_hash, row.to_dict())
+            if sinks.durable and len(waiting) >= PLACE_BATCH:
+                batches.commit()
+                for done in waiting:
+                    manifest.write(done)
+                waiting = []
+        sinks.close()
+        batches.commit()
+        for done in waiting:
+            manifest.write(done)
+
+
+class _Batches:
+    """An index transaction that is committed and reopened on demand."""
+
+    def __init__(self, index: Deduplicator | None) -> None:
+        self.index = index
+        self.stack = ExitStack()
+
+    def __enter__(self) -> Self:
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        if self.index is not None:
+            self.stack.enter_context(self.index.transaction())
+
+    def commit(self) -> None:
+        self.stack.close()
+        self._open()
+
+    def __exit__(self, *exc_info: object) -> bool | None:
+        return self.stack.__exit__(*exc_info)
+
+
+def _shown(items: Iterable, progress: bool, desc: str, total: int | None = None) -> Iterable:
+    """`items`, with a progress bar on a terminal when asked."""
+    if not progress:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, unit="doc", desc=desc)

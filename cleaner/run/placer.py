@@ -1,0 +1,277 @@
+"""The placement policy, and the batch placer that applies it once a run is cleaned.
+
+One policy for every way in (batch, stream, Scrapy, the distributed engine):
+
+- duplicates are judged by `cleaner.dedup` (exact, near, contained; `match_kind`);
+- a story already placed by an earlier run (the state's index knows it) keeps its
+  article: new captures of it are its duplicates and are added to its `duplicates` list
+  (where its format allows);
+- among a run's captures of one new story, the canonical is the most complete body (most
+  words), then the richest metadata, then the earliest publication date, then the first
+  in input order (`canonical_rank`); it takes the metadata it lacks from the others
+  (`merge_metadata`) and lists them under `duplicates`.
+
+A batch run applies it to whole clusters once every capture is cleaned (`BatchPlacer`);
+a stream decides each item as it comes (`cleaner.run.stream`): there the first capture
+of a story is its canonical.
+"""
+from __future__ import annotations
+
+import pickle
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..dedup import Deduplicator
+from ..dedup.clusters import RunSketches, best_earlier, cluster_roots
+from ..errors import CleanerError
+from ..sinks import Sinks
+from ..sinks.markdown import DUPLICATES
+from .outcome import DUPLICATE, DUPLICATE_REASON, ERROR, KEPT, PLACED, WRITTEN, ManifestRow, Outcome
+from .spool import Spool
+from .work import unpack
+
+# Metadata a canonical article may take from its duplicates when it lacks it.
+MERGED_META = ("title", "published", "authors", "url")
+# Fields of an article the dedup index remembers with it.
+INDEXED_META = ("url", "title", "site", "published", "sha256")
+
+
+def canonical_rank(meta: Mapping[str, Any], words: int, position: int) -> tuple:
+    """Which capture of a story is written: the most complete body, then the richest
+    metadata, then the earliest publication, then the first in input order."""
+    richness = sum(bool(meta.get(key)) for key in MERGED_META)
+    published = str(meta.get("published") or "9999")
+    return (words, richness, _invert(published), -position)
+
+
+def _invert(text: str) -> tuple[int, ...]:
+    """A key that sorts strings in reverse, so that max() prefers the earliest date."""
+    return tuple(-ord(char) for char in text)
+
+
+def merge_metadata(
+    meta: Mapping[str, Any], others: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The canonical's metadata with the gaps filled from the others, in their order
+    (the canonical's own values win)."""
+    merged = dict(meta)
+    for other in others:
+        for key in MERGED_META:
+            if not merged.get(key) and other.get(key):
+                merged[key] = other[key]
+    return merged
+
+
+def duplicate_entry(source: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """How a duplicate is listed in its canonical article's front matter."""
+    entry = {"source": source}
+    if meta.get("url"):
+        entry["url"] = meta["url"]
+    return entry
+
+
+def index_payload(reference: str | None, source: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """What the dedup index remembers of a placed article: where it is (None for a
+    stream's article, which has no file), the capture it came from, a few fields."""
+    payload = {key: meta[key] for key in INDEXED_META if meta.get(key) is not None}
+    payload.update(article=reference, source=source)
+    return payload
+
+
+class Record:
+    """One input as spooled between cleaning and placing."""
+
+    __slots__ = ("content_hash", "reason", "record", "row", "site", "source", "status")
+
+    def __init__(self, data: bytes) -> None:
+        (self.source, self.status, self.reason, self.site, self.content_hash, row,
+         self.record) = pickle.loads(data)
+        self.row = None if row is None else ManifestRow.from_dict(row)
+
+    @staticmethod
+    def pack(outcome: Outcome) -> bytes:
+        row = None if outcome.row is None else outcome.row.to_dict()
+        return pickle.dumps(
+            (outcome.source, outcome.status, outcome.reason, outcome.site, outcome.content_hash,
+             row, outcome.record),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+
+    def article(self) -> tuple[dict[str, Any], str]:
+        """(front matter, body) of a kept capture."""
+        assert self.record is not None
+        return unpack(self.record)
+
+
+class RunRecords:
+    """Everything a batch run keeps of its inputs between cleaning and placing: each
+    input's record in the spool (on disk), and in memory its offset there and, for a kept
+    capture, its number among the kept ones, its word count and its fingerprint."""
+
+    def __init__(self, spool: Spool, sketches: RunSketches | None) -> None:
+        self.spool = spool
+        self.sketches = sketches
+        self.offsets = array("q")
+        self.docs = array("q")  # per input: its number among the kept, or -1
+        self.positions = array("q")  # per kept capture: its input position
+        self.words = array("q")
+
+    def add(self, outcome: Outcome) -> None:
+        self.offsets.append(self.spool.append(Record.pack(outcome)))
+        if outcome.status != KEPT:
+            self.docs.append(-1)
+            return
+        self.docs.append(len(self.positions))
+        self.positions.append(len(self.offsets) - 1)
+        self.words.append(outcome.words)
+        if self.sketches is not None:
+            assert outcome.sketch is not None
+            self.sketches.add(outcome.sketch)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def record(self, position: int) -> Record:
+        return Record(self.spool.read(self.offsets[position]))
+
+    def __iter__(self) -> Iterator[Record]:
+        for _, data in self.spool:
+            yield Record(data)
+
+
+class _Placed:
+    """How a cluster was placed: its article's reference (None when it has none), the
+    capture an earlier run wrote it from (None when this run wrote it), its canonical
+    member, the error that kept it from being written, and how many members are left."""
+
+    __slots__ = ("canonical", "error", "left", "reference", "written_from")
+
+    def __init__(self, reference: str | None, written_from: str | None = None,
+                 canonical: int = -1, error: str | None = None, left: int = 1) -> None:
+        self.reference = reference
+        self.written_from = written_from
+        self.canonical = canonical
+        self.error = error
+        self.left = left
+
+
+class BatchPlacer:
+    """Places a batch run's captures once all are cleaned, and writes the articles.
+
+    Clusters come from `cleaner.dedup.clusters` (each kept capture joins the cluster of
+    its best match before it in the run). A cluster is placed when its first capture is
+    reached in input order: as duplicates of the article an earlier run wrote (when the
+    index knows the story), else as a new article made of its canonical capture.
+    Manifest lines come out in input order.
+    """
+
+    def __init__(self, records: RunRecords, sinks: Sinks, index: Deduplicator | None) -> None:
+        self.records = records
+        self.sinks = sinks
+        self.index = index
+        self.index_known = index is not None and records.sketches is not None and len(index) > 0
+        kept = len(records.positions)
+        if records.sketches is not None and index is not None:
+            parent, _ = best_earlier(records.sketches, index.threshold, index.containment)
+            self.roots = cluster_roots(parent)
+        else:
+            self.roots = np.arange(kept)
+        self.groups = _groups(self.roots)
+        self.open: dict[int, _Placed] = {}
+
+    def rows(self) -> Iterator[tuple[ManifestRow, Record]]:
+        """(manifest line, spooled record) of every input, in input order, writing the
+        articles as their clusters are reached."""
+        for position, record in enumerate(self.records):
+            yield self.place(position, record), record
+
+    def place(self, position: int, record: Record) -> ManifestRow:
+        if record.status == PLACED:
+            assert record.row is not None
+            return record.row
+        if record.status != KEPT:
+            return ManifestRow(record.source, record.status, None, record.reason, record.site)
+        doc = self.records.docs[position]
+        root = int(self.roots[doc])
+        placed = self.open.get(root) or self.place_cluster(root, record)
+        placed.left -= 1
+        if placed.left > 0:
+            self.open[root] = placed
+        else:
+            self.open.pop(root, None)
+        return self.member_row(record, doc, placed)
+
+    @staticmethod
+    def member_row(record: Record, doc: int, placed: _Placed) -> ManifestRow:
+        if placed.error is not None:
+            return ManifestRow(record.source, ERROR, None, placed.error, record.site)
+        if placed.written_from is not None:  # an earlier run's article
+            if placed.written_from == record.source:  # this very capture wrote it
+                return ManifestRow(record.source, WRITTEN, placed.reference, None, record.site)
+            reason = DUPLICATE_REASON if placed.reference else (
+                f"duplicate of {placed.written_from}, placed by an earlier run")
+            return ManifestRow(record.source, DUPLICATE, placed.reference, reason, record.site)
+        if doc == placed.canonical:
+            return ManifestRow(record.source, WRITTEN, placed.reference, None, record.site)
+        return ManifestRow(record.source, DUPLICATE, placed.reference, DUPLICATE_REASON, record.site)
+
+    def place_cluster(self, root: int, first: Record) -> _Placed:
+        """Place the cluster whose first member is `first`: write its article, or file its
+        members as duplicates of an earlier run's article."""
+        members = self.groups.get(root, [root])
+        positions = self.records.positions
+        loaded = {root: first} | {d: self.records.record(positions[d]) for d in members[1:]}
+        articles = {doc: rec.article() for doc, rec in loaded.items()}
+        try:
+            earlier = self.earlier_article(members)
+            if earlier is not None:
+                reference, written_from = earlier
+                entries = [duplicate_entry(loaded[d].source, articles[d][0]) for d in members
+                           if loaded[d].source != written_from]
+                if reference is not None and entries:
+                    self.sinks.add_duplicates(reference, entries)
+                return _Placed(reference, written_from, left=len(members))
+            canonical = max(members, key=lambda d: canonical_rank(
+                articles[d][0], self.records.words[d], positions[d]))
+            others = [d for d in members if d != canonical]
+            meta, body = articles[canonical]
+            meta = merge_metadata(meta, [articles[d][0] for d in others])
+            if others:
+                meta[DUPLICATES] = [duplicate_entry(loaded[d].source, articles[d][0]) for d in others]
+            source = loaded[canonical].source
+            reference = self.sinks.write(meta, body, source)
+        except (OSError, CleanerError) as err:
+            return _Placed(None, error=f"cannot write: {err}", left=len(members))
+        if self.index is not None and self.records.sketches is not None:
+            self.index.add("", reference, index_payload(reference, source, meta),
+                           sketch=self.records.sketches.sketch(canonical))
+        return _Placed(reference, canonical=canonical, left=len(members))
+
+    def earlier_article(self, members: list[int]) -> tuple[str | None, str] | None:
+        """(reference, source) of the article an earlier run placed for this story, if the
+        index knows it: the first member, in input order, that matches one decides."""
+        if not self.index_known:
+            return None
+        assert self.index is not None and self.records.sketches is not None
+        for doc in members:
+            match = self.index.find("", sketch=self.records.sketches.sketch(doc))
+            if match is not None:
+                payload = self.index.payload(match.key) or {}
+                return payload.get("article"), payload.get("source") or match.key
+        return None
+
+
+def _groups(roots: np.ndarray) -> dict[int, list[int]]:
+    """The members of every cluster of two or more, in input order, by first member."""
+    order = np.argsort(roots, kind="stable")
+    ordered = roots[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) if len(
+        roots) else np.zeros(0, np.int64)
+    ends = np.append(starts[1:], len(roots))
+    return {
+        int(ordered[a]): order[a:b].tolist() for a, b in zip(starts.tolist(), ends.tolist())
+        if b - a > 1
+    }

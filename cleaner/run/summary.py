@@ -1,0 +1,47 @@
+"""The counts of a run: statuses, drop reasons, skipped records; summary.json and the console line."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .outcome import DUPLICATE, EMPTY, ERROR, SKIPPED, WRITTEN
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts of a run. The time is printed, not saved, so that the output stays byte-stable."""
+
+    statuses: Counter = field(default_factory=Counter)
+    drops: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def failed(self) -> bool:
+        return self.statuses[ERROR] > 0
+
+    def line(self) -> str:
+        rate = self.total / self.seconds if self.seconds else 0.0
+        skipped = f", {sum(self.skipped.values())} WARC records skipped" if self.skipped else ""
+        passed = f", {self.statuses[SKIPPED]} skipped" if self.statuses[SKIPPED] else ""
+        return (
+            f"{self.total} captures: {self.statuses[WRITTEN]} written, "
+            f"{self.statuses[DUPLICATE]} duplicates, {self.statuses[EMPTY]} empty, "
+            f"{self.statuses[ERROR]} errors{passed}{skipped} in {self.seconds:.1f}s ({rate:.0f} docs/s)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        def by_count(counter: Counter) -> dict[str, int]:
+            return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+        return {
+            "captures": self.total,
+            "statuses": dict(sorted(self.statuses.items())),
+            "drop_reasons": by_count(self.drops),
+            "skipped_records": by_count(self.skipped),
+        }

@@ -1,0 +1,125 @@
+"""Cleaning one chunk of items where a worker runs it: read, clean, fingerprint, pack."""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..dedup.sketch import Layout, Sketcher
+from ..dedup.store import StateReader
+from ..document import Article, Capture
+from ..errors import CaptureError
+from ..pipeline import clean_capture
+from ..siterules.rulebook import RuleBook
+from ..sources.files import read_capture
+from ..sources.items import CaptureFile, Failed, Item
+from .outcome import EMPTY, ERROR, KEPT, PLACED, ManifestRow, Outcome, empty_reason
+
+
+def clean_or_reason(capture: Capture, rules: RuleBook | None) -> tuple[Article | None, str | None]:
+    """(article, None), or (None, why) when the capture cannot be cleaned: never raises,
+    so that one bad capture never stops a batch or a stream."""
+    try:
+        return clean_capture(capture, rules), None
+    except CaptureError as err:
+        return None, err.problem
+    except Exception as err:  # noqa: BLE001 - see above
+        return None, f"cleaning failed: {type(err).__name__}: {err}"
+
+
+def content_hash(capture: Capture) -> str:
+    """SHA-256 of a capture's text: the same capture read again has the same hash."""
+    return hashlib.sha256(capture.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def pack(meta: Mapping[str, Any], body: str) -> bytes:
+    """An article as stored between cleaning and placing."""
+    return pickle.dumps((dict(meta), body), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(record: bytes) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of a packed article."""
+    return pickle.loads(record)
+
+
+class Work:
+    """What a worker does to each item: read it (a capture file), skip it when an earlier
+    run placed it (same source, same content), else clean it and fingerprint its body.
+
+    Picklable: sent to each worker process once. The state file, when given, is opened
+    read-only in each process on first use.
+    """
+
+    def __init__(
+        self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None
+    ) -> None:
+        self.rules = rules
+        self.layout = layout
+        self.state = state
+        self._reader: StateReader | None = None
+        self._sketcher: Sketcher | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"rules": self.rules, "layout": self.layout, "state": self.state}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["rules"], state["layout"], state["state"])  # type: ignore[misc]
+
+    def __call__(self, items: list[Item]) -> list[Outcome]:
+        """The Outcomes of a chunk of items; the kept bodies are fingerprinted together."""
+        done = [self.clean(item) for item in items]
+        outcomes = [outcome for outcome, _ in done]
+        kept = [i for i, outcome in enumerate(outcomes) if outcome.status == KEPT]
+        if self.layout is None or not kept:
+            return outcomes
+        if self._sketcher is None:
+            self._sketcher = Sketcher(self.layout)
+        sketches = self._sketcher.sketch_many([done[i][1] for i in kept])
+        for i, sketch in zip(kept, sketches, strict=True):
+            outcomes[i] = replace(outcomes[i], sketch=sketch)
+        return outcomes
+
+    def clean(self, item: Item) -> tuple[Outcome, str]:
+        """The Outcome of one item and its article's body ('' when none); never raises."""
+        if isinstance(item, Failed):
+            return Outcome(item.source, item.status, reason=item.reason), ""
+        if isinstance(item, CaptureFile):
+            try:
+                capture = read_capture(item.path)
+            except CaptureError as err:
+                return Outcome(item.path, ERROR, reason=err.problem), ""
+        else:
+            capture = item
+        digest = content_hash(capture)
+        row = self.placed_before(capture.source, digest)
+        if row is not None:
+            return Outcome(capture.source, PLACED, site=row.site, content_hash=digest, row=row), ""
+        article, error = clean_or_reason(capture, self.rules)
+        if article is None:
+            return Outcome(capture.source, ERROR, reason=error, content_hash=digest), ""
+        site = article.meta.get("site")
+        drops = dict(article.drop_counts())
+        if article.is_empty:
+            return Outcome(capture.source, EMPTY, empty_reason(drops), site, digest, drops), ""
+        outcome = Outcome(
+            capture.source, KEPT, None, site, digest, drops,
+            record=pack(article.meta, article.body), words=len(article.body.split()),
+        )
+        return outcome, article.body
+
+    def close(self) -> None:
+        """Close the state file's read-only view (in the process that ran the work)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def placed_before(self, source: str, digest: str) -> ManifestRow | None:
+        """The manifest line an earlier run gave this capture, if the state remembers it."""
+        if self.state is None:
+            return None
+        if self._reader is None:
+            self._reader = StateReader(self.state)
+        found = self._reader.processed(source, digest)
+        return None if found is None else ManifestRow.from_dict(found)

@@ -1,0 +1,36 @@
+"""Files written whole or not at all: through a temporary file, then a rename.
+
+Temporary files of a run go to one folder, OUT/.cleaner-tmp, so that the files a killed
+run left half-written are found without walking OUT: the next run empties that folder
+(under the lock that keeps two runs out of one OUT).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+TEMP_FOLDER = ".cleaner-tmp"
+
+
+def write_atomic(path: Path, text: str, temp_folder: Path | None = None) -> None:
+    """Write `text` (UTF-8) to `path` through a temporary file, so no reader ever sees half
+    a file; the temporary file is in `temp_folder` (on the same disk) or beside `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = temp_folder if temp_folder is not None else path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def temp_folder(out: Path) -> Path:
+    """OUT's folder of temporary files, emptied of what an earlier run left."""
+    folder = out / TEMP_FOLDER
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
