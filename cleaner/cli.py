@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -13,8 +12,9 @@ from .dedup import Deduplicator
 from .errors import CleanerError
 from .pipeline import clean_capture
 from .run.local import run
-from .run.stream import clean_json_lines
+from .run.stream import clean_json_lines, dumps
 from .run.summary import Summary
+from .sinks import DEFAULT_FORMATS, FORMATS, check_formats
 from .siterules.rulebook import RuleBook
 from .sources.files import read_capture
 
@@ -30,6 +30,8 @@ def command_clean(args: argparse.Namespace) -> int:
     (the index is kept in OUT/.cleaner-state.sqlite, or --state PATH); a capture an
     earlier run placed is not written again, so an interrupted run can just be rerun.
     Captures may be .txt, .html, .htm (each also .gz) or WARC files (.warc, .warc.gz).
+    --format jsonl or parquet writes the articles as records in OUT/articles/ (parts of
+    10,000) instead of files; several formats may be given: --format markdown,jsonl.
 
     Example: cleaner clean captures/ -o articles/ --jobs 2
     """
@@ -39,7 +41,7 @@ def command_clean(args: argparse.Namespace) -> int:
     progress = not args.quiet and sys.stderr.isatty()
     summary = run(
         args.inputs, args.output, rules=rules, jobs=jobs, progress=progress,
-        dedup=not args.no_dedup, state=args.state,
+        dedup=not args.no_dedup, state=args.state, formats=check_formats(args.format),
     )
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
@@ -81,7 +83,7 @@ def command_stream(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         for record in clean_json_lines(sys.stdin.buffer, rules=rules, dedup=dedup):
-            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            sys.stdout.write(dumps(record) + "\n")
             sys.stdout.flush()
             summary.statuses[record["status"]] += 1
     except BrokenPipeError:
@@ -138,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--state", type=Path, metavar="PATH",
                        help="dedup index kept across runs (default: OUT/.cleaner-state.sqlite)")
     clean.add_argument("--no-dedup", action="store_true", help="write every capture, duplicates too")
+    clean.add_argument(
+        "--format", type=comma_list, default=list(DEFAULT_FORMATS), metavar="FORMAT[,FORMAT]",
+        help=f"how articles are written: {', '.join(FORMATS)} (default: markdown)",
+    )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
 
     explain = add("explain", command_explain)
@@ -152,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     stream.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     return parser
+
+
+def comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def positive(value: str) -> int:

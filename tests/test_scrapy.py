@@ -81,8 +81,9 @@ def test_empty_pages_and_duplicates_are_dropped_with_a_reason(first_crawl):
     [kept] = [name for name in ("a.txt", "b.txt") if name in items]
     [repeat] = {"a.txt", "b.txt"} - {kept}
     assert set(drops) == {repeat, "empty.txt"}
-    assert drops[repeat].startswith("cleaner: duplicate: exact duplicate of ")
-    assert drops[repeat].endswith(f"/{kept} (similarity 1.00)")
+    # the kept item's article file is the key it is remembered by, as in `cleaner clean`
+    article = items[kept]["article_path"]
+    assert drops[repeat] == f"cleaner: duplicate: exact duplicate of {article} (similarity 1.00)"
     assert drops["empty.txt"].startswith("cleaner: empty:")
     assert first_crawl["stats"] == {"cleaner/written": 2, "cleaner/duplicate": 1, "cleaner/empty": 1}
 
@@ -94,6 +95,14 @@ def test_kept_articles_are_written_as_article_files(first_crawl):
         assert text.startswith("---\n") and text.endswith(item["body"] + "\n")
         assert f"sha256: {item['sha256']}" in text
     assert len(list(articles.rglob("*.md"))) == 2
+
+
+def test_a_duplicate_is_listed_in_the_front_matter_of_the_article_it_repeats(first_crawl):
+    items, drops = first_crawl["items"], first_crawl["drops"]
+    [kept] = [name for name in ("a.txt", "b.txt") if name in items]
+    [repeat] = {"a.txt", "b.txt"} - {kept}
+    text = (first_crawl["out"] / "articles" / items[kept]["article_path"]).read_text()
+    assert f"duplicates:\n- source: {items[kept]['url'].replace(kept, repeat)}\n" in text
 
 
 def test_a_second_crawl_with_the_same_state_drops_what_the_first_kept(first_crawl, site):

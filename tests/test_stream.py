@@ -11,7 +11,8 @@ from pathlib import Path
 from cleaner.cli import main
 from cleaner.dedup import Deduplicator
 from cleaner.document import HTML, TEXT, Capture
-from cleaner.run.stream import clean_json_lines, clean_many, clean_one, record_capture
+from cleaner.run.stream import clean_json_lines, clean_many, clean_one
+from cleaner.sources.records import record_capture
 
 SITE = Path(__file__).parent / "data" / "site"
 BRIDGE = (SITE / "a.txt").read_text(encoding="utf-8")

@@ -41,10 +41,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from cleaner.dedup import DEFAULT_THRESHOLD, Deduplicator
 from cleaner.errors import CaptureError, CleanerError
+from cleaner.run.lock import OutputLock
 from cleaner.run.outcome import ERROR
-from cleaner.run.stream import URL_FIELD, Result, clean_one, record_capture
-from cleaner.sinks.markdown import ArticleWriter
+from cleaner.run.placer import OnlinePlacer
+from cleaner.run.stream import Result, clean_one
+from cleaner.sinks import Sinks
+from cleaner.sinks.atomic import temp_folder
 from cleaner.siterules.rulebook import RuleBook
+from cleaner.sources.records import URL_FIELD, record_capture
 
 # Item fields looked for, in order, when CLEANER_FIELD is not set.
 DEFAULT_FIELDS = ("html", "text", "body")
@@ -70,13 +74,15 @@ class CleanerPipeline:
     ) -> None:
         self.fields = (field,) if field else DEFAULT_FIELDS
         self.url_field = url_field
-        self.writer = ArticleWriter(Path(output_dir)) if output_dir else None
+        self.output_dir = Path(output_dir) if output_dir else None
         self.use_dedup = dedup
         self.state = state
         self.threshold = threshold
         self.rules = rules
         self.stats = stats
         self.dedup: Deduplicator | None = None
+        self.lock: OutputLock | None = None
+        self.placer = OnlinePlacer(None)
         self.count = 0
 
     @classmethod
@@ -99,13 +105,24 @@ class CleanerPipeline:
         )
 
     def open_spider(self, spider: Any = None) -> None:
+        """Open the dedup index and the output folder (held for the crawl: a batch run
+        into the same folder is refused meanwhile)."""
         if self.use_dedup:
             self.dedup = Deduplicator(self.state, threshold=self.threshold)
+        sinks = None
+        if self.output_dir is not None:
+            self.output_dir.mkdir(parents=True, exist_ok=True)
+            self.lock = OutputLock(self.output_dir).__enter__()
+            sinks = Sinks(self.output_dir, ("markdown",), temp_folder(self.output_dir))
+        self.placer = OnlinePlacer(self.dedup, sinks)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.dedup is not None:
             self.dedup.close()
             self.dedup = None
+        if self.lock is not None:
+            self.lock.__exit__(None, None, None)
+            self.lock = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Add the article's fields to `item`, or raise DropItem saying why it is not kept."""
@@ -120,10 +137,10 @@ class CleanerPipeline:
         except CaptureError as err:
             result = Result(source, ERROR, reason=err.problem)
         else:
-            result = clean_one(capture, rules=self.rules, dedup=self.dedup)
+            result = clean_one(capture, rules=self.rules, placer=self.placer)
         fields = result.fields()
-        if result.kept and self.writer is not None:
-            result, fields[PATH_FIELD] = self.write(result)
+        if result.kept and self.output_dir is not None:
+            fields[PATH_FIELD] = result.reference
         self.count_status(result.status)
         if not result.kept:
             raise DropItem(f"cleaner: {result.status}: {result.reason}")
@@ -133,14 +150,6 @@ class CleanerPipeline:
             except KeyError:  # an Item class that does not declare this field
                 continue
         return item
-
-    def write(self, result: Result) -> tuple[Result, str | None]:
-        """Write the article file; (the result, or an error one, and the file's relative path)."""
-        article = result.article
-        try:
-            return result, self.writer.write(article.meta, article.body, result.source)
-        except OSError as err:
-            return Result(result.source, ERROR, article, f"cannot write: {err}"), None
 
     def count_status(self, status: str) -> None:
         if self.stats is not None:

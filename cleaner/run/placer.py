@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dedup import Deduplicator
+from ..dedup import Deduplicator, DuplicateKeyError
 from ..dedup.clusters import RunSketches, best_earlier, cluster_roots
 from ..errors import CleanerError
 from ..sinks import Sinks
@@ -35,6 +35,8 @@ from .work import unpack
 
 # Metadata a canonical article may take from its duplicates when it lacks it.
 MERGED_META = ("title", "published", "authors", "url")
+# Characters of the body hash added to an index key that an earlier, different body holds.
+KEY_HASH_CHARS = 16
 # Fields of an article the dedup index remembers with it.
 INDEXED_META = ("url", "title", "site", "published", "sha256")
 
@@ -275,3 +277,55 @@ def _groups(roots: np.ndarray) -> dict[int, list[int]]:
         int(ordered[a]): order[a:b].tolist() for a, b in zip(starts.tolist(), ends.tolist())
         if b - a > 1
     }
+
+
+class OnlinePlacer:
+    """Places captures one at a time, in the order they come (a stream, a crawl): each
+    gets its decision at once, so the first capture of a story is its canonical, and a
+    later capture of it, however complete, is its duplicate.
+
+    Articles are registered in the index under their reference when a sink wrote them,
+    else under their URL (else their source), with the start of the body's hash added
+    when another body holds that key (a page re-crawled after an edit).
+    """
+
+    def __init__(self, index: Deduplicator | None, sinks: Sinks | None = None) -> None:
+        self.index = index
+        self.sinks = sinks
+
+    def place(
+        self, source: str, url: str | None, meta: Mapping[str, Any], body: str
+    ) -> tuple[str, str | None, str | None, str | None]:
+        """(status, reference, reason, key of the earlier document) of one article.
+        Raises OSError or CleanerError when its article cannot be written.
+
+        The check and the registration are one index transaction, so that two processes
+        sharing a state file cannot both take one story as new."""
+        if self.index is None:
+            reference = None if self.sinks is None else self.sinks.write(meta, body, source)
+            return WRITTEN, reference, None, None
+        sketch = self.index.sketch(body)
+        with self.index.transaction():
+            match = self.index.find(body, sketch=sketch)
+            if match is None:
+                reference = None if self.sinks is None else self.sinks.write(meta, body, source)
+                self.register(reference or url or meta.get("url") or source, sketch, body,
+                              index_payload(reference, source, meta))
+                return WRITTEN, reference, None, None
+        payload = self.index.payload(match.key) or {}
+        reference = payload.get("article")
+        if reference is not None and self.sinks is not None:
+            self.sinks.add_duplicates(reference, [duplicate_entry(source, meta)])
+        reason = f"{match.kind} duplicate of {match.key} (similarity {match.similarity:.2f})"
+        return DUPLICATE, reference, reason, match.key
+
+    def register(self, key: str, sketch: Any, body: str, payload: dict[str, Any]) -> None:
+        """Add the article to the index under `key`, or `key#<hash>` when that is taken."""
+        assert self.index is not None
+        if key in self.index:
+            key = f"{key}#{payload['sha256'][:KEY_HASH_CHARS]}"
+        try:
+            self.index.add(body, key, payload, sketch=sketch)
+        except DuplicateKeyError:  # another process took the key between the check and now
+            self.index.add(body, f"{key}#{payload['sha256'][:KEY_HASH_CHARS]}", payload,
+                           sketch=sketch)

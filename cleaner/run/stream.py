@@ -1,4 +1,5 @@
-"""Cleaning a stream of captures one at a time, as a crawler hands them over.
+"""Cleaning captures one at a time, as a crawler hands them over: each gets its decision
+at once (`OnlinePlacer`), in order.
 
 >>> from cleaner.dedup import Deduplicator
 >>> for result in clean_many(captures, dedup=Deduplicator()):
@@ -7,9 +8,9 @@
 ...     else:
 ...         log(result.source, result.status, result.reason)
 
-Nothing here holds state between calls except the Deduplicator the caller passes in.
-Cleaning itself is thread- and process-safe (rule books are read-only once loaded);
-a Deduplicator belongs to one thread, so give each thread its own, or none.
+Nothing here holds state between calls except the Deduplicator (and the sinks) the
+caller passes in. Cleaning itself is thread- and process-safe (rule books are read-only
+once loaded); a Deduplicator belongs to one thread, so give each thread its own, or none.
 """
 from __future__ import annotations
 
@@ -18,22 +19,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dedup import Deduplicator, DuplicateKeyError, Match
-from ..document import HTML, Article, Capture
-from ..errors import CaptureError
+from ..dedup import Deduplicator
+from ..document import Article, Capture
+from ..errors import CaptureError, CleanerError
+from ..sinks import Sinks
 from ..siterules.rulebook import RuleBook
 from ..sources.files import content_capture
-from .outcome import DUPLICATE, EMPTY, ERROR, WRITTEN, empty_reason
+from ..sources.records import CONTENT_FIELDS, parse_record, record_capture
+from .outcome import EMPTY, ERROR, WRITTEN, empty_reason
+from .placer import OnlinePlacer
 from .work import clean_or_reason
-
-# Record fields that may hold the content, in the order they are looked for. A field
-# named 'html' is HTML whatever it looks like (a fragment has no <html> to sniff).
-CONTENT_FIELDS = ("html", "text")
-URL_FIELD = "url"
-# Record fields that become Capture fields rather than extra fields.
-FETCHED_FIELD = "fetched_at"
-# Characters of the body hash added to a dedup key that an earlier, different body holds.
-KEY_HASH_CHARS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +37,7 @@ class Result:
 
     `article` is set unless the capture could not be cleaned; `reason` says why a capture
     was not kept; `duplicate_of` is the dedup key of the earlier document it repeats;
+    `reference` where a sink wrote its article (or the earlier article it repeats);
     `extra` holds the capture's extra fields (a stream record's other fields).
     """
 
@@ -51,6 +47,7 @@ class Result:
     reason: str | None = None
     duplicate_of: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    reference: str | None = None
 
     @property
     def kept(self) -> bool:
@@ -68,86 +65,43 @@ def clean_many(
     *,
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
+    sinks: Sinks | None = None,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
     Items are Captures or raw content (text, HTML or bytes, cleaned as `clean` would).
-    With `dedup`, each kept article is checked against (and registered in) that index
-    under its URL, else its source; without it nothing is deduplicated.
+    With `dedup`, each kept article is checked against (and registered in) that index;
+    without it nothing is deduplicated. With `sinks`, kept articles are written there too.
     """
+    placer = OnlinePlacer(dedup, sinks)
     for number, item in enumerate(items, 1):
         if not isinstance(item, Capture):
             item = content_capture(item, f"<item {number}>")
-        yield clean_one(item, rules=rules, dedup=dedup)
+        yield clean_one(item, rules=rules, placer=placer)
 
 
 def clean_one(
-    capture: Capture, *, rules: RuleBook | None = None, dedup: Deduplicator | None = None
+    capture: Capture,
+    *,
+    rules: RuleBook | None = None,
+    dedup: Deduplicator | None = None,
+    placer: OnlinePlacer | None = None,
 ) -> Result:
-    """Clean one capture into a Result: never raises for a bad capture (status 'error')."""
+    """Clean one capture into a Result: never raises for a bad capture (status 'error').
+    Placed by `placer`, else against `dedup` alone."""
     article, error = clean_or_reason(capture, rules)
     if article is None:
         return Result(capture.source, ERROR, reason=error, extra=capture.extra)
     if article.is_empty:
         reason = empty_reason(article.drop_counts())
         return Result(capture.source, EMPTY, article, reason, extra=capture.extra)
-    if dedup is not None:
-        key = capture.url or article.meta.get("url") or capture.source
-        try:
-            match = register(dedup, article, key)
-        except DuplicateKeyError as err:
-            return Result(capture.source, ERROR, article, f"dedup: {err}", extra=capture.extra)
-        if match is not None:
-            reason = f"{match.kind} duplicate of {match.key} (similarity {match.similarity:.2f})"
-            return Result(capture.source, DUPLICATE, article, reason, match.key, capture.extra)
-    return Result(capture.source, WRITTEN, article, extra=capture.extra)
-
-
-def register(dedup: Deduplicator, article: Article, key: str) -> Match | None:
-    """The earlier document `article` duplicates, or None after registering it under `key`.
-
-    A key already taken by another body (a page re-crawled after an edit) gets the start
-    of this body's hash appended, so every kept body is registered.
-    """
-    hashed = f"{key}#{article.meta['sha256'][:KEY_HASH_CHARS]}"
-    if key in dedup:
-        key = hashed
+    placer = placer or OnlinePlacer(dedup)
     try:
-        return dedup.seen(article, key)
-    except DuplicateKeyError:  # another process took the key between the check and now
-        return dedup.seen(article, hashed)
-
-
-def record_capture(
-    record: Mapping[str, Any],
-    source: str,
-    *,
-    content_fields: Iterable[str] = CONTENT_FIELDS,
-    url_field: str = URL_FIELD,
-) -> Capture:
-    """The Capture of a record such as `{"url": ..., "html": ...}` (a JSON line, a crawled item).
-
-    The first of `content_fields` holding a string (or bytes) is the content; `url_field`
-    and `fetched_at` become the Capture's fields; the other fields its `extra`. A field
-    named 'html' is HTML whatever it looks like; other content is sniffed. Raises
-    CaptureError when no content field holds text.
-    """
-    content_fields = tuple(content_fields)
-    name = next((f for f in content_fields if isinstance(record.get(f), (str, bytes))), None)
-    if name is None:
-        wanted = " or ".join(repr(f) for f in content_fields)
-        raise CaptureError(source, f"no {wanted} field holding text")
-    url = record.get(url_field)
-    fetched_at = record.get(FETCHED_FIELD)
-    taken = {*content_fields, url_field, FETCHED_FIELD}
-    return content_capture(
-        record[name],
-        source,
-        HTML if name == "html" else None,
-        url=url if isinstance(url, str) and url else None,
-        fetched_at=fetched_at if isinstance(fetched_at, str) else None,
-        extra={k: v for k, v in record.items() if k not in taken},
-    )
+        status, reference, reason, earlier = placer.place(
+            capture.source, capture.url, article.meta, article.body)
+    except (OSError, CleanerError) as err:
+        return Result(capture.source, ERROR, article, f"cannot write: {err}", extra=capture.extra)
+    return Result(capture.source, status, article, reason, earlier, capture.extra, reference)
 
 
 def clean_json_lines(
@@ -165,6 +119,7 @@ def clean_json_lines(
     kept one. A line that is not such an object gives an error record. Captures are
     named `<name>:<line number>`.
     """
+    placer = OnlinePlacer(dedup)
     for number, line in enumerate(lines, 1):
         source = f"{name}:{number}"
         try:
@@ -178,25 +133,7 @@ def clean_json_lines(
         except CaptureError as err:
             yield {**passed, "status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
-        yield {**passed, **result_record(clean_one(capture, rules=rules, dedup=dedup))}
-
-
-def parse_record(line: str | bytes, source: str) -> dict[str, Any]:
-    """The JSON object on one line; CaptureError says what is wrong with it."""
-    if isinstance(line, bytes):
-        try:
-            line = line.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise CaptureError(source, f"not UTF-8: {err}") from None
-    if not line.strip():
-        raise CaptureError(source, "empty line")
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise CaptureError(source, f"not JSON: {err}") from None
-    if not isinstance(record, dict):
-        raise CaptureError(source, f"not a JSON object but {type(record).__name__}")
-    return record
+        yield {**passed, **result_record(clean_one(capture, rules=rules, placer=placer))}
 
 
 def result_record(result: Result) -> dict[str, Any]:
@@ -208,3 +145,8 @@ def result_record(result: Result) -> dict[str, Any]:
         record["duplicate_of"] = result.duplicate_of
     record.update(result.fields())
     return record
+
+
+def dumps(record: Mapping[str, Any]) -> str:
+    """One output line of `cleaner stream`."""
+    return json.dumps(record, ensure_ascii=False, default=str)
