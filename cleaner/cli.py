@@ -30,8 +30,8 @@ def command_clean(args: argparse.Namespace) -> int:
     (the index is kept in OUT/.cleaner-state.sqlite, or --state PATH); a capture an
     earlier run placed is not written again, so an interrupted run can just be rerun.
     Captures may be .txt, .html, .htm (each also .gz) or WARC files (.warc, .warc.gz).
-    --format jsonl or parquet writes the articles as records in OUT/articles/ (parts of
-    10,000) instead of files; several formats may be given: --format markdown,jsonl.
+    --format jsonl or parquet writes the articles as records in OUT/jsonl/ or OUT/parquet/
+    (parts of 10,000) instead of files; several formats may be given: --format markdown,jsonl.
 
     Example: cleaner clean captures/ -o articles/ --jobs 2
     """

@@ -98,7 +98,7 @@ def test_kept_articles_are_written_as_article_files(first_crawl):
 
 
 def test_a_duplicate_is_listed_in_the_front_matter_of_the_article_it_repeats(first_crawl):
-    items, drops = first_crawl["items"], first_crawl["drops"]
+    items = first_crawl["items"]
     [kept] = [name for name in ("a.txt", "b.txt") if name in items]
     [repeat] = {"a.txt", "b.txt"} - {kept}
     text = (first_crawl["out"] / "articles" / items[kept]["article_path"]).read_text()

@@ -2,7 +2,7 @@
 
 `Sinks` writes each article in every format asked for; the reference of an article
 (what the manifest's `article` says and the dedup index remembers) is the first
-format's: the file's path, or `articles/part-NNNNN.jsonl#K`.
+format's: the file's path, or `jsonl/part-NNNNN.jsonl#K`.
 """
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 One record per article: the front matter fields and `body`. A part holds up to
 PART_RECORDS articles; it is written under a temporary name and renamed into place when
 it is complete, so a part is whole or absent. Until then its articles are not durable:
-the run keeps their manifest lines and index entries back (see `durable`).
-References: `<part file>#<record number>`, counted from 0.
+the run keeps their manifest lines and index entries back (see `durable`). Each format
+has a folder of its own: OUT/jsonl/part-00000.jsonl, OUT/parquet/part-00000.parquet.
+References: `<format>/<part file>#<record number>`, counted from 0.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from typing import Any
 # (100 million articles make 10,000 parts), small enough that a stopped run loses
 # little and a part's Parquet row group fits easily in memory (~60 MB of text).
 PART_RECORDS = 10_000
-FOLDER = "articles"
 # Front matter fields with a column of their own in Parquet, in order; the others (a
 # sidecar's fields) go into `extra`, as one JSON object.
 PARQUET_FIELDS = (
@@ -33,10 +33,10 @@ class _Parts:
     suffix = ""
     name = ""
 
-    def __init__(self, out: Path, temp_folder: Path, part_records: int = PART_RECORDS) -> None:
-        self.folder = out / FOLDER
+    def __init__(self, out: Path, temp_folder: Path, part_records: int | None = None) -> None:
+        self.folder = out / self.name
         self.temp_folder = temp_folder
-        self.part_records = part_records
+        self.part_records = part_records or PART_RECORDS
         self.number = self._first_free()
         self.count = 0
         self.open = False
@@ -64,7 +64,7 @@ class _Parts:
             self._start()
             self.open = True
         self._add(meta, body)
-        reference = f"{FOLDER}/{self.part_name()}#{self.count}"
+        reference = f"{self.name}/{self.part_name()}#{self.count}"
         self.count += 1
         if self.count >= self.part_records:
             self.close()

@@ -1,0 +1,162 @@
+"""The run engine: one placer for batch, stream and crawler, sinks, locking, resuming, crashes."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner.dedup import Deduplicator, StateError
+from cleaner.errors import OutputError
+from cleaner.run import work as work_module
+from cleaner.run.local import DEFAULT_STATE, run
+from cleaner.run.lock import OutputLock
+from cleaner.run.stream import clean_json_lines
+from cleaner.sinks import records as record_sinks
+from cleaner.sinks.atomic import TEMP_FOLDER
+from cleaner.sinks.markdown import read_article
+from tests.corpus import article, write_texts, write_warc
+
+
+def manifest(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+def test_a_stream_and_a_batch_share_one_state_file_both_ways(tmp_path):
+    state = tmp_path / "state.sqlite"
+    first = json.dumps({"url": "https://example.org/a", "text": article(1)})
+    with Deduplicator(state) as dedup:
+        [streamed] = clean_json_lines([first], dedup=dedup)
+    assert streamed["status"] == "written"
+    folder = tmp_path / "in"
+    write_texts(folder, range(1, 3))  # story 1 again, and story 2
+    out = tmp_path / "out"
+    run([folder], out, state=state)
+    again, new = manifest(out)
+    assert again["status"] == "duplicate" and again["article"] is None
+    assert again["reason"] == "duplicate of <stdin>:1, placed by an earlier run"
+    assert new["status"] == "written"
+    with Deduplicator(state) as dedup:
+        [repeat] = clean_json_lines([json.dumps({"text": article(2)})], dedup=dedup)
+    assert repeat["status"] == "duplicate" and repeat["duplicate_of"] == new["article"]
+
+
+def test_records_formats_hold_one_record_per_article_with_its_front_matter(tmp_path, monkeypatch):
+    monkeypatch.setattr(record_sinks, "PART_RECORDS", 3)
+    folder = tmp_path / "in"
+    write_texts(folder, range(7))
+    (folder / "again.txt").write_text(article(3), encoding="utf-8")
+    out = tmp_path / "out"
+    run([folder], out, formats=("jsonl", "markdown", "parquet"))
+    rows = manifest(out)
+    assert [r["article"] for r in rows if r["status"] == "written"] == [
+        f"jsonl/part-{n // 3:05d}.jsonl#{n % 3}" for n in range(7)
+    ]
+    # again.txt comes first and repeats story 3 word for word: story 3 is its duplicate
+    assert rows[4]["status"] == "duplicate" and rows[4]["article"] == rows[0]["article"]
+    records = [json.loads(line) for part in sorted((out / "jsonl").glob("*.jsonl"))
+               for line in part.read_text().splitlines()]
+    files = sorted(out.rglob("*.md"))
+    assert len(records) == len(files) == 7
+    by_hash = {r["sha256"]: r for r in records}
+    for path in files:
+        front, body = read_article(path)
+        assert by_hash[front["sha256"]] == {**front, "body": body.strip("\n")}
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out / "parquet")  # the parts, read as one table
+    assert table.num_rows == 7
+    assert sorted(table.column("sha256").to_pylist()) == sorted(by_hash)
+    assert not list((out / TEMP_FOLDER).iterdir())
+
+
+def test_a_second_run_into_a_held_output_folder_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputLock(out), pytest.raises(OutputError, match="in use by another cleaner run"):
+        run([tmp_path], out)
+
+
+def test_temporary_files_a_killed_run_left_are_removed(tmp_path):
+    out = tmp_path / "out"
+    (out / TEMP_FOLDER).mkdir(parents=True)
+    (out / TEMP_FOLDER / ".story.md.123.tmp").write_text("half an arti")
+    write_texts(tmp_path / "in", range(2))
+    run([tmp_path / "in"], out)
+    assert not list((out / TEMP_FOLDER).iterdir())
+
+
+def test_a_bad_state_file_is_reported_before_any_capture_is_cleaned(tmp_path, monkeypatch):
+    cleaned = []
+    monkeypatch.setattr(work_module, "clean_capture", lambda *a: cleaned.append(a))
+    write_texts(tmp_path / "in", range(3))
+    state = tmp_path / "state.sqlite"
+    state.write_bytes(b"not a database at all " * 200)
+    with pytest.raises(StateError):
+        run([tmp_path / "in"], tmp_path / "out", state=state)
+    assert cleaned == []
+
+
+def test_a_rerun_cleans_none_of_the_captures_already_placed(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    write_texts(folder, range(5))
+    (folder / "copy.txt").write_text(article(2), encoding="utf-8")
+    out = tmp_path / "out"
+    run([folder], out)
+    first = (out / "manifest.jsonl").read_bytes()
+    cleaned = []
+    real = work_module.clean_capture
+    monkeypatch.setattr(work_module, "clean_capture", lambda c, r: cleaned.append(c) or real(c, r))
+    (folder / "story-00001.txt").write_text(article(101), encoding="utf-8")  # changed since
+    run([folder], out)
+    assert [Path(c.source).name for c in cleaned] == ["story-00001.txt"]
+    rows = manifest(out)
+    assert [r for r in rows if "story-00001" not in r["source"]] == [
+        r for r in map(json.loads, first.decode().splitlines()) if "story-00001" not in r["source"]
+    ]
+
+
+def test_a_capture_that_kills_its_worker_is_an_error_line_and_the_run_goes_on(tmp_path, monkeypatch):
+    real = work_module.clean_capture
+
+    def clean_or_die(capture, rules):
+        if "story-00007" in capture.source:
+            os._exit(3)  # as a crash in a C library would end the worker
+        return real(capture, rules)
+
+    # worker processes are forked from this one, so they clean with the patched function
+    monkeypatch.setattr(work_module, "clean_capture", clean_or_die)
+    folder = tmp_path / "in"
+    write_texts(folder, range(40))
+    out = tmp_path / "out"
+    summary = run([folder], out, jobs=2)
+    rows = manifest(out)
+    assert len(rows) == 40 and summary.statuses == {"written": 39, "error": 1}
+    [dead] = [r for r in rows if r["status"] == "error"]
+    assert "story-00007" in dead["source"] and "worker process" in dead["reason"]
+
+
+def test_a_warc_file_of_many_records_is_cleaned_on_every_worker(tmp_path):
+    # Captures read from a WARC file cross to the workers: this needs them to pickle.
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, range(60))
+    out = tmp_path / "out"
+    summary = run([warc], out, jobs=2)
+    assert summary.statuses == {"written": 60}
+    rows = manifest(out)
+    assert len({r["source"] for r in rows}) == len({r["article"] for r in rows}) == 60
+    assert all(r["source"].startswith(f"{warc}#") for r in rows)
+
+
+def test_a_stream_state_is_not_taken_for_an_output_folder(tmp_path):
+    # cleaner stream --state s.sqlite, then cleaner clean ... --state s.sqlite: the
+    # stream's articles have no file, and the batch must not look for one.
+    state = tmp_path / "s.sqlite"
+    lines = [json.dumps({"url": "https://example.com/a", "text": article(5)})]
+    with Deduplicator(state) as dedup:
+        list(clean_json_lines(lines, dedup=dedup))
+    write_texts(tmp_path / "in", range(5, 6))
+    summary = run([tmp_path / "in"], tmp_path / "out", state=state)
+    assert summary.statuses == {"duplicate": 1}
+    assert not (tmp_path / "out" / DEFAULT_STATE).exists()
