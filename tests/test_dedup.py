@@ -345,3 +345,31 @@ def test_deduplicator_closes_its_state_at_the_end_of_a_with_block(tmp_path):
         assert dedup.seen("one two three four five six seven eight nine ten", "a") is None
     with pytest.raises(StateError, match="closed"):
         dedup.find("one two three four five six seven eight nine ten")
+
+
+def test_many_registered_at_once_index_as_one_by_one(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("cleaner.dedup.store.MAX_SAMPLE_DOCS", 2)  # make samples common fast
+    shared = ARTICLE.split("\n\n")[2]
+    items = [ARTICLE, OTHER, edited(ARTICLE, 40)] + [
+        f"{p}\n\n{shared}\n\n{OTHER}" for p in OTHER.split("\n\n")]
+    one, many = Deduplicator(tmp_path / "one.sqlite"), Deduplicator(tmp_path / "many.sqlite")
+    for key, item in enumerate(items[:2]):  # some documents before, in both
+        one.add(item, str(key))
+        many.add(item, str(key))
+    for key, item in enumerate(items[2:], 2):
+        one.add(item, str(key), {"n": key})
+    many.add_many([(str(key), many.sketch(item), {"n": key}) for key, item in enumerate(items[2:], 2)])
+    tables = ("docs", "bands", "samples", "common_samples")
+    dump = lambda d: {t: sorted(d.store.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+    assert dump(one) == dump(many) and dump(many)["common_samples"]
+    one.close()
+    many.close()
+
+
+def test_a_mark_leaves_out_what_was_registered_after_it():
+    dedup = Deduplicator()
+    dedup.add(ARTICLE, "old")
+    mark = dedup.mark()
+    dedup.add(OTHER, "new")
+    assert dedup.find(edited(ARTICLE, 40), before=mark).key == "old"
+    assert dedup.find(OTHER, before=mark) is None and dedup.find(OTHER).key == "new"

@@ -182,14 +182,28 @@ class Deduplicator:
             self._add(key, sk, item, payload)
         return None
 
-    def find(self, item: HasBody | str, *, sketch: Sketch | None = None) -> Match | None:
+    def find(
+        self, item: HasBody | str, *, sketch: Sketch | None = None, before: int | None = None
+    ) -> Match | None:
         """The best match of `item` among registered documents, or None; registers nothing.
 
         `sketch` is the item's fingerprint when the caller has it already (`sketch`,
-        `sketch_many`): fingerprinting is most of the cost of a lookup.
+        `sketch_many`): fingerprinting is most of the cost of a lookup. `before`, a
+        `mark()`, leaves out the documents registered since it was taken.
         """
-        found = self._matches(sketch or self.sketch(item))
+        found = self._matches(sketch or self.sketch(item), before)
         return found[0] if found else None
+
+    def mark(self) -> int:
+        """A point in the index's history, for `find(..., before=mark)`."""
+        return self.store.mark()
+
+    def add_many(self, entries: Sequence[tuple[str, Sketch, dict[str, Any]]]) -> None:
+        """Register many (key, sketch, payload) at once, as `add` would one by one (in one
+        transaction, with far fewer writes to a state file). Raises DuplicateKeyError if
+        a key is taken; then nothing is registered."""
+        with self.store.transaction():
+            self.store.add_many([(key, sk, payload) for key, sk, payload in entries if not sk.empty])
 
     def matches(self, item: HasBody | str) -> list[Match]:
         """Every registered document `item` duplicates, best first; registers nothing."""
@@ -252,10 +266,13 @@ class Deduplicator:
             return
         self.store.add(key, sk, {**item_payload(item), **(payload or {})})
 
-    def _matches(self, sk: Sketch) -> list[Match]:
+    def _matches(self, sk: Sketch, before: int | None = None) -> list[Match]:
         if sk.empty:
             return []
         exact, near, informative = self.store.candidates(sk)
+        if before is not None:
+            exact = [doc for doc in exact if doc < before]
+            near = {doc: n for doc, n in near.items() if doc < before}
         found = []
         if exact:
             found = [Match(key, EXACT, 1.0, 1.0) for key in self.store.records(exact)[0]]

@@ -91,6 +91,13 @@ class MemoryStore:
     def has_key(self, key: str) -> bool:
         return key in self.ids
 
+    def mark(self) -> int:
+        return len(self.keys)
+
+    def add_many(self, entries: list[tuple[str, Sketch, dict[str, Any]]]) -> None:
+        for key, sk, payload in entries:
+            self.add(key, sk, payload)
+
     def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:
         if key in self.ids:
             raise DuplicateKeyError(key)
@@ -314,6 +321,63 @@ class SQLiteStore:
     @guarded
     def has_key(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM docs WHERE key = ?", (key,)).fetchone() is not None
+
+    @guarded
+    def mark(self) -> int:
+        return self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM docs").fetchone()[0]
+
+    @guarded
+    def add_many(self, entries: list[tuple[str, Sketch, dict[str, Any]]]) -> None:
+        """`add` for many documents with a few statements: the sampled shingles are
+        counted as `_post_samples` would count them one document after the other."""
+        if not entries:
+            return
+        with self.transaction():
+            ids = []
+            for key, sk, payload in entries:
+                try:
+                    cur = self.db.execute(
+                        "INSERT INTO docs (key, exact, shingles, samples, signature, payload)"
+                        " VALUES (?, ?, ?, 0, ?, ?)",
+                        (key, sk.exact, sk.shingles, sk.signature.astype("<u4").tobytes(),
+                         json.dumps(payload, ensure_ascii=False, sort_keys=True)),
+                    )
+                except sqlite3.IntegrityError as err:
+                    raise DuplicateKeyError(key) from err
+                ids.append(cur.lastrowid)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                [(band, doc) for (_, sk, _), doc in zip(entries, ids) for band in sk.bands],
+            )
+            wanted = sorted({s for _, sk, _ in entries for s in sk.samples})
+            common, held = set(), {}
+            for chunk in chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                common.update(row[0] for row in self.db.execute(
+                    f"SELECT sample FROM common_samples WHERE sample IN ({marks})", chunk))
+                held.update(self.db.execute(
+                    f"SELECT sample, count(*) FROM samples WHERE sample IN ({marks})"
+                    " GROUP BY sample", chunk))
+            rows, turned, kept = [], [], []
+            for (_, sk, _), doc in zip(entries, ids):
+                count = 0
+                for sample in sk.samples:
+                    if sample in common:
+                        continue
+                    if held.get(sample, 0) >= MAX_SAMPLE_DOCS:
+                        common.add(sample)
+                        turned.append(sample)
+                        continue
+                    held[sample] = held.get(sample, 0) + 1
+                    rows.append((sample, doc))
+                    count += 1
+                kept.append((count, doc))
+            turned_set = set(turned)
+            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)",
+                                [row for row in rows if row[0] not in turned_set])
+            self.db.executemany("INSERT INTO common_samples VALUES (?)", ((s,) for s in turned))
+            self.db.executemany("DELETE FROM samples WHERE sample = ?", ((s,) for s in turned))
+            self.db.executemany("UPDATE docs SET samples = ? WHERE id = ?", kept)
 
     @guarded
     def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:

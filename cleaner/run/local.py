@@ -96,7 +96,7 @@ def run(
         work.close()
         placer = BatchPlacer(records, sinks, index)
         rows = _shown(placer.rows(), progress, "placing", total=len(records))
-        _write_rows(rows, out, sinks, index, summary)
+        _write_rows(rows, out, sinks, placer, summary)
     summary.seconds = time.perf_counter() - started
     try:
         write_atomic(out / SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
@@ -105,10 +105,11 @@ def run(
     return summary
 
 
-def _write_rows(rows: Iterator, out: Path, sinks: Sinks, index: Deduplicator | None,
+def _write_rows(rows: Iterator, out: Path, sinks: Sinks, placer: BatchPlacer,
                 summary: Summary) -> None:
-    """Append each manifest line once its article is durable, and record each placed
-    capture in the index, a transaction at a time."""
+    """Append each manifest line once its article is durable, and record the articles and
+    each placed capture in the index, a transaction at a time."""
+    index = placer.index
     waiting: list[ManifestRow] = []
     try:
         manifest = ManifestWriter(out)
@@ -121,11 +122,13 @@ def _write_rows(rows: Iterator, out: Path, sinks: Sinks, index: Deduplicator | N
             if index is not None and row.article is not None:
                 index.mark_processed(record.source, record.content_hash, row.to_dict())
             if sinks.durable and len(waiting) >= PLACE_BATCH:
+                placer.register()
                 batches.commit()
                 for done in waiting:
                     manifest.write(done)
                 waiting = []
         sinks.close()
+        placer.register()
         batches.commit()
         for done in waiting:
             manifest.write(done)

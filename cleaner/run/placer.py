@@ -175,6 +175,9 @@ class BatchPlacer:
         self.sinks = sinks
         self.index = index
         self.index_known = index is not None and records.sketches is not None and len(index) > 0
+        # the index as it stood before the run: what an earlier run placed
+        self.before = index.mark() if self.index_known and index is not None else None
+        self.new_entries: list[tuple[str, Any, dict[str, Any]]] = []
         kept = len(records.positions)
         if records.sketches is not None and index is not None:
             parent, _ = best_earlier(records.sketches, index.threshold, index.containment)
@@ -248,9 +251,16 @@ class BatchPlacer:
         except (OSError, CleanerError) as err:
             return _Placed(None, error=f"cannot write: {err}", left=len(members))
         if self.index is not None and self.records.sketches is not None:
-            self.index.add("", reference, index_payload(reference, source, meta),
-                           sketch=self.records.sketches.sketch(canonical))
+            self.new_entries.append((reference, self.records.sketches.sketch(canonical),
+                                     index_payload(reference, source, meta)))
         return _Placed(reference, canonical=canonical, left=len(members))
+
+    def register(self) -> None:
+        """Add the articles written since the last call to the index (inside the caller's
+        transaction), all at once."""
+        if self.index is not None and self.new_entries:
+            self.index.add_many(self.new_entries)
+        self.new_entries = []
 
     def earlier_article(self, members: list[int]) -> tuple[str | None, str] | None:
         """(reference, source) of the article an earlier run placed for this story, if the
@@ -259,7 +269,7 @@ class BatchPlacer:
             return None
         assert self.index is not None and self.records.sketches is not None
         for doc in members:
-            match = self.index.find("", sketch=self.records.sketches.sketch(doc))
+            match = self.index.find("", sketch=self.records.sketches.sketch(doc), before=self.before)
             if match is not None:
                 payload = self.index.payload(match.key) or {}
                 return payload.get("article"), payload.get("source") or match.key

@@ -13,18 +13,24 @@ from pathlib import Path
 TEMP_FOLDER = ".cleaner-tmp"
 
 
-def write_atomic(path: Path, text: str, temp_folder: Path | None = None) -> None:
+def write_atomic(path: Path, text: str, temp_folder: Path | None = None,
+                 made: set[Path] | None = None) -> None:
     """Write `text` (UTF-8) to `path` through a temporary file, so no reader ever sees half
-    a file; the temporary file is in `temp_folder` (on the same disk) or beside `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    a file; the temporary file is in `temp_folder` (on the same disk) or beside `path`.
+    `made` remembers the folders already made, to save a system call per file."""
+    if made is None or path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(path.parent)
     folder = temp_folder if temp_folder is not None else path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
 
 
 def temp_folder(out: Path) -> Path:

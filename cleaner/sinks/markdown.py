@@ -37,11 +37,12 @@ class ArticleWriter:
         self.out = out
         self.temp_folder = temp_folder
         self.taken: set[Path] = set()
+        self.folders: set[Path] = set()
 
     def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
         """Write a new article; returns its path relative to OUT. Raises OSError."""
         relative = self.free_path(article_path(meta, source), meta["sha256"])
-        write_atomic(self.out / relative, render(meta, body), self.temp_folder)
+        write_atomic(self.out / relative, render(meta, body), self.temp_folder, self.folders)
         self.taken.add(relative)
         return relative.as_posix()
 
