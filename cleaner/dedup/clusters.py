@@ -51,8 +51,10 @@ class RunSketches:
         self.signatures = np.empty((capacity, layout.num_perm), dtype=np.uint32)
         self.bands = np.empty((capacity, layout.bands), dtype=np.int64)
         self.shingles = np.empty(capacity, dtype=np.int64)
-        self.exact = np.empty(capacity, dtype="S32")
-        self.samples: list[np.ndarray] = []
+        self.exact = np.empty(capacity, dtype="V32")
+        # every body's sampled shingles one after the other; body i's end at sample_ends[i]
+        self.sample_values = np.empty(capacity * 32, dtype=np.int64)
+        self.sample_ends = np.empty(capacity, dtype=np.int64)
 
     def add(self, sketch: Sketch) -> int:
         """Append one body's fingerprint; returns its number in the run."""
@@ -62,8 +64,13 @@ class RunSketches:
         self.signatures[doc] = sketch.signature
         self.bands[doc] = sketch.bands
         self.shingles[doc] = sketch.shingles
-        self.exact[doc] = bytes.fromhex(sketch.exact)
-        self.samples.append(np.array(sketch.samples, dtype=np.int64))
+        self.exact[doc] = np.void(bytes.fromhex(sketch.exact))
+        start = self.sample_ends[doc - 1] if doc else 0
+        end = start + len(sketch.samples)
+        while end > len(self.sample_values):
+            self.sample_values = np.resize(self.sample_values, 2 * len(self.sample_values))
+        self.sample_values[start:end] = sketch.samples
+        self.sample_ends[doc] = end
         self.count += 1
         return doc
 
@@ -73,19 +80,24 @@ class RunSketches:
         self.bands = np.resize(self.bands, (size, self.layout.bands))
         self.shingles = np.resize(self.shingles, size)
         self.exact = np.resize(self.exact, size)
+        self.sample_ends = np.resize(self.sample_ends, size)
+
+    def samples(self, doc: int) -> np.ndarray:
+        """The sampled shingles of body `doc`."""
+        return self.sample_values[self.sample_ends[doc - 1] if doc else 0 : self.sample_ends[doc]]
 
     def sketch(self, doc: int) -> Sketch:
         """The Sketch of body `doc` again (to look it up in another index)."""
         return Sketch(
-            self.exact[doc].hex(), self.signatures[doc], int(self.shingles[doc]),
-            self.bands[doc].tolist(), self.samples[doc].tolist(),
+            bytes(self.exact[doc]).hex(), self.signatures[doc], int(self.shingles[doc]),
+            self.bands[doc].tolist(), self.samples(doc).tolist(),
         )
 
     @property
     def nbytes(self) -> int:
-        """Bytes the fingerprints take (arrays, sample arrays and their objects)."""
-        arrays = (self.signatures, self.bands, self.shingles, self.exact)
-        return sum(a.nbytes for a in arrays) + sum(s.nbytes + 112 for s in self.samples)
+        """Bytes the fingerprints of the bodies take (the arrays' spare room aside)."""
+        per_body = (self.signatures[0].nbytes + self.bands[0].nbytes + 8 + 32 + 8)
+        return self.count * per_body + int(self.sample_ends[self.count - 1] if self.count else 0) * 8
 
 
 def best_earlier(
@@ -131,14 +143,14 @@ def _non_common_samples(run: RunSketches, live: np.ndarray) -> dict[int, np.ndar
     """Each live body's samples that no more than MAX_SAMPLE_DOCS live bodies hold."""
     if not len(live):
         return {}
-    values = np.concatenate([run.samples[d] for d in live.tolist()])
+    values = np.concatenate([run.samples(d) for d in live.tolist()])
     if not len(values):
         return {d: values for d in live.tolist()}
     unique, counts = np.unique(values, return_counts=True)
     common = unique[counts > MAX_SAMPLE_DOCS]
     if not len(common):
-        return {d: run.samples[d] for d in live.tolist()}
-    return {d: run.samples[d][~np.isin(run.samples[d], common)] for d in live.tolist()}
+        return {d: run.samples(d) for d in live.tolist()}
+    return {d: run.samples(d)[~np.isin(run.samples(d), common)] for d in live.tolist()}
 
 
 def _candidate_pairs(

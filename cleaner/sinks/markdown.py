@@ -5,6 +5,7 @@ front matter and the body. Its reference for an article is the file's path relat
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
     return (front, body.rstrip("\n")) if front is not None else None
 
 
+def _digest(relative: Path) -> int:
+    """A stable 64-bit digest of a relative path (Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(relative.as_posix().encode(), digest_size=8).digest())
+
+
 class ArticleWriter:
     """Places and writes the article files of one run under OUT."""
 
@@ -36,19 +42,20 @@ class ArticleWriter:
     def __init__(self, out: Path, temp_folder: Path | None = None) -> None:
         self.out = out
         self.temp_folder = temp_folder
-        self.taken: set[Path] = set()
+        # the names this run gave, as 64-bit digests: a few dozen bytes each, not a Path's hundreds
+        self.taken: set[int] = set()
         self.folders: set[Path] = set()
 
     def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
         """Write a new article; returns its path relative to OUT. Raises OSError."""
         relative = self.free_path(article_path(meta, source), meta["sha256"])
         write_atomic(self.out / relative, render(meta, body), self.temp_folder, self.folders)
-        self.taken.add(relative)
+        self.taken.add(_digest(relative))
         return relative.as_posix()
 
     def free_path(self, relative: Path, sha256: str) -> Path:
         """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""
-        if relative in self.taken or self.holds_other_body(relative, sha256):
+        if _digest(relative) in self.taken or self.holds_other_body(relative, sha256):
             return with_hash_suffix(relative, sha256)
         return relative
 

@@ -1,0 +1,226 @@
+"""The run engine end to end: throughput against in-process cleaning, and peak memory.
+
+usage: python bench/run_engine.py [--devset DIR] [--rounds N] [--sizes 10000,100000]
+                                  [--warc-gb 2] [--only throughput|memory|warc] [--work DIR]
+
+Throughput, on the dev set's 949 text captures, in one run, the three taking turns
+round after round (best round of each reported, as timeit does: load from elsewhere on
+a shared machine only ever slows a round down):
+
+- in-process cleaning: `clean_capture` on captures read beforehand, one core;
+- `cleaner clean --jobs 1` and `--jobs 2` as subprocesses, end to end: discovering,
+  reading, cleaning, deduplicating against a new state, writing articles, manifest and
+  summary (wall time).
+
+Memory: `cleaner clean --jobs 1` on N made-up text captures (each mixes paragraphs of
+three dev-set pages, so that they are distinct stories), and `cleaner clean --jobs 2` on
+a WARC file of at least --warc-gb GB made of the dev set's HTML pages; the peak resident
+memory of the cleaner process (and of its workers, summed) is sampled from /proc. The
+run's fingerprint index is measured too: bytes per kept capture.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from io import BytesIO
+from pathlib import Path
+
+from cleaner import __version__, core_build
+from cleaner.dedup import Deduplicator
+from cleaner.dedup.clusters import RunSketches
+from cleaner.pipeline import clean_capture
+from cleaner.siterules.rulebook import default_rulebook
+from cleaner.sources.files import find_captures, read_capture
+
+DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
+CLEANER = [sys.executable, "-m", "cleaner.cli", "clean"]
+
+
+def in_process(captures: list) -> float:
+    """Wall seconds to clean `captures` in this process (one core)."""
+    rules = default_rulebook()
+    started = time.perf_counter()
+    for capture in captures:
+        clean_capture(capture, rules)
+    return time.perf_counter() - started
+
+
+def end_to_end(inputs: Path, out: Path, jobs: int) -> float:
+    """Wall seconds of one `cleaner clean` run into a new OUT."""
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([*CLEANER, str(inputs), "-o", str(out), "--jobs", str(jobs), "--quiet"],
+                   check=True)
+    return time.perf_counter() - started
+
+
+def throughput(devset: Path, work: Path, rounds: int) -> None:
+    captures = [read_capture(p) for p in find_captures([devset / "text"])]
+    in_process(captures[:50])  # warm the caches of the rule book and the regex engines
+    best = {"in process": [], "jobs 1": [], "jobs 2": []}
+    for _ in range(rounds):
+        best["in process"].append(in_process(captures))
+        best["jobs 1"].append(end_to_end(devset / "text", work / "out1", 1))
+        best["jobs 2"].append(end_to_end(devset / "text", work / "out2", 2))
+    n = len(captures)
+    rate = {name: n / min(times) for name, times in best.items()}
+    for name, times in best.items():
+        print(f"  {name:11s} {rate[name]:6.0f} docs/s (best of {rounds}; rounds: "
+              + ", ".join(f"{n / t:.0f}" for t in times) + ")")
+    print(f"  end to end, --jobs 1: {rate['jobs 1'] / rate['in process']:.0%} of in-process "
+          f"cleaning (bar: 80%); --jobs 2: {rate['jobs 2'] / rate['jobs 1']:.2f}x --jobs 1 "
+          "(bar: 1.7x)")
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and of its children from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.parent = 0
+        self.tree = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while self.running:
+            parent = _rss(self.pid)
+            tree = parent + sum(_rss(child) for child in _children(self.pid))
+            self.parent = max(self.parent, parent)
+            self.tree = max(self.tree, tree)
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def measured_run(inputs: Path, out: Path, jobs: int) -> tuple[float, int, int, dict]:
+    """(seconds, peak bytes of the cleaner process, peak of it and its workers, summary)."""
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*CLEANER, str(inputs), "-o", str(out), "--jobs", str(jobs), "--quiet"])
+    peak = PeakMemory(process.pid)
+    process.wait()
+    peak.stop()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"cleaner failed with {process.returncode}")
+    summary = json.loads((out / "summary.json").read_text())
+    return time.perf_counter() - started, peak.parent, peak.tree, summary
+
+
+def made_up_captures(devset: Path, folder: Path, count: int) -> None:
+    """`count` text captures, each made of the paragraphs of three dev-set pages."""
+    pages = [p.read_text(encoding="utf-8").split("\n\n") for p in sorted((devset / "text").glob("*.txt"))]
+    rng = random.Random(count)
+    for n in range(count):
+        parts = [paragraph for page in rng.sample(pages, 3) for paragraph in page[:40]]
+        sub = folder / f"{n // 1000:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{n:06d}.txt").write_text("\n\n".join(parts), encoding="utf-8")
+
+
+def index_bytes_per_capture(devset: Path) -> float:
+    """Bytes the run's fingerprint index takes per kept capture (on the dev set's bodies)."""
+    bodies = [clean_capture(read_capture(p)).body for p in find_captures([devset / "text"])]
+    dedup = Deduplicator()
+    sketches = RunSketches(dedup.layout)
+    for sketch in dedup.sketcher.sketch_many([b for b in bodies if b]):
+        sketches.add(sketch)
+    return sketches.nbytes / sketches.count
+
+
+def memory(devset: Path, work: Path, sizes: list[int]) -> None:
+    print(f"  run's fingerprint index: {index_bytes_per_capture(devset):.0f} bytes per kept capture")
+    for size in sizes:
+        inputs = work / f"made-{size}"
+        if not inputs.exists():
+            made_up_captures(devset, inputs, size)
+        seconds, parent, _, summary = measured_run(inputs, work / f"out-{size}", 1)
+        state = (work / f"out-{size}" / ".cleaner-state.sqlite").stat().st_size
+        print(f"  {size:7d} text captures, --jobs 1: peak {parent / 2**20:7.1f} MB "
+              f"({(parent / size) / 1024:.2f} KB per capture), {seconds:.0f} s, "
+              f"statuses {summary['statuses']}; state file {state / size:.0f} bytes per capture")
+
+
+def warc(devset: Path, work: Path, gigabytes: float) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = work / "devset.warc"
+    pages = sorted((devset / "html").glob("*.html"))
+    records = 0
+    if not path.exists() or path.stat().st_size < gigabytes * 2**30:
+        with path.open("wb") as out:
+            writer = WARCWriter(out, gzip=False)
+            while out.tell() < gigabytes * 2**30:
+                for page in pages:
+                    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                            protocol="HTTP/1.1")
+                    writer.write_record(writer.create_warc_record(
+                        f"https://example.org/{records}/{page.stem}", "response",
+                        payload=BytesIO(page.read_bytes()), http_headers=http,
+                    ))
+                    records += 1
+    size = path.stat().st_size
+    seconds, parent, tree, summary = measured_run(path, work / "out-warc", 2)
+    print(f"  WARC file of {size / 2**30:.2f} GB ({summary['captures']} records), --jobs 2: "
+          f"peak {parent / 2**20:.0f} MB for the cleaner process, {tree / 2**20:.0f} MB with "
+          f"its workers; {seconds:.0f} s; statuses {summary['statuses']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--warc-gb", type=float, default=2.0)
+    parser.add_argument("--only", choices=("throughput", "memory", "warc"))
+    parser.add_argument("--work", type=Path, help="folder for made-up inputs and outputs (kept)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="run-engine-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"cleaner {__version__} ({core_build()}), Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    if args.only in (None, "throughput"):
+        print("throughput, dev set text captures:")
+        throughput(args.devset, work, args.rounds)
+    if args.only in (None, "memory"):
+        print("memory:")
+        memory(args.devset, work, [int(s) for s in args.sizes.split(",")])
+    if args.only in (None, "warc"):
+        print("WARC:")
+        warc(args.devset, work, args.warc_gb)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
