@@ -138,11 +138,13 @@ def measured_run(inputs: Path, out: Path, jobs: int) -> tuple[float, int, int, d
 
 
 def made_up_captures(devset: Path, folder: Path, count: int) -> None:
-    """`count` text captures, each made of the paragraphs of three dev-set pages."""
+    """`count` text captures, each made of the paragraphs of three dev-set pages, shuffled
+    (so that their articles are distinct stories, not copies of one page's)."""
     pages = [p.read_text(encoding="utf-8").split("\n\n") for p in sorted((devset / "text").glob("*.txt"))]
     rng = random.Random(count)
     for n in range(count):
         parts = [paragraph for page in rng.sample(pages, 3) for paragraph in page[:40]]
+        rng.shuffle(parts)
         sub = folder / f"{n // 1000:03d}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"{n:06d}.txt").write_text("\n\n".join(parts), encoding="utf-8")

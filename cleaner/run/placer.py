@@ -225,28 +225,34 @@ class BatchPlacer:
 
     def place_cluster(self, root: int, first: Record) -> _Placed:
         """Place the cluster whose first member is `first`: write its article, or file its
-        members as duplicates of an earlier run's article."""
+        members as duplicates of an earlier run's article. Members are read one at a
+        time: a story crawled ten thousand times never holds ten thousand bodies."""
         members = self.groups.get(root, [root])
         positions = self.records.positions
-        loaded = {root: first} | {d: self.records.record(positions[d]) for d in members[1:]}
-        articles = {doc: rec.article() for doc, rec in loaded.items()}
+        best: tuple[tuple, int, dict[str, Any], str, str] | None = None
+        listed: list[tuple[int, str, dict[str, Any]]] = []  # each member's source and metadata
+        for doc in members:
+            record = first if doc == root else self.records.record(positions[doc])
+            meta, body = record.article()
+            listed.append((doc, record.source, {key: meta.get(key) for key in MERGED_META}))
+            rank = canonical_rank(meta, self.records.words[doc], positions[doc])
+            if best is None or rank > best[0]:
+                best = (rank, doc, meta, body, record.source)
+        assert best is not None
+        _, canonical, meta, body, source = best
         try:
             earlier = self.earlier_article(members)
             if earlier is not None:
                 reference, written_from = earlier
-                entries = [duplicate_entry(loaded[d].source, articles[d][0]) for d in members
-                           if loaded[d].source != written_from]
+                entries = [duplicate_entry(src, fields) for _, src, fields in listed
+                           if src != written_from]
                 if reference is not None and entries:
                     self.sinks.add_duplicates(reference, entries)
                 return _Placed(reference, written_from, left=len(members))
-            canonical = max(members, key=lambda d: canonical_rank(
-                articles[d][0], self.records.words[d], positions[d]))
-            others = [d for d in members if d != canonical]
-            meta, body = articles[canonical]
-            meta = merge_metadata(meta, [articles[d][0] for d in others])
+            others = [(src, fields) for doc, src, fields in listed if doc != canonical]
+            meta = merge_metadata(meta, [fields for _, fields in others])
             if others:
-                meta[DUPLICATES] = [duplicate_entry(loaded[d].source, articles[d][0]) for d in others]
-            source = loaded[canonical].source
+                meta[DUPLICATES] = [duplicate_entry(src, fields) for src, fields in others]
             reference = self.sinks.write(meta, body, source)
         except (OSError, CleanerError) as err:
             return _Placed(None, error=f"cannot write: {err}", left=len(members))
