@@ -8,18 +8,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..dedup import Deduplicator, cluster
 from ..dedup.sketch import Sketch
-from ..document import Article, Capture
+from ..document import Article, Capture, RuleReport
 from ..errors import CaptureError, OutputError
 from ..pipeline import clean_capture
 from ..sinks.markdown import DUPLICATES, ArticleWriter, write_atomic
 from ..siterules.rulebook import RuleBook
+from ..siterules.stats import SUMMARY_KEY, RuleStats
 from ..sources.files import capture_name, find_captures, read_capture
 from ..sources.warc import is_warc, iter_warc
 
@@ -47,6 +48,8 @@ class Outcome:
     drops: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
     content_hash: str = ""  # of the capture's text: a capture already placed is not redone
+    warnings: tuple[str, ...] = ()
+    rule_report: RuleReport | None = None
 
     @property
     def empty(self) -> bool:
@@ -62,9 +65,14 @@ class ManifestRow:
     article: str | None = None
     reason: str | None = None
     site: str | None = None
+    warnings: tuple[str, ...] = ()  # written only when there are some
 
     def to_json(self) -> str:
         fields = {name: getattr(self, name) for name in self.__slots__}
+        if not self.warnings:
+            del fields["warnings"]
+        else:
+            fields["warnings"] = list(self.warnings)
         return json.dumps(fields, ensure_ascii=False)
 
 
@@ -78,6 +86,8 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     drops: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    warnings: int = 0  # captures with a warning in the manifest
+    rules: RuleStats = field(default_factory=RuleStats)
     seconds: float = 0.0
 
     @property
@@ -91,11 +101,17 @@ class Summary:
     def line(self) -> str:
         rate = self.total / self.seconds if self.seconds else 0.0
         skipped = f", {sum(self.skipped.values())} WARC records skipped" if self.skipped else ""
+        warned = f", {self.warnings} with warnings" if self.warnings else ""
         return (
             f"{self.total} captures: {self.statuses[WRITTEN]} written, "
             f"{self.statuses[DUPLICATE]} duplicates, {self.statuses[EMPTY]} empty, "
-            f"{self.statuses[ERROR]} errors{skipped} in {self.seconds:.1f}s ({rate:.0f} docs/s)"
+            f"{self.statuses[ERROR]} errors{skipped}{warned} in {self.seconds:.1f}s "
+            f"({rate:.0f} docs/s)"
         )
+
+    def lines(self) -> list[str]:
+        """The console lines: the counts, then the rule sets' statistics."""
+        return [self.line(), *self.rules.lines()]
 
     def to_dict(self) -> dict[str, Any]:
         by_count = lambda counter: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -104,6 +120,8 @@ class Summary:
             "statuses": dict(sorted(self.statuses.items())),
             "drop_reasons": by_count(self.drops),
             "skipped_records": by_count(self.skipped),
+            "warnings": self.warnings,
+            SUMMARY_KEY: self.rules.to_dict(),
         }
 
 
@@ -133,7 +151,8 @@ def clean_file(item: str | Path | Capture, rules: RuleBook | None) -> Outcome:
         return Outcome(source, error=error)
     content_hash = hashlib.sha256(capture.text.encode("utf-8", "surrogatepass")).hexdigest()
     drops = dict(article.drop_counts())
-    return Outcome(source, article.meta, article.body, drops, content_hash=content_hash)
+    return Outcome(source, article.meta, article.body, drops, content_hash=content_hash,
+                   warnings=article.warnings, rule_report=article.rule_report)
 
 
 _worker_rules: RuleBook | None = None
@@ -215,9 +234,13 @@ def run(
     finally:
         if index is not None:
             index.close()
+    rows = [replace(row, warnings=outcome.warnings) if outcome.warnings else row
+            for outcome, row in zip(outcomes, rows)]
     for outcome, row in zip(outcomes, rows):
         summary.statuses[row.status] += 1
         summary.drops.update(outcome.drops)
+        summary.warnings += bool(row.warnings)
+        summary.rules.add_report(outcome.rule_report, outcome.source)
     summary.seconds = time.perf_counter() - started
     try:
         write_atomic(out / MANIFEST, "".join(row.to_json() + "\n" for row in rows))
