@@ -69,11 +69,13 @@ def test_a_rule_file_that_cuts_everything_leaves_the_generic_article_and_says_so
 
 
 def test_a_rule_set_that_keeps_only_a_scrap_is_replaced_too(tmp_path):
+    more = [paragraph.replace("budget", "plan") for paragraph in STORY]
     scrap = rules_from(tmp_path, "text:\n  cut_before: [{name: late, pattern: 'The mayor.+'}]\n"
-                       "  cut_after: [{name: end, pattern: 'Avatar'}]\n")
-    article = clean_text(SIDEBAR_FIRST, scrap)
-    assert article.warnings and "most of the article" in article.warnings[0]
-    assert STORY[0] in article.paragraphs
+                       "  cut_after: [{name: early, pattern: 'The city council approved the new plan.+'}]\n")
+    article = clean_text("\n\n".join([*STORY, *more]), scrap)
+    assert article.warnings == (
+        "rules:site cut most of the article (29 of 166 words left); generic result kept",)
+    assert article.paragraphs == [*STORY, *more]
 
 
 def test_a_working_rule_set_is_not_second_guessed(tmp_path):
@@ -133,6 +135,7 @@ def slow_ruleset(**fields) -> RuleSet:
 
 def test_a_rule_over_its_time_budget_is_skipped_and_named(monkeypatch):
     monkeypatch.setattr(patterns, "RULE_TIMEOUT", 0.05)
+    monkeypatch.setattr(patterns, "RULE_TIMEOUT_PER_MB", 0.0)
     ruleset = slow_ruleset(hosts=("site.com",),
                            text=TextRules(drop_lines=(LineRule("runaway", SLOW),)))
     article = clean_with(Capture("a" * 40 + "b\n\n" + "\n\n".join(STORY), url=URL), ruleset)
@@ -143,6 +146,7 @@ def test_a_rule_over_its_time_budget_is_skipped_and_named(monkeypatch):
 
 def test_a_fingerprint_over_its_time_budget_counts_as_not_found(monkeypatch):
     monkeypatch.setattr(patterns, "RULE_TIMEOUT", 0.05)
+    monkeypatch.setattr(patterns, "RULE_TIMEOUT_PER_MB", 0.0)
     book = RuleBook([slow_ruleset(fingerprints=(SLOW,))])
     warnings: list[str] = []
     assert book.select(None, "a" * 40 + "b", warnings) is None

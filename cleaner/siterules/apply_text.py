@@ -76,7 +76,7 @@ class _Run:
         try:
             return find_all(pattern, self.view.text)
         except RuleTimeout:
-            self.doc.warnings.append(timeout_warning(self.ruleset, rule_name))
+            self.doc.warnings.append(timeout_warning(self.ruleset, rule_name, self.view.text))
             self.doc.flags.append(RULE_TIMEOUT_FLAG)
             return []
 

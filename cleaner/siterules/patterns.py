@@ -26,11 +26,15 @@ from typing import Any, Final
 
 import regex
 
-# Seconds one search of one rule pattern may take on one capture. The bundled rule sets'
-# slowest pattern takes about 2 ms on the largest capture of the development set (949
-# pages, up to 0.5 MB of text; bench/devset_text.py timings); a budget hundreds of times
-# that leaves room for much larger captures while a runaway pattern costs a second.
+# Seconds one search of one rule pattern may take on one capture: RULE_TIMEOUT, plus
+# RULE_TIMEOUT_PER_MB for each million characters. The bundled rules' slowest searches
+# take up to 42 ms for a text rule on 100,000 characters (about 0.4 s per million) and 16
+# ms for a fingerprint, over the development set's 1,898 captures and the fixtures
+# (bench/rule_thresholds.py, 2026-11-29, wall clock on the shared machine): the budget
+# leaves twice that at any size and more on small captures, while a runaway pattern
+# (exponential in the line's length) is stopped after a second or two.
 RULE_TIMEOUT: Final = 1.0
+RULE_TIMEOUT_PER_MB: Final = 1.0
 # Repeats with an upper bound this high are treated as unbounded: (x{1,50}){1,50} backtracks
 # as badly as (x+)+.
 BIG_REPEAT: Final = 16
@@ -61,17 +65,38 @@ def compile_line_pattern(source: str) -> regex.Pattern:
 
 
 def search(pattern: regex.Pattern, text: str) -> regex.Match | None:
-    """pattern.search(text) within the time budget; RuleTimeout past it."""
+    """pattern.search(text) within the time budget; RuleTimeout past it.
+
+    A pattern that can only match at the start of the text (`\\A...`) is matched there
+    alone: the regex module would otherwise try it at every place of the text.
+    """
+    find = pattern.match if starts_at_text_start(pattern.pattern) else pattern.search
     try:
-        return pattern.search(text, timeout=RULE_TIMEOUT)
+        return find(text, timeout=budget(text))
     except TimeoutError as err:
         raise RuleTimeout from err
+
+
+def budget(text: str) -> float:
+    """Seconds a search of `text` may take (see RULE_TIMEOUT)."""
+    return RULE_TIMEOUT + RULE_TIMEOUT_PER_MB * len(text) / 1e6
+
+
+@lru_cache(maxsize=4096)
+def starts_at_text_start(source: str) -> bool:
+    """Whether every match of `source` starts at the start of the text (it opens with \\A
+    outside any alternation)."""
+    try:
+        parsed = sre_parse.parse(_approximate(source))
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return False
+    return len(parsed) > 0 and parsed[0] == (sre.AT, sre.AT_BEGINNING_STRING)
 
 
 def find_all(pattern: regex.Pattern, text: str) -> list[regex.Match]:
     """Every match of pattern in text within the time budget; RuleTimeout past it."""
     try:
-        return list(pattern.finditer(text, timeout=RULE_TIMEOUT))
+        return list(pattern.finditer(text, timeout=budget(text)))
     except TimeoutError as err:
         raise RuleTimeout from err
 

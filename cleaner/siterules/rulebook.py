@@ -120,17 +120,17 @@ def fingerprint_count(ruleset: RuleSet, text: str, warnings: list[str] | None = 
                 found += 1
         except RuleTimeout:
             if warnings is not None:
-                warnings.append(timeout_warning(ruleset, f"fingerprints[{number}]"))
+                warnings.append(timeout_warning(ruleset, f"fingerprints[{number}]", text))
         left -= 1
         if found + left < ruleset.min_fingerprints:
             return 0
     return found
 
 
-def timeout_warning(ruleset: RuleSet, rule_name: str) -> str:
-    """The warning for a rule pattern that ran over its time budget on a capture."""
-    return (f"{ruleset.reason(rule_name)} took over {patterns.RULE_TIMEOUT:g} s on this capture "
-            "and was skipped")
+def timeout_warning(ruleset: RuleSet, rule_name: str, text: str) -> str:
+    """The warning for a rule pattern that ran over its time budget on a capture's `text`."""
+    return (f"{ruleset.reason(rule_name)} took over {patterns.budget(text):.2g} s on this "
+            "capture and was skipped")
 
 
 @lru_cache(maxsize=1)
