@@ -111,6 +111,36 @@ def command_rules_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_learn(args: argparse.Namespace) -> int:
+    """Propose a rule file for one site from many of its captures (text captures; folders
+    are searched): lines that recur across its stories (menus, sidebars, author boxes,
+    popular lists, footers) with their variable parts as patterns, the date line, the
+    headline's position, bylines, the markers where the article starts and ends, and
+    `checks` built from the captures. Every rule is commented with how many captures
+    support it. The proposal is written to FILE (or printed), never applied: review it,
+    put it in your rules folder, then `cleaner rules check` and `cleaner fixtures add`.
+
+    Example: cleaner learn crawl/japannews/ --site japannews -o my-rules/japannews.yaml
+    """
+    from .siterules.learn import learn
+    from .sources.files import find_captures
+
+    captures = [read_capture(path) for path in find_captures(args.captures)]
+    if args.output is not None and args.output.exists():
+        raise CleanerError(f"{args.output} exists already: learn writes a new file only")
+    proposal = learn(captures, args.site)
+    if args.output is None:
+        sys.stdout.write(proposal.yaml)
+    else:
+        args.output.write_text(proposal.yaml, encoding="utf-8")
+    skipped = len(captures) - proposal.captures
+    note = f" ({skipped} HTML captures skipped)" if skipped else ""
+    where = args.output or "standard output"
+    print(f"proposed rules for {args.site} from {proposal.captures} captures{note} to "
+          f"{where}: review them before use", file=sys.stderr)
+    return EXIT_OK
+
+
 def command_fixtures_check(args: argparse.Namespace) -> int:
     """Clean every fixture (FIXTURES/<site>/NAME.txt or .html) and compare it with its
     NAME.expected.md; print a diff for each that differs. A missing expected file is
@@ -262,6 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="rule folder (default: bundled rules)")
     stats = add("stats", command_rules_stats, rules)
     stats.add_argument("out", type=Path, metavar="OUT", help="output folder of a run")
+
+    learn = add("learn", command_learn)
+    learn.add_argument("captures", nargs="+", type=Path, metavar="CAPTURE",
+                       help="text captures of one site, or folders of them")
+    learn.add_argument("--site", required=True, help="the rule set's id (lower case, e.g. japannews)")
+    learn.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write the proposal here (default: standard output)")
 
     fixtures = add_group("fixtures", "Golden files for rules: add captures, check and update them.")
     for name, handler in (("check", command_fixtures_check), ("update", command_fixtures_update)):

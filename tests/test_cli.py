@@ -29,7 +29,7 @@ def test_every_command_has_help_with_an_example(name):
 
 
 def test_the_upkeep_commands_are_there():
-    assert {"rules check", "rules stats", "fixtures add", "fixtures check",
+    assert {"rules check", "rules stats", "learn", "fixtures add", "fixtures check",
             "fixtures update"} <= set(commands())
 
 

@@ -70,7 +70,7 @@ def test_a_rule_file_that_cuts_everything_leaves_the_generic_article_and_says_so
 
 def test_a_rule_set_that_keeps_only_a_scrap_is_replaced_too(tmp_path):
     more = [paragraph.replace("budget", "plan") for paragraph in STORY]
-    scrap = rules_from(tmp_path, "text:\n  cut_before: [{name: late, pattern: 'The mayor.+'}]\n"
+    scrap = rules_from(tmp_path, "text:\n  cut_before: [{name: late, pattern: 'The mayor is expected to sign the budget.+'}]\n"
                        "  cut_after: [{name: early, pattern: 'The city council approved the new plan.+'}]\n")
     article = clean_text("\n\n".join([*STORY, *more]), scrap)
     assert article.warnings == (

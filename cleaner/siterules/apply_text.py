@@ -7,12 +7,17 @@ blocks, single lines, cuts), so a line keeps the most specific reason. Rules nee
 noise to match, so on an already clean body they find nothing and change nothing.
 
 Cut markers are looked for relative to the article, so that a marker standing in a
-sidebar cannot cut the story away: the article starts at the headline the title rules
-found (else the date line the `published` rules found, else the start of the generic
-heuristics' main run of prose). A `cut_after` marker counts only below that start, a
-`cut_before` marker only at or above it (without a headline or date: above the main
-run's end). A rule set that declares cuts and finds none in place says so in the
-Document's flags, which the run's statistics count.
+sidebar cannot cut the story away. The article's head is the headline the title rules
+found (else the date line the `published` rules found), the line after it, the date
+line when it follows the headline within a few lines, and the lines before the generic
+heuristics' main run of prose when that starts lower. A `cut_before` marker counts
+at or above the head's end, the last such one cutting, else (none there) the first one
+a few lines below the headline (under a byline and a caption); a `cut_after` marker
+only below the head and the cut, the first such one cutting. With neither a headline nor a date, the generic
+heuristics' main run of prose stands for the article: a `cut_before` marker counts above
+its end, a `cut_after` marker below its start, the first of each cutting. A rule set
+that declares cuts and finds none in place says so in the Document's flags, which the
+run's statistics count.
 """
 from __future__ import annotations
 
@@ -37,6 +42,9 @@ TIME_DIRECTIVES: Final = ("%H", "%I", "%M", "%S", "%X", "%c")
 CUT_NOT_FOUND: Final = "{kind}_not_found"
 CUT_OUT_OF_PLACE: Final = "{kind}_out_of_place"
 RULE_TIMEOUT_FLAG: Final = "rule_timeout"
+# Lines below the headline the date line may stand and still belong to the article's
+# head (a photo caption and its credit come between on some sites: two or three lines).
+HEAD_SPAN: Final = 6
 
 
 class Snapshot:
@@ -129,45 +137,72 @@ def apply_site_rules(doc: Document) -> None:
         for match in run.matches(rule.pattern, rule.name):
             run.drop(run.view.span(match), rule.name)
     if rules.cut_before or rules.cut_after:
-        cut(run, anchors["title"] if anchors["title"] is not None else anchors["published"])
+        cut(run, anchors["title"], anchors["published"])
     run.count_drops()
 
 
-def cut(run: _Run, anchor: int | None) -> None:
+def cut(run: _Run, title: int | None, published: int | None) -> None:
     """Apply the cut rules where they stand in place around the article (see module doc)."""
     rules = run.ruleset.text
     total = len(run.view.indexes)
-    if anchor is not None:
-        start, before_limit = anchor, anchor
+    first = title if title is not None else published
+    span = main_run_span([run.doc.lines[i] for i in run.view.indexes])
+    if first is not None:
+        # The head: the headline (else the date line), the line after it, the date line
+        # when it stands a few lines below the headline, and whatever comes before the
+        # main run of prose when that starts below the headline. Before-markers count at
+        # or above the head's end, the nearest one cutting; after-markers below it, the
+        # first one cutting.
+        head_end = first + 1
+        if published is not None and first < published <= first + HEAD_SPAN:
+            head_end = max(head_end, published)
+        if span is not None and span[0] > first:
+            head_end = max(head_end, span[0] - 1)
+        cut_before = nearest(run, rules.cut_before, "cut_before", lambda line: line <= head_end,
+                             flag=False)
+        if cut_before is None:
+            # a marker a few lines below the headline (under its byline and caption)
+            reach = first + HEAD_SPAN
+            cut_before = nearest(run, rules.cut_before, "cut_before",
+                                 lambda line: head_end < line <= reach, last=False)
+        if cut_before is not None:
+            head_end = max(head_end, cut_before[0])
+        cut_after = nearest(run, rules.cut_after, "cut_after", lambda line: line > head_end)
     else:
-        lines = [run.doc.lines[i] for i in run.view.indexes]
-        span = main_run_span(lines)
-        start, before_limit = (span[0], span[1] - 1) if span else (-1, total - 1)
-    found = earliest(run, rules.cut_before, "cut_before", lambda line: line <= before_limit)
-    if found is not None:
-        run.drop(range(found[0]), found[1])
-    found = earliest(run, rules.cut_after, "cut_after", lambda line: line > start)
-    if found is not None:
-        run.drop(range(found[0], total), found[1])
+        # No headline or date places the article: the generic main run stands for it, and
+        # the first marker of each kind in place cuts (the one that cuts least).
+        start, end = span if span else (-1, total)
+        cut_before = nearest(run, rules.cut_before, "cut_before", lambda line: line < end,
+                             last=False)
+        cut_after = nearest(run, rules.cut_after, "cut_after", lambda line: line > start)
+    if cut_before is not None:
+        run.drop(range(cut_before[0]), cut_before[1])
+    if cut_after is not None:
+        run.drop(range(cut_after[0], total), cut_after[1])
 
 
-def earliest(run: _Run, rules: tuple[LineRule, ...], kind: str,
-             in_place: Callable[[int], bool]) -> tuple[int, str] | None:
-    """(line, rule name) of the first line in place that any of `rules` matches, or None;
-    flags the Document when there is none."""
+def nearest(run: _Run, rules: tuple[LineRule, ...], kind: str, in_place: Callable[[int], bool],
+            last: bool | None = None, flag: bool = True) -> tuple[int, str] | None:
+    """(line, rule name) of the marker in place nearest the article that any of `rules`
+    matches: the last one in place for cut_before (unless `last` is False), the first one
+    for cut_after; None (and, with `flag`, a flag on the Document) when there is none."""
     if not rules:
         return None
+    if last is None:
+        last = kind == "cut_before"
     found = None
     seen = False
     for rule in rules:
         for match in run.matches(rule.pattern, rule.name):
             seen = True
             line = run.view.line_at(match.start())
-            if in_place(line):
-                if found is None or line < found[0]:
-                    found = (line, rule.name)
-                break
-    if found is None and not run.doc.extracted:  # extracted text has lost its page furniture
+            if not in_place(line):
+                continue
+            if found is None or (line > found[0] if last else line < found[0]):
+                found = (line, rule.name)
+            if not last:
+                break  # matches come in order: the rule's first in place is its nearest
+    if found is None and flag and not run.doc.extracted:  # extracted text has no furniture
         run.doc.flags.append((CUT_OUT_OF_PLACE if seen else CUT_NOT_FOUND).format(kind=kind))
     return found
 
