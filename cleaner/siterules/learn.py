@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -170,19 +170,37 @@ def view_of(capture: Capture) -> CaptureView:
 
 def group_stories(views: list[CaptureView]) -> None:
     """Number the stories: near-duplicate captures (re-crawls) get the same number."""
-    long_lines = [{line for line in view.lines if words(line) >= LONG_LINE_WORDS}
-                  for view in views]
-    next_story = 0
-    for i, view in enumerate(views):
+    for view, story in zip(views, story_numbers([view.lines for view in views]), strict=True):
+        view.story = story
+
+
+def story_numbers(documents: Sequence[list[str]]) -> list[int]:
+    """A story number per document (its lines): near-duplicates (re-crawls, sharing
+    SAME_STORY_SHARE of their long lines) get the number of the first of them."""
+    long_lines = [{line for line in lines if words(line) >= LONG_LINE_WORDS} for lines in documents]
+    numbers: list[int] = []
+    for i in range(len(documents)):
         for j in range(i):
             shared = long_lines[i] & long_lines[j]
             smaller = min(len(long_lines[i]), len(long_lines[j]))
             if smaller and len(shared) >= SAME_STORY_SHARE * smaller:
-                view.story = views[j].story
+                numbers.append(numbers[j])
                 break
         else:
-            view.story = next_story
-            next_story += 1
+            numbers.append(max(numbers, default=-1) + 1)
+    return numbers
+
+
+def recurring_templates(documents: Sequence[list[str]], share: float) -> set[str]:
+    """Templates of the lines that stand in `share` or more of the stories the documents
+    (lists of lines of one site) tell, and in two stories at least."""
+    stories: dict[str, set[int]] = defaultdict(set)
+    numbers = story_numbers(documents)
+    for lines, story in zip(documents, numbers, strict=True):
+        for line in lines:
+            stories[template_of(line)].add(story)
+    needed = max(MIN_STORIES, share * len(set(numbers)))
+    return {template for template, seen in stories.items() if len(seen) >= needed}
 
 
 def collect_templates(views: list[CaptureView]) -> dict[str, Template]:
