@@ -281,3 +281,15 @@ def test_parse_ruleset_names_its_source():
     with pytest.raises(Exception) as caught:
         parse_ruleset("id: x\n", "inline.yaml")
     assert "inline.yaml" in str(caught.value)
+
+
+def test_stream_lines_carry_the_warnings(tmp_path):
+    import io
+
+    from cleaner.run.stream import clean_json_lines
+
+    everything = rules_from(tmp_path, "text:\n  drop_lines: [{name: all, pattern: '.+'}]\n")
+    line = json.dumps({"url": URL, "text": SIDEBAR_FIRST}) + "\n"
+    [record] = clean_json_lines(io.BytesIO(line.encode()), rules=RuleBook([everything]))
+    assert record["status"] == "written"
+    assert record["warnings"] == ["rules:site cut the whole article; generic result kept"]

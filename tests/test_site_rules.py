@@ -254,3 +254,16 @@ def test_a_block_ends_below_its_start_line(tmp_path):
     rules = ruleset(tmp_path, "text:\n  drop_blocks: [{start: 'Box', end: 'Box|End'}]\n")
     lines, _ = decisions(rules, "Story.\nBox\nInside.\nEnd\nMore.")
     assert [reason is None for _, reason in lines] == [True, False, False, False, True]
+
+
+def test_of_several_cut_before_markers_above_the_article_the_nearest_cuts(tmp_path):
+    rules = ruleset(tmp_path, """\
+        text:
+          title: {name: headline, pattern: '(?P<title>.+)(?=\\n\\d+ min read$)'}
+          cut_before: ['Menu', 'Section: .+']
+    """)
+    lines, meta = decisions(rules, "Menu\nHome\nSection: Politics\nTrending\nHeadline\n3 min read\nStory.")
+    # "Menu" is in place too, but the nearest marker above the article is the one that cuts
+    assert [reason for _, reason in lines] == [
+        "rule:site/cut_before", "rule:site/cut_before", None, None, "rule:site/headline", None, None]
+    assert meta["title"] == "Headline"
