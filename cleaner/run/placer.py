@@ -86,11 +86,12 @@ def index_payload(reference: str | None, source: str, meta: Mapping[str, Any]) -
 class Record:
     """One input as spooled between cleaning and placing."""
 
-    __slots__ = ("content_hash", "reason", "record", "row", "site", "source", "status")
+    __slots__ = ("content_hash", "reason", "record", "row", "site", "source", "status",
+                 "warnings")
 
     def __init__(self, data: bytes) -> None:
         (self.source, self.status, self.reason, self.site, self.content_hash, row,
-         self.record) = pickle.loads(data)
+         self.record, self.warnings) = pickle.loads(data)
         self.row = None if row is None else ManifestRow.from_dict(row)
 
     @staticmethod
@@ -98,9 +99,14 @@ class Record:
         row = None if outcome.row is None else outcome.row.to_dict()
         return pickle.dumps(
             (outcome.source, outcome.status, outcome.reason, outcome.site, outcome.content_hash,
-             row, outcome.record),
+             row, outcome.record, outcome.warnings),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
+
+    def row_of(self, status: str, article: str | None = None, reason: str | None = None
+               ) -> ManifestRow:
+        """This input's manifest line."""
+        return ManifestRow(self.source, status, article, reason, self.site, self.warnings)
 
     def article(self) -> tuple[dict[str, Any], str]:
         """(front matter, body) of a kept capture."""
@@ -198,7 +204,7 @@ class BatchPlacer:
             assert record.row is not None
             return record.row
         if record.status != KEPT:
-            return ManifestRow(record.source, record.status, None, record.reason, record.site)
+            return record.row_of(record.status, None, record.reason)
         doc = self.records.docs[position]
         root = int(self.roots[doc])
         placed = self.open.get(root) or self.place_cluster(root, record)
@@ -212,16 +218,16 @@ class BatchPlacer:
     @staticmethod
     def member_row(record: Record, doc: int, placed: _Placed) -> ManifestRow:
         if placed.error is not None:
-            return ManifestRow(record.source, ERROR, None, placed.error, record.site)
+            return record.row_of(ERROR, None, placed.error)
         if placed.written_from is not None:  # an earlier run's article
             if placed.written_from == record.source:  # this very capture wrote it
-                return ManifestRow(record.source, WRITTEN, placed.reference, None, record.site)
+                return record.row_of(WRITTEN, placed.reference)
             reason = DUPLICATE_REASON if placed.reference else (
                 f"duplicate of {placed.written_from}, placed by an earlier run")
-            return ManifestRow(record.source, DUPLICATE, placed.reference, reason, record.site)
+            return record.row_of(DUPLICATE, placed.reference, reason)
         if doc == placed.canonical:
-            return ManifestRow(record.source, WRITTEN, placed.reference, None, record.site)
-        return ManifestRow(record.source, DUPLICATE, placed.reference, DUPLICATE_REASON, record.site)
+            return record.row_of(WRITTEN, placed.reference)
+        return record.row_of(DUPLICATE, placed.reference, DUPLICATE_REASON)
 
     def place_cluster(self, root: int, first: Record) -> _Placed:
         """Place the cluster whose first member is `first`: write its article, or file its
