@@ -78,6 +78,7 @@ class _Run:
         self.doc = doc
         self.ruleset = ruleset
         self.view = Snapshot(doc)
+        self.markers: list[str] = []  # the cut rules whose marker was found in place
 
     def matches(self, pattern: regex.Pattern, rule_name: str) -> list[regex.Match]:
         """Every match of a rule's pattern; none (and a warning) past the time budget."""
@@ -99,7 +100,8 @@ class _Run:
         hits[rule_name] = hits.get(rule_name, 0) + 1
 
     def count_drops(self) -> None:
-        """Count, per rule, the lines it dropped (a line counts for the reason it kept)."""
+        """Count, per rule, the lines it dropped (a line counts for the reason it kept); a
+        cut whose marker was found counts once at least, though other rules took its lines."""
         prefix = self.ruleset.reason("")
         hits = self.doc.rule_hits
         for index in self.view.indexes:
@@ -107,6 +109,8 @@ class _Run:
             if reason is not None and reason.startswith(prefix):
                 name = reason[len(prefix):]
                 hits[name] = hits.get(name, 0) + 1
+        for name in self.markers:
+            hits.setdefault(name, 1)
 
 
 def apply_site_rules(doc: Document) -> None:
@@ -177,8 +181,10 @@ def cut(run: _Run, title: int | None, published: int | None) -> None:
         cut_after = nearest(run, rules.cut_after, "cut_after", lambda line: line > start)
     if cut_before is not None:
         run.drop(range(cut_before[0]), cut_before[1])
+        run.markers.append(cut_before[1])
     if cut_after is not None:
         run.drop(range(cut_after[0], total), cut_after[1])
+        run.markers.append(cut_after[1])
 
 
 def nearest(run: _Run, rules: tuple[LineRule, ...], kind: str, in_place: Callable[[int], bool],
