@@ -21,6 +21,15 @@ class Capture:
     fetched_at: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Captures cross to worker processes. Compiled by mypyc, a frozen dataclass
+        # unpickles by setattr, which its frozen __setattr__ refuses: rebuild it instead.
+        return (Capture, (self.text, self.source, self.kind, self.url, self.fetched_at, self.extra))
+
+    def but(self, text: str, url: str | None) -> Capture:
+        """This capture with another text and URL (checked or repaired ones)."""
+        return Capture(text, self.source, self.kind, url, self.fetched_at, self.extra)
+
 
 @dataclass(slots=True)
 class Line:
@@ -52,6 +61,9 @@ class Document:
     # True when the lines are already an article's content (extracted from HTML, or the
     # body of an article file): the search for the article's main run is skipped.
     extracted: bool = False
+    # What was refused or repaired on the way (a url that is not http(s), a date that is
+    # not one...): the article is still written, and its manifest line says these.
+    warnings: list[str] = field(default_factory=list)
 
     def drop(self, index: int, reason: str) -> None:
         """Drop line `index` for `reason`; the first reason given to a line wins."""
@@ -72,6 +84,12 @@ class Article:
     meta: Mapping[str, Any]
     decisions: tuple[Line, ...]
     source: str = "<memory>"
+    # What was refused or repaired while cleaning (see Document.warnings).
+    warnings: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by its constructor when unpickled, as Capture is (see there).
+        return (Article, (self.body, self.meta, self.decisions, self.source, self.warnings))
 
     @property
     def paragraphs(self) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import regex
@@ -18,7 +17,7 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 
 from ..siterules.apply_html import field_values
-from ..text.dates import parse_date
+from ..text.dates import normalise_date
 from ..text.lines import normalise
 
 LOG = logging.getLogger(__name__)
@@ -63,21 +62,10 @@ def ruled_metadata(tree: HtmlElement, rules: Mapping[str, Any]) -> dict[str, Any
         meta["authors"] = list(dict.fromkeys(names))
     if "published" in rules:
         for text in field_values(tree, rules["published"]):
-            if date := iso_date(text):
+            if date := normalise_date(text):
                 meta["published"] = date
                 break
     return meta
-
-
-def iso_date(text: str) -> str | None:
-    """ISO 8601 date, or date-time when the text gives the time, of a date text:
-    ISO 8601 (datetime attributes, meta tags), else written out ("26 February 2022")."""
-    text = text.strip()
-    try:
-        when = datetime.fromisoformat(text)  # 3.11 reads a trailing Z
-    except ValueError:
-        return parse_date(text)
-    return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
 
 
 def split_authors(value: str | None) -> list[str]:

@@ -18,9 +18,16 @@ from ..dedup.sketch import Sketch
 from ..document import Article, Capture
 from ..errors import CaptureError, OutputError
 from ..pipeline import clean_capture
+from ..sinks.jsonl import json_line
 from ..sinks.markdown import DUPLICATES, ArticleWriter, write_atomic
 from ..siterules.rulebook import RuleBook
-from ..sources.files import capture_name, find_captures, read_capture
+from ..sources.files import (
+    DEFAULT_MAX_BYTES,
+    capture_name,
+    find_captures,
+    read_capture,
+    source_name,
+)
 from ..sources.warc import is_warc, iter_warc
 
 WRITTEN, DUPLICATE, EMPTY, ERROR = "written", "duplicate", "empty", "error"
@@ -47,6 +54,7 @@ class Outcome:
     drops: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
     content_hash: str = ""  # of the capture's text: a capture already placed is not redone
+    warnings: tuple[str, ...] = ()  # what cleaning refused or repaired (Article.warnings)
 
     @property
     def empty(self) -> bool:
@@ -62,10 +70,13 @@ class ManifestRow:
     article: str | None = None
     reason: str | None = None
     site: str | None = None
+    warnings: tuple[str, ...] = ()  # written only when there are some
 
     def to_json(self) -> str:
         fields = {name: getattr(self, name) for name in self.__slots__}
-        return json.dumps(fields, ensure_ascii=False)
+        if not self.warnings:
+            del fields["warnings"]
+        return json_line(fields)
 
 
 @dataclass(slots=True)
@@ -118,61 +129,73 @@ def clean_or_reason(capture: Capture, rules: RuleBook | None) -> tuple[Article |
         return None, f"cleaning failed: {type(err).__name__}: {err}"
 
 
-def clean_file(item: str | Path | Capture, rules: RuleBook | None) -> Outcome:
+def clean_file(
+    item: str | Path | Capture, rules: RuleBook | None, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Outcome:
     """Read (unless given a Capture) and clean one capture; a bad one gives an error Outcome."""
-    source = item.source if isinstance(item, Capture) else str(item)
+    source = item.source if isinstance(item, Capture) else source_name(item)
     if isinstance(item, Capture):
         capture = item
     else:
         try:
-            capture = read_capture(item)
+            capture = read_capture(item, max_bytes)
         except CaptureError as err:
             return Outcome(source, error=err.problem)
+        except Exception as err:  # noqa: BLE001 - one bad capture never stops a run
+            return Outcome(source, error=f"cannot read: {type(err).__name__}: {err}")
     article, error = clean_or_reason(capture, rules)
     if article is None:
         return Outcome(source, error=error)
     content_hash = hashlib.sha256(capture.text.encode("utf-8", "surrogatepass")).hexdigest()
     drops = dict(article.drop_counts())
-    return Outcome(source, article.meta, article.body, drops, content_hash=content_hash)
+    return Outcome(source, article.meta, article.body, drops, content_hash=content_hash,
+                   warnings=article.warnings)
 
 
 _worker_rules: RuleBook | None = None
+_worker_max_bytes: int | None = DEFAULT_MAX_BYTES
 
 
-def _start_worker(rules: RuleBook | None) -> None:
-    global _worker_rules
-    _worker_rules = rules
+def _start_worker(rules: RuleBook | None, max_bytes: int | None) -> None:
+    global _worker_rules, _worker_max_bytes
+    _worker_rules, _worker_max_bytes = rules, max_bytes
 
 
 def _clean_in_worker(item: str | Capture) -> Outcome:
-    return clean_file(item, _worker_rules)
+    return clean_file(item, _worker_rules, _worker_max_bytes)
 
 
 def clean_all(
-    items: list[str | Capture], rules: RuleBook | None, jobs: int
+    items: list[str | Capture], rules: RuleBook | None, jobs: int,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Iterator[Outcome]:
     """Outcomes of every capture (a path, or a Capture already read), in input order,
     on `jobs` processes (1: this one)."""
     if jobs <= 1 or len(items) <= CHUNK_SIZE:
         for item in items:
-            yield clean_file(item, rules)
+            yield clean_file(item, rules, max_bytes)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules, max_bytes)) as pool:
         yield from pool.map(_clean_in_worker, items, chunksize=CHUNK_SIZE)
 
 
-def collect(inputs: Iterable[str | Path], skipped: Counter) -> list[str | Capture | Outcome]:
+def collect(
+    inputs: Iterable[str | Path], skipped: Counter, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> list[str | Capture | Outcome]:
     """The work of a run, in input order: capture paths, Captures read from WARC files,
-    and error Outcomes for WARC files that could not be read to the end."""
+    and error Outcomes for WARC records and files that could not be read."""
     items: list[str | Capture | Outcome] = []
     for path in find_captures(inputs, also=is_warc):
         if not is_warc(path) or capture_name(path):
             items.append(str(path))
             continue
         try:
-            items.extend(iter_warc(path, skipped))
+            for found in iter_warc(path, skipped, max_bytes):
+                # a record that cannot be read is an error line of its own; the file goes on
+                error = isinstance(found, CaptureError)
+                items.append(Outcome(found.source, error=found.problem) if error else found)
         except CaptureError as err:
-            items.append(Outcome(str(path), error=err.problem))
+            items.append(Outcome(source_name(path), error=err.problem))
     return items
 
 
@@ -185,6 +208,7 @@ def run(
     progress: bool = False,
     dedup: bool = True,
     state: str | Path | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Summary:
     """Clean every capture under `inputs` into `out`; returns the run's Summary.
 
@@ -192,7 +216,8 @@ def run(
     in input order) and `summary.json`. A bad capture is recorded, never fatal. With
     `dedup`, duplicates (exact and near, within the run and against the index at
     `state`, by default inside `out`) are written once; a capture placed by an earlier
-    run into this `out` is not written again.
+    run into this `out` is not written again. A capture larger than `max_bytes` (None:
+    no limit) is an error line, found out without reading it whole.
     """
     out = Path(out)
     try:
@@ -201,9 +226,9 @@ def run(
         raise OutputError(f"cannot create output folder {out}: {err}") from err
     started = time.perf_counter()
     summary = Summary()
-    items = collect(inputs, summary.skipped)
+    items = collect(inputs, summary.skipped, max_bytes)
     work = [item for item in items if not isinstance(item, Outcome)]
-    cleaned = iter(clean_all(work, rules, jobs))
+    cleaned = iter(clean_all(work, rules, jobs, max_bytes))
     if progress:
         from tqdm import tqdm
 
@@ -254,7 +279,8 @@ class Placer:
             if outcome.error is not None:
                 rows[i] = ManifestRow(outcome.source, ERROR, reason=outcome.error, site=site)
             elif outcome.empty:
-                rows[i] = ManifestRow(outcome.source, EMPTY, reason=empty_reason(outcome.drops), site=site)
+                rows[i] = ManifestRow(outcome.source, EMPTY, reason=empty_reason(outcome.drops),
+                                      site=site, warnings=outcome.warnings)
             else:
                 kept.append(i)
         # Each body is fingerprinted once, for the run's clusters and the index lookups alike.
@@ -325,7 +351,8 @@ class Placer:
         for n in pending:
             outcome = members[n]
             status, reason = (WRITTEN, None) if n == canonical else (DUPLICATE, "duplicate body")
-            rows[n] = ManifestRow(outcome.source, status, article, reason, outcome.meta.get("site"))
+            rows[n] = ManifestRow(outcome.source, status, article, reason, outcome.meta.get("site"),
+                                  outcome.warnings)
         self.mark_processed([members[n] for n in pending])
         return rows
 

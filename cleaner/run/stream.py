@@ -13,7 +13,6 @@ a Deduplicator belongs to one thread, so give each thread its own, or none.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +21,8 @@ from ..dedup import Deduplicator, DuplicateKeyError, Match
 from ..document import HTML, Article, Capture
 from ..errors import CaptureError
 from ..siterules.rulebook import RuleBook
-from ..sources.files import content_capture
+from ..sources.files import DEFAULT_MAX_BYTES, check_size, content_capture
+from ..sources.jsonl import parse_record
 from .batch import DUPLICATE, EMPTY, ERROR, WRITTEN, clean_or_reason, empty_reason
 
 # Record fields that may hold the content, in the order they are looked for. A field
@@ -67,16 +67,25 @@ def clean_many(
     *,
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
     Items are Captures or raw content (text, HTML or bytes, cleaned as `clean` would).
     With `dedup`, each kept article is checked against (and registered in) that index
-    under its URL, else its source; without it nothing is deduplicated.
+    under its URL, else its source; without it nothing is deduplicated. An item that is
+    not text, or larger than `max_bytes` (None: no limit), is an error Result.
     """
     for number, item in enumerate(items, 1):
-        if not isinstance(item, Capture):
-            item = content_capture(item, f"<item {number}>")
+        source = item.source if isinstance(item, Capture) else f"<item {number}>"
+        try:
+            if isinstance(item, Capture):
+                check_size(item.text, source, max_bytes)
+            else:
+                item = content_capture(item, source, max_bytes=max_bytes)
+        except CaptureError as err:
+            yield Result(source, ERROR, reason=err.problem)
+            continue
         yield clean_one(item, rules=rules, dedup=dedup)
 
 
@@ -123,13 +132,14 @@ def record_capture(
     *,
     content_fields: Iterable[str] = CONTENT_FIELDS,
     url_field: str = URL_FIELD,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Capture:
     """The Capture of a record such as `{"url": ..., "html": ...}` (a JSON line, a crawled item).
 
     The first of `content_fields` holding a string (or bytes) is the content; `url_field`
     and `fetched_at` become the Capture's fields; the other fields its `extra`. A field
     named 'html' is HTML whatever it looks like; other content is sniffed. Raises
-    CaptureError when no content field holds text.
+    CaptureError when no content field holds text, or it holds more than `max_bytes`.
     """
     content_fields = tuple(content_fields)
     name = next((f for f in content_fields if isinstance(record.get(f), (str, bytes))), None)
@@ -143,6 +153,7 @@ def record_capture(
         record[name],
         source,
         HTML if name == "html" else None,
+        max_bytes,
         url=url if isinstance(url, str) and url else None,
         fetched_at=fetched_at if isinstance(fetched_at, str) else None,
         extra={k: v for k, v in record.items() if k not in taken},
@@ -155,19 +166,21 @@ def clean_json_lines(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     name: str = "<stdin>",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Iterator[dict[str, Any]]:
     """One output record per JSON line, in order: what `cleaner stream` writes.
 
     An input line is an object with "html" or "text" and usually "url"; its fields other
     than the content come first in the output, then "status", then "reason" (and
     "duplicate_of") for a dropped capture, or the article's front matter and "body" for a
-    kept one. A line that is not such an object gives an error record. Captures are
-    named `<name>:<line number>`.
+    kept one. A line that is not such an object, or longer than `max_bytes` (None: no
+    limit; see `sources.jsonl.bounded_lines` to read such lines without holding them
+    whole), gives an error record. Captures are named `<name>:<line number>`.
     """
     for number, line in enumerate(lines, 1):
         source = f"{name}:{number}"
         try:
-            record = parse_record(line, source)
+            record = parse_record(line, source, max_bytes)
         except CaptureError as err:
             yield {"status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
@@ -180,24 +193,6 @@ def clean_json_lines(
         yield {**passed, **result_record(clean_one(capture, rules=rules, dedup=dedup))}
 
 
-def parse_record(line: str | bytes, source: str) -> dict[str, Any]:
-    """The JSON object on one line; CaptureError says what is wrong with it."""
-    if isinstance(line, bytes):
-        try:
-            line = line.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise CaptureError(source, f"not UTF-8: {err}") from None
-    if not line.strip():
-        raise CaptureError(source, "empty line")
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise CaptureError(source, f"not JSON: {err}") from None
-    if not isinstance(record, dict):
-        raise CaptureError(source, f"not a JSON object but {type(record).__name__}")
-    return record
-
-
 def result_record(result: Result) -> dict[str, Any]:
     """The status, reason and article fields of a Result, as a JSON-ready dict."""
     record: dict[str, Any] = {"status": result.status}
@@ -205,5 +200,7 @@ def result_record(result: Result) -> dict[str, Any]:
         record["reason"] = result.reason
     if result.duplicate_of is not None:
         record["duplicate_of"] = result.duplicate_of
+    if result.article is not None and result.article.warnings:
+        record["warnings"] = list(result.article.warnings)
     record.update(result.fields())
     return record
