@@ -5,14 +5,22 @@
 >>> article.body, article.meta["title"], [(l.text, l.reason) for l in article.decisions]
 """
 from .document import Article, Capture, Document, Line
-from .errors import CaptureError, CleanerError, OutputError, RuleError
+from .errors import (
+    CaptureError,
+    CaptureTypeError,
+    CleanerError,
+    OutputError,
+    RuleError,
+    UnsafePathError,
+)
 from .pipeline import clean, clean_capture
 from .run.stream import Result, clean_many
 from .version import __version__
 
 __all__ = [
-    "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",
-    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many", "core_build",
+    "Article", "Capture", "CaptureError", "CaptureTypeError", "CleanerError", "Document", "Line",
+    "OutputError", "Result", "RuleError", "UnsafePathError", "__version__", "clean",
+    "clean_capture", "clean_many", "core_build",
 ]
 
 
