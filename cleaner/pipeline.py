@@ -81,12 +81,12 @@ def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
     warnings: list[str] = []
     capture = checked_capture(capture, warnings)
     front, body = split_front_matter(capture.text)
-    if capture.kind != HTML:
-        body = repair_mojibake(body)
     carried = carried_meta(front, warnings) if front is not None else None
     url = capture.url or (carried or {}).get("url")
     doc = to_document(capture, rulebook.select(url, capture.text), carried, body)
     doc.warnings[:0] = warnings
+    if has_mojibake_sign(capture.text):
+        repair_mojibake_lines(doc)
     # An article file's front matter is its metadata: nothing is lifted from its body.
     steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
     for step in steps:
@@ -97,9 +97,9 @@ def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
 
 def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
     """The capture with its URL kept only when it is an http(s) one, and, for HTML, its
-    mojibake repaired and surrogates replaced before lxml parses it whole (a text
-    capture's lines are made safe one by one, its body repaired after its front matter
-    is read: see `clean_capture`)."""
+    mojibake repaired and surrogates replaced before lxml parses it whole (its metadata
+    is read from the tree; a text capture's lines are made safe and repaired one by one:
+    see `lines.normalise` and `repair_mojibake_lines`)."""
     text = capture.text
     if capture.kind == HTML:
         text = without_surrogates(repair_mojibake(text))
@@ -134,9 +134,11 @@ def to_document(
     """The working Document of a capture: its lines, and metadata the capture states.
 
     `carried` is the checked front matter of a capture that is itself an article file (so
-    that cleaning a clean article keeps its title and date), `body` the text after it.
+    that cleaning a clean article keeps its title and date), `body` the text after it:
+    an article's body is text, whatever markup it quotes (a page never opens with front
+    matter).
     """
-    if capture.kind == HTML:
+    if capture.kind == HTML and carried is None:
         from .extract.html import html_document  # HTML support pulls in trafilatura; load on demand
 
         return html_document(capture, ruleset)
@@ -169,8 +171,7 @@ def to_article(doc: Document) -> Article:
     paragraphs = [line.text for line in doc.lines if line.reason is None]
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
-    if has_mojibake_sign(body) or has_mojibake_sign(str(meta.get("title"))):
-        body, paragraphs = repair_article_text(doc, meta)
+    meta["title"] = text_value(meta.get("title"))  # None when no text is left of it
     meta.setdefault("authors", [])
     # Sites are named by host (the rule set's, else the URL's) so that output folders
     # agree whatever the capture kind; a page's own name for itself is the fallback.
@@ -201,17 +202,17 @@ def to_article(doc: Document) -> Article:
     )
 
 
-def repair_article_text(doc: Document, meta: dict[str, Any]) -> tuple[str, list[str]]:
-    """(body, paragraphs) with the kept lines' and the title's mojibake repaired for good
-    (see `lines.repaired`): lines an HTML page's blocks joined, and titles, were not lines
-    of the capture when it was repaired."""
+def repair_mojibake_lines(doc: Document) -> None:
+    """Repair the mojibake of every line and of the title before they are judged, to a
+    fixed point (see `lines.repaired`), so that cleaning an article again finds nothing
+    more to repair, nor to decide otherwise. Only captures that show a sign of mojibake
+    get here: the others pay one search of their text."""
     for line in doc.lines:
-        if line.reason is None:
+        if has_mojibake_sign(line.text):
             line.text = repaired(line.text) or line.text
-    if isinstance(meta.get("title"), str):
-        meta["title"] = repaired(meta["title"]) or meta["title"]
-    paragraphs = [line.text for line in doc.lines if line.reason is None]
-    return "\n\n".join(paragraphs), paragraphs
+    title = doc.meta.get("title")
+    if isinstance(title, str) and has_mojibake_sign(title):
+        doc.meta["title"] = repaired(title) or title
 
 
 def check_page_meta(meta: dict[str, Any], warnings: list[str]) -> None:
