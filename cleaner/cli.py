@@ -17,7 +17,8 @@ from .run.summary import Summary
 from .sinks import DEFAULT_FORMATS, FORMATS, check_formats
 from .siterules.rulebook import RuleBook, bundled_rules_folder
 from .siterules.stats import RuleStats, describe
-from .sources.files import read_capture
+from .sources.files import DEFAULT_MAX_BYTES, read_capture
+from .sources.records import bounded_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -43,6 +44,7 @@ def command_clean(args: argparse.Namespace) -> int:
     summary = run(
         args.inputs, args.output, rules=rules, jobs=jobs, progress=progress,
         dedup=not args.no_dedup, state=args.state, formats=check_formats(args.format),
+        max_bytes=args.max_bytes,
     )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
@@ -54,7 +56,7 @@ def command_explain(args: argparse.Namespace) -> int:
 
     Example: cleaner explain fixtures/japannews/002_04e78b92e40742d0.txt
     """
-    article = clean_capture(read_capture(args.capture), load_rules(args.rules))
+    article = clean_capture(read_capture(args.capture, args.max_bytes), load_rules(args.rules))
     for line in article.decisions:
         mark = "keep" if line.kept else "drop"
         reason = f"  [{line.reason}]" if line.reason else ""
@@ -209,19 +211,17 @@ def command_stream(args: argparse.Namespace) -> int:
     """
     refuse_state_without_dedup(args)
     rules = load_rules(args.rules)
+    if sys.stdout is None or sys.stdin is None:  # started with stdout (or stdin) closed
+        return EXIT_OK
     dedup = None if args.no_dedup else Deduplicator(args.state)
     summary = Summary()
     started = time.perf_counter()
+    lines = bounded_lines(sys.stdin.buffer, args.max_bytes)
     try:
-        for record in clean_json_lines(sys.stdin.buffer, rules=rules, dedup=dedup):
+        for record in clean_json_lines(lines, rules=rules, dedup=dedup, max_bytes=args.max_bytes):
             sys.stdout.write(dumps(record) + "\n")
             sys.stdout.flush()
             summary.statuses[record["status"]] += 1
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep Python's exit-time
-        # flush of stdout from failing again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
     finally:
         if dedup is not None:
             dedup.close()
@@ -280,10 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how articles are written: {', '.join(FORMATS)} (default: markdown)",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    add_max_bytes(clean)
 
     explain = add("explain", command_explain)
     explain.add_argument("capture", type=Path, help="one capture file")
     explain.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+    add_max_bytes(explain)
 
     stream = add("stream", command_stream)
     stream.add_argument("--no-dedup", action="store_true", help="keep duplicates")
@@ -292,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stream.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    add_max_bytes(stream)
 
     rules = add_group("rules", "Keep rule files healthy: check them, read a run's rule statistics.")
     check = add("check", command_rules_check, rules)
@@ -333,6 +336,28 @@ def positive(value: str) -> int:
     return number
 
 
+def size(value: str) -> int:
+    """A size in bytes, with an optional K, M or G (powers of 1024): 32M, 1G, 500000."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    text = value.strip().lower().removesuffix("b").removesuffix("i")
+    factor = units.get(text[-1:], 1)
+    try:
+        number = int(text[:-1] if factor > 1 else text) * factor
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value} (e.g. 64M)") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 byte or more, not {value}")
+    return number
+
+
+def add_max_bytes(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+        help="largest capture read, once inflated (a larger one is an error line); "
+        f"K, M, G suffixes (default: {DEFAULT_MAX_BYTES >> 20}M)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -340,6 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     except CleanerError as err:
         print(f"cleaner: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do, and keep
+        # Python's exit-time flush of stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return 130

@@ -21,6 +21,15 @@ class Capture:
     fetched_at: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Captures cross to worker processes. Compiled by mypyc, a frozen dataclass
+        # unpickles by setattr, which its frozen __setattr__ refuses: rebuild it instead.
+        return (Capture, (self.text, self.source, self.kind, self.url, self.fetched_at, self.extra))
+
+    def but(self, text: str, url: str | None) -> Capture:
+        """This capture with another text and URL (checked or repaired ones)."""
+        return Capture(text, self.source, self.kind, url, self.fetched_at, self.extra)
+
 
 @dataclass(slots=True)
 class Line:
@@ -56,8 +65,9 @@ class Document:
     # wrong (snake_case flags, see siterules/stats.py): the run's drift statistics.
     rule_hits: dict[str, int] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
-    # Problems worth a line in the manifest and `explain` (a rule set's result replaced,
-    # a rule pattern over its time budget).
+    # Problems worth a line in the manifest and `explain`: what was refused or repaired
+    # on the way (a url that is not http(s), a date that is not one...), a rule set's
+    # result replaced, a rule pattern over its time budget. The article is still written.
     warnings: list[str] = field(default_factory=list)
 
     def drop(self, index: int, reason: str) -> None:
@@ -91,8 +101,14 @@ class Article:
     meta: Mapping[str, Any]
     decisions: tuple[Line, ...]
     source: str = "<memory>"
+    # What was refused or repaired while cleaning, and what the rules did (see Document).
     warnings: tuple[str, ...] = ()
     rule_report: RuleReport | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by its constructor when unpickled, as Capture is (see there).
+        return (Article, (self.body, self.meta, self.decisions, self.source, self.warnings,
+                          self.rule_report))
 
     @property
     def paragraphs(self) -> list[str]:

@@ -2,20 +2,31 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
+from .errors import CaptureTypeError
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
 from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
 from .siterules.rulebook import RuleBook, default_rulebook
-from .sources.files import content_capture
+from .sources.files import DEFAULT_MAX_BYTES, content_capture
+from .text.dates import normalise_date
 from .text.language import detect_language
-from .text.lines import split_lines
+from .text.lines import repaired, split_lines
+from .text.safety import (
+    has_mojibake_sign,
+    repair_mojibake,
+    safe_text,
+    safe_value,
+    without_surrogates,
+)
+from .text.values import quoted, site_name, web_url
 from .version import __version__
 
 Step = Callable[[Document], None]
@@ -47,6 +58,8 @@ CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fet
 GUARD_SUSPECT_WORDS = 60
 GUARD_MIN_WORDS = 40
 GUARD_SHARE = 0.2
+# An ISO 639-1 (or -3) code, as the language guess and <html lang> give it.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def clean(
@@ -55,26 +68,35 @@ def clean(
     *,
     source: str = "<memory>",
     rules: RuleBook | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
     **fields: Any,
 ) -> Article:
     """Clean one capture given as text, HTML or bytes and return its `Article`.
 
     `url` picks the site's rule set (else its text fingerprints do); other
     keyword fields (e.g. `fetched_at`) are recorded as the sidecar's would be.
+    Raises CaptureError (a TypeError too when `content` is neither text nor bytes) for
+    content that cannot be cleaned: not text, or over `max_bytes` (None: no limit).
 
     >>> article = clean("Title\\n\\nA sentence long enough to be kept as an article body.")
     """
     fetched_at = fields.pop("fetched_at", None)
-    capture = content_capture(content, source, url=url, fetched_at=fetched_at, extra=fields)
+    for name, value in (("url", url), ("fetched_at", fetched_at)):
+        if value is not None and not isinstance(value, str):
+            raise CaptureTypeError(source, f"{name} must be text, not {type(value).__name__}")
+    capture = content_capture(
+        content, source, url=url, fetched_at=fetched_at, extra=fields, max_bytes=max_bytes
+    )
     return clean_capture(capture, rules)
 
 
 def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
     """Run every step on one capture; the same code path for the CLI and the library."""
     rulebook = rules if rules is not None else default_rulebook()
-    front, _ = split_front_matter(capture.text)
-    url = capture.url or (front or {}).get("url")
     warnings: list[str] = []
+    capture = checked_capture(capture, warnings)
+    front, _ = split_front_matter(capture.text)
+    url = capture.url or web_url((front or {}).get("url"))
     ruleset = rulebook.select(url, capture.text, warnings)
     return clean_with(capture, ruleset, warnings)
 
@@ -89,11 +111,15 @@ def clean_with(capture: Capture, ruleset: RuleSet | None, warnings: list[str] | 
 
 def clean_document(capture: Capture, ruleset: RuleSet | None,
                    warnings: list[str] | None = None) -> Article:
-    """Every step on one capture with the rule set given, unguarded."""
+    """Every step on one capture (checked: see `checked_capture`) with the rule set
+    given, unguarded; `warnings` are what was said of the capture before."""
+    said = list(warnings or ())
     front, body = split_front_matter(capture.text)
-    doc = to_document(capture, ruleset, front, body)
-    if warnings:
-        doc.warnings.extend(warnings)
+    carried = carried_meta(front, said) if front is not None else None
+    doc = to_document(capture, ruleset, carried, body)
+    doc.warnings[:0] = said
+    if has_mojibake_sign(capture.text):
+        repair_mojibake_lines(doc)
     # An article file's front matter is its metadata: nothing is lifted from its body.
     steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
     for step in steps:
@@ -131,26 +157,59 @@ def word_count(body: str) -> int:
     return len(body.split())
 
 
+def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
+    """The capture with its URL kept only when it is an http(s) one, and, for HTML, its
+    mojibake repaired and surrogates replaced before lxml parses it whole (its metadata
+    is read from the tree; a text capture's lines are made safe and repaired one by one:
+    see `lines.normalise` and `repair_mojibake_lines`)."""
+    text = capture.text
+    if capture.kind == HTML:
+        text = without_surrogates(repair_mojibake(text))
+    url = web_url(capture.url)
+    if capture.url is not None and url is None:
+        warnings.append(f"url not kept: {quoted(capture.url)} {REFUSALS['url']}")
+    if text is capture.text and url == capture.url:
+        return capture
+    return capture.but(text, url)
+
+
+def carried_meta(front: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """The metadata an article file given as input states in its front matter, each value
+    checked as any other source's: a `published` that is not a date, a `site` that is
+    not a site name or a `url` that is not http(s) is left out, with a warning."""
+    meta: dict[str, Any] = {}
+    for key in CARRIED_META:
+        value = front.get(key)
+        if value in (None, "", []):
+            continue
+        checked = CARRIED_CHECKS[key](value)
+        if checked in (None, "", []):
+            warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
+        else:
+            meta[key] = checked
+    return meta
+
+
 def to_document(
-    capture: Capture, ruleset: Any, front: dict[str, Any] | None, body: str
+    capture: Capture, ruleset: Any, carried: dict[str, Any] | None, body: str
 ) -> Document:
     """The working Document of a capture: its lines, and metadata the capture states.
 
-    `front` is the front matter of a capture that is itself an article file (so that
-    cleaning a clean article keeps its title and date), `body` the text after it.
+    `carried` is the checked front matter of a capture that is itself an article file (so
+    that cleaning a clean article keeps its title and date), `body` the text after it:
+    an article's body is text, whatever markup it quotes (a page never opens with front
+    matter).
     """
-    if capture.kind == HTML:
+    if capture.kind == HTML and carried is None:
         from .extract.html import html_document  # HTML support pulls in trafilatura; load on demand
 
         return html_document(capture, ruleset)
-    meta: dict[str, Any] = {}
-    if front is not None:
-        meta.update({k: front[k] for k in CARRIED_META if front.get(k) not in (None, "", [])})
+    meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
     return Document(
         capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset,
-        extracted=front is not None,
+        extracted=carried is not None,
     )
 
 
@@ -160,7 +219,8 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
     for _ in range(MAX_SETTLE_PASSES):
         kept = doc.kept()
         view = Document(
-            doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted
+            doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted,
+            doc.warnings,
         )
         for step in steps:
             step(view)
@@ -173,9 +233,11 @@ def to_article(doc: Document) -> Article:
     paragraphs = [line.text for line in doc.lines if line.reason is None]
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
+    meta["title"] = text_value(meta.get("title"))  # None when no text is left of it
     meta.setdefault("authors", [])
     # Sites are named by host (the rule set's, else the URL's) so that output folders
     # agree whatever the capture kind; a page's own name for itself is the fallback.
+    check_page_meta(meta, doc.warnings)
     site_name = meta.pop("site_name", None)
     meta["site"] = (
         (doc.ruleset and doc.ruleset.site) or site_of(meta.get("url")) or site_name
@@ -197,8 +259,34 @@ def to_article(doc: Document) -> Article:
     }
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
-    return Article(body=body, meta=ordered, decisions=tuple(doc.lines), source=doc.capture.source,
-                   warnings=tuple(doc.warnings), rule_report=report)
+    return Article(
+        body=body, meta=safe_value(ordered), decisions=tuple(doc.lines),
+        source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),
+        rule_report=report,
+    )
+
+
+def repair_mojibake_lines(doc: Document) -> None:
+    """Repair the mojibake of every line and of the title before they are judged, to a
+    fixed point (see `lines.repaired`), so that cleaning an article again finds nothing
+    more to repair, nor to decide otherwise. Only captures that show a sign of mojibake
+    get here: the others pay one search of their text."""
+    for line in doc.lines:
+        if has_mojibake_sign(line.text):
+            line.text = repaired(line.text) or line.text
+    title = doc.meta.get("title")
+    if isinstance(title, str) and has_mojibake_sign(title):
+        doc.meta["title"] = repaired(title) or title
+
+
+def check_page_meta(meta: dict[str, Any], warnings: list[str]) -> None:
+    """Leave out a URL or site name a page states (a canonical link, og:site_name) that
+    is not one, with a warning: a capture's own statements are checked like any other."""
+    for key, check in (("url", web_url), ("site_name", site_name)):
+        value = meta.get(key)
+        if value is not None and check(value) is None:
+            del meta[key]
+            warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
 
 
 def body_hash(body: str) -> str:
@@ -210,5 +298,49 @@ def site_of(url: str | None) -> str | None:
     """The host of `url` without a leading 'www.', or None."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL after all (an unclosed IPv6 bracket)
+        return None
+    return site_name(host.removeprefix("www."))
+
+
+def text_value(value: Any) -> str | None:
+    """A title as text: text itself, a number written out (YAML reads `title: 1984` as one)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    text = safe_text(str(value))
+    return text if text.strip() else None
+
+
+def author_list(value: Any) -> list[str] | None:
+    """Authors as a list of names: a list of text, or one name alone."""
+    names = value if isinstance(value, list) else [value]
+    checked = [name for name in map(text_value, names) if name]
+    return checked or None
+
+
+def language_code(value: Any) -> str | None:
+    """An ISO 639 code as the front matter holds it ("en"), else None."""
+    return value if isinstance(value, str) and LANGUAGE_CODE.fullmatch(value) else None
+
+
+def date_value(value: Any) -> str | None:
+    """A date or date-time as it is written, when it is one (fetched_at keeps the crawler's
+    own spelling, e.g. a WARC-Date "2024-03-04T05:06:07Z")."""
+    if normalise_date(value) is None:
+        return None
+    return value if isinstance(value, str) else normalise_date(value)
+
+
+# How each carried front matter key is checked, and what a refused value is said not to be.
+CARRIED_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "title": text_value, "published": normalise_date, "authors": author_list,
+    "site": site_name, "url": web_url, "language": language_code, "fetched_at": date_value,
+}
+REFUSALS = {
+    "title": "is not text", "published": "is not a date", "authors": "is not a list of names",
+    "site": "is not a site name", "site_name": "is not a site name",
+    "url": "is not an http(s) URL", "language": "is not a language code",
+    "fetched_at": "is not a date",
+}

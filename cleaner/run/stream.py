@@ -14,7 +14,6 @@ once loaded); a Deduplicator belongs to one thread, so give each thread its own,
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +22,9 @@ from ..dedup import Deduplicator
 from ..document import Article, Capture
 from ..errors import CaptureError, CleanerError
 from ..sinks import Sinks
+from ..sinks.jsonl import json_line
 from ..siterules.rulebook import RuleBook
-from ..sources.files import content_capture
+from ..sources.files import DEFAULT_MAX_BYTES, check_size, content_capture
 from ..sources.records import CONTENT_FIELDS, parse_record, record_capture
 from .outcome import EMPTY, ERROR, WRITTEN, empty_reason
 from .placer import OnlinePlacer
@@ -66,17 +66,27 @@ def clean_many(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     sinks: Sinks | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
     Items are Captures or raw content (text, HTML or bytes, cleaned as `clean` would).
     With `dedup`, each kept article is checked against (and registered in) that index;
     without it nothing is deduplicated. With `sinks`, kept articles are written there too.
+    An item that is not text, or larger than `max_bytes` (None: no limit), is an error
+    Result.
     """
     placer = OnlinePlacer(dedup, sinks)
     for number, item in enumerate(items, 1):
-        if not isinstance(item, Capture):
-            item = content_capture(item, f"<item {number}>")
+        source = item.source if isinstance(item, Capture) else f"<item {number}>"
+        try:
+            if isinstance(item, Capture):
+                check_size(item.text, source, max_bytes)
+            else:
+                item = content_capture(item, source, max_bytes=max_bytes)
+        except CaptureError as err:
+            yield Result(source, ERROR, reason=err.problem)
+            continue
         yield clean_one(item, rules=rules, placer=placer)
 
 
@@ -110,20 +120,22 @@ def clean_json_lines(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     name: str = "<stdin>",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Iterator[dict[str, Any]]:
     """One output record per JSON line, in order: what `cleaner stream` writes.
 
     An input line is an object with "html" or "text" and usually "url"; its fields other
     than the content come first in the output, then "status", then "reason" (and
     "duplicate_of") for a dropped capture, or the article's front matter and "body" for a
-    kept one. A line that is not such an object gives an error record. Captures are
-    named `<name>:<line number>`.
+    kept one. A line that is not such an object, or longer than `max_bytes` (None: no
+    limit; see `sources.records.bounded_lines` to read such lines without holding them
+    whole), gives an error record. Captures are named `<name>:<line number>`.
     """
     placer = OnlinePlacer(dedup)
     for number, line in enumerate(lines, 1):
         source = f"{name}:{number}"
         try:
-            record = parse_record(line, source)
+            record = parse_record(line, source, max_bytes)
         except CaptureError as err:
             yield {"status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
@@ -150,5 +162,5 @@ def result_record(result: Result) -> dict[str, Any]:
 
 
 def dumps(record: Mapping[str, Any]) -> str:
-    """One output line of `cleaner stream`."""
-    return json.dumps(record, ensure_ascii=False, default=str)
+    """One output line of `cleaner stream` (made safe: see `sinks.jsonl.json_line`)."""
+    return json_line(record)

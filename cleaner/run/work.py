@@ -13,7 +13,7 @@ from ..document import Article, Capture
 from ..errors import CaptureError
 from ..pipeline import clean_capture
 from ..siterules.rulebook import RuleBook
-from ..sources.files import read_capture
+from ..sources.files import DEFAULT_MAX_BYTES, read_capture
 from ..sources.items import CaptureFile, Failed, Item
 from .outcome import EMPTY, ERROR, KEPT, PLACED, ManifestRow, Outcome, empty_reason
 
@@ -53,19 +53,22 @@ class Work:
     """
 
     def __init__(
-        self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None
+        self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None,
+        max_bytes: int | None = DEFAULT_MAX_BYTES,
     ) -> None:
         self.rules = rules
         self.layout = layout
         self.state = state
+        self.max_bytes = max_bytes
         self._reader: StateReader | None = None
         self._sketcher: Sketcher | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"rules": self.rules, "layout": self.layout, "state": self.state}
+        return {"rules": self.rules, "layout": self.layout, "state": self.state,
+                "max_bytes": self.max_bytes}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["rules"], state["layout"], state["state"])  # type: ignore[misc]
+        self.__init__(**state)  # type: ignore[misc]
 
     def __call__(self, items: list[Item]) -> list[Outcome]:
         """The Outcomes of a chunk of items; the kept bodies are fingerprinted together."""
@@ -87,9 +90,12 @@ class Work:
             return Outcome(item.source, item.status, reason=item.reason), ""
         if isinstance(item, CaptureFile):
             try:
-                capture = read_capture(item.path)
+                capture = read_capture(item.path, self.max_bytes)
             except CaptureError as err:
-                return Outcome(item.path, ERROR, reason=err.problem), ""
+                return Outcome(item.source, ERROR, reason=err.problem), ""
+            except Exception as err:  # noqa: BLE001 - one bad capture never stops a run
+                return Outcome(item.source, ERROR,
+                               reason=f"cannot read: {type(err).__name__}: {err}"), ""
         else:
             capture = item
         digest = content_hash(capture)

@@ -127,6 +127,10 @@ TIME_REACH: Final = 12
 # Plausible publication years: older "dates" are mostly numbers of something else.
 MIN_YEAR: Final = 1990
 MAX_YEAR: Final = 2100
+# A date stated as a value (a meta tag, front matter) is short: "26 February 2022, 15:47
+# JST" is 25 characters. Longer text is not searched for one (what a value holds is not
+# checked elsewhere, and searching megabytes of it would take seconds).
+MAX_DATE_VALUE_CHARS: Final = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +153,31 @@ def parse_date(text: str, reference: dt.date | None = None) -> str | None:
     """
     found = find_date(text, reference)
     return found.value if found else None
+
+
+def normalise_date(value: object) -> str | None:
+    """ISO 8601 date, or date-time when a time is given, of a date stated as a value, or None
+    when it is not a date: ISO 8601 text (datetime attributes, meta tags, front matter) as
+    it is given, a date or datetime object (YAML reads unquoted dates so), else text with
+    a date written out ("26 February 2022").
+
+    >>> normalise_date("2022-02-26T15:47:00+09:00"), normalise_date("../../etc")
+    ('2022-02-26T15:47:00+09:00', None)
+    """
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > MAX_DATE_VALUE_CHARS:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)  # 3.11 reads a trailing Z
+    except ValueError:
+        return parse_date(text)
+    return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
 
 
 # A line is looked at by several rules (noise, date line, byline, the date lift itself):
