@@ -10,6 +10,7 @@ from typing import Final
 
 import regex
 
+from .. import reasons as R
 from ..document import Document
 from ..text.dates import find_date
 from ..text.names import split_names
@@ -83,12 +84,12 @@ def lift_metadata(doc: Document) -> None:
             found = find_date(line.text)
             if found:
                 doc.meta["published"] = found.value
-                doc.drop(i, "date_line")
+                doc.drop(i, R.DATE_LINE)
     if not doc.meta.get("title"):
         title = find_title(doc, start, reasons)
         if title is not None:
             doc.meta["title"] = lines[title].text
-            doc.drop(title, "title")
+            doc.drop(title, R.TITLE)
 
 
 def lift_byline(doc: Document, index: int) -> bool:
@@ -105,7 +106,7 @@ def lift_byline(doc: Document, index: int) -> bool:
     doc.meta["authors"] = split_names(match["names"])
     if found and "published" not in doc.meta:
         doc.meta["published"] = found.value
-    doc.drop(index, "byline")
+    doc.drop(index, R.BYLINE)
     return True
 
 
