@@ -36,6 +36,11 @@ COMPILED = [
     "cleaner/heuristics/noise.py",
     "cleaner/heuristics/main_run.py",
     "cleaner/heuristics/metadata.py",
+    # The fast HTML engine's walk over every node of a page and its choice of content.
+    "cleaner/extract/blocks.py",
+    "cleaner/extract/container.py",
+    "cleaner/extract/prune.py",
+    "cleaner/extract/fast.py",
 ]
 
 

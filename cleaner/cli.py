@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__, core_build
 from .dedup import Deduplicator
 from .errors import CleanerError
-from .pipeline import clean_capture
+from .pipeline import DEFAULT_HTML_ENGINE, HTML_ENGINES, clean_capture
 from .reasons import DESCRIPTIONS
 from .run.local import run
 from .run.stream import clean_json_lines, dumps
@@ -45,7 +45,7 @@ def command_clean(args: argparse.Namespace) -> int:
     summary = run(
         args.inputs, args.output, rules=rules, jobs=jobs, progress=progress,
         dedup=not args.no_dedup, state=args.state, formats=check_formats(args.format),
-        max_bytes=args.max_bytes,
+        max_bytes=args.max_bytes, html_engine=args.html_engine,
     )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
@@ -69,7 +69,8 @@ def command_explain(args: argparse.Namespace) -> int:
 
     Example: cleaner explain fixtures/japannews/002_04e78b92e40742d0.txt
     """
-    article = clean_capture(read_capture(args.capture, args.max_bytes), load_rules(args.rules))
+    article = clean_capture(read_capture(args.capture, args.max_bytes), load_rules(args.rules),
+                            args.html_engine)
     for line in article.decisions:
         mark = "keep" if line.kept else "drop"
         reason = f"  [{line.reason}]" if line.reason else ""
@@ -231,7 +232,8 @@ def command_stream(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     lines = bounded_lines(sys.stdin.buffer, args.max_bytes)
     try:
-        for record in clean_json_lines(lines, rules=rules, dedup=dedup, max_bytes=args.max_bytes):
+        for record in clean_json_lines(lines, rules=rules, dedup=dedup, max_bytes=args.max_bytes,
+                                       html_engine=args.html_engine):
             sys.stdout.write(dumps(record) + "\n")
             sys.stdout.flush()
             summary.statuses[record["status"]] += 1
@@ -294,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     add_max_bytes(clean)
+    add_html_engine(clean)
 
     add("reasons", command_reasons)
 
@@ -301,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("capture", type=Path, help="one capture file")
     explain.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     add_max_bytes(explain)
+    add_html_engine(explain)
 
     stream = add("stream", command_stream)
     stream.add_argument("--no-dedup", action="store_true", help="keep duplicates")
@@ -310,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     stream.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     add_max_bytes(stream)
+    add_html_engine(stream)
 
     rules = add_group("rules", "Keep rule files healthy: check them, read a run's rule statistics.")
     check = add("check", command_rules_check, rules)
@@ -370,6 +375,14 @@ def add_max_bytes(command: argparse.ArgumentParser) -> None:
         "--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
         help="largest capture read, once inflated (a larger one is an error line); "
         f"K, M, G suffixes (default: {DEFAULT_MAX_BYTES >> 20}M)",
+    )
+
+
+def add_html_engine(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html-engine", choices=HTML_ENGINES, default=DEFAULT_HTML_ENGINE,
+        help="how HTML captures are read: our own block extractor (fast) or trafilatura's "
+        f"extract() with our heuristics (default: {DEFAULT_HTML_ENGINE})",
     )
 
 

@@ -44,6 +44,9 @@ class Line:
     # never changes: every heuristic pass reads them, so they are measured once, on first
     # use (heuristics.noise.line_facts). Not part of the decision: neither compared nor shown.
     facts: tuple[int, bool, str | None] | None = field(default=None, compare=False, repr=False)
+    # The HTML block the line comes from (cleaner.extract.blocks.Block), when the fast HTML
+    # engine made it: its DOM features, for steps that want them. None for text captures.
+    block: Any = field(default=None, compare=False, repr=False)
 
     @property
     def kept(self) -> bool:

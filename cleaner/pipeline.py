@@ -43,6 +43,13 @@ META_ORDER = (
     "title", "published", "authors", "site", "url", "language", "source",
     "fetched_at", "sha256", "word_count", "rules", "cleaner",
 )
+# The two ways of reading an HTML capture: our own block extractor on lexbor
+# (cleaner/extract/fast.py), or trafilatura's extract() followed by our line heuristics
+# (cleaner/extract/html.py). bench/html_engines.py measures both against trafilatura.
+FAST = "fast"
+TRAFILATURA = "trafilatura"
+HTML_ENGINES = (FAST, TRAFILATURA)
+DEFAULT_HTML_ENGINE = TRAFILATURA
 # Front matter keys of an input article file that carry over as known metadata.
 CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fetched_at")
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
@@ -69,6 +76,7 @@ def clean(
     source: str = "<memory>",
     rules: RuleBook | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
     **fields: Any,
 ) -> Article:
     """Clean one capture given as text, HTML or bytes and return its `Article`.
@@ -77,6 +85,7 @@ def clean(
     keyword fields (e.g. `fetched_at`) are recorded as the sidecar's would be.
     Raises CaptureError (a TypeError too when `content` is neither text nor bytes) for
     content that cannot be cleaned: not text, or over `max_bytes` (None: no limit).
+    `html_engine` reads HTML: "fast" or "trafilatura" (None: DEFAULT_HTML_ENGINE).
 
     >>> article = clean("Title\\n\\nA sentence long enough to be kept as an article body.")
     """
@@ -87,36 +96,39 @@ def clean(
     capture = content_capture(
         content, source, url=url, fetched_at=fetched_at, extra=fields, max_bytes=max_bytes
     )
-    return clean_capture(capture, rules)
+    return clean_capture(capture, rules, html_engine)
 
 
-def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
-    """Run every step on one capture; the same code path for the CLI and the library."""
+def clean_capture(
+    capture: Capture, rules: RuleBook | None = None, html_engine: str | None = None
+) -> Article:
+    """Run every step on one capture; the same code path for the CLI and the library.
+    `html_engine` reads HTML: "fast" or "trafilatura" (None: DEFAULT_HTML_ENGINE)."""
     rulebook = rules if rules is not None else default_rulebook()
     warnings: list[str] = []
     capture = checked_capture(capture, warnings)
     front, _ = split_front_matter(capture.text)
     url = capture.url or web_url((front or {}).get("url"))
     ruleset = rulebook.select(url, capture.text, warnings)
-    return clean_with(capture, ruleset, warnings)
+    return clean_with(capture, ruleset, warnings, html_engine)
 
 
-def clean_with(capture: Capture, ruleset: RuleSet | None, warnings: list[str] | None = None
-               ) -> Article:
+def clean_with(capture: Capture, ruleset: RuleSet | None, warnings: list[str] | None = None,
+               html_engine: str | None = None) -> Article:
     """Clean one capture with the rule set given (None: the generic heuristics alone),
     guarded against a rule set that leaves no article (see `guard`)."""
-    article = clean_document(capture, ruleset, warnings)
-    return article if ruleset is None else guard(capture, ruleset, article)
+    article = clean_document(capture, ruleset, warnings, html_engine)
+    return article if ruleset is None else guard(capture, ruleset, article, html_engine)
 
 
 def clean_document(capture: Capture, ruleset: RuleSet | None,
-                   warnings: list[str] | None = None) -> Article:
+                   warnings: list[str] | None = None, html_engine: str | None = None) -> Article:
     """Every step on one capture (checked: see `checked_capture`) with the rule set
     given, unguarded; `warnings` are what was said of the capture before."""
     said = list(warnings or ())
     front, body = split_front_matter(capture.text)
     carried = carried_meta(front, said) if front is not None else None
-    doc = to_document(capture, ruleset, carried, body)
+    doc = to_document(capture, ruleset, carried, body, html_engine)
     doc.warnings[:0] = said
     if has_mojibake_sign(capture.text):
         repair_mojibake_lines(doc)
@@ -128,7 +140,8 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     return to_article(doc)
 
 
-def guard(capture: Capture, ruleset: RuleSet, ruled: Article) -> Article:
+def guard(capture: Capture, ruleset: RuleSet, ruled: Article, html_engine: str | None = None
+          ) -> Article:
     """The rule set's article, or the generic heuristics' when the rules left (almost)
     nothing of an article the heuristics find: a rule set must never silently destroy one.
 
@@ -139,7 +152,7 @@ def guard(capture: Capture, ruleset: RuleSet, ruled: Article) -> Article:
     words = word_count(ruled.body)
     if words >= GUARD_SUSPECT_WORDS and (report is None or "most_words_removed" not in report.flags):
         return ruled
-    generic = clean_document(capture, None)
+    generic = clean_document(capture, None, html_engine=html_engine)
     generic_words = word_count(generic.body)
     if generic_words < GUARD_MIN_WORDS or words >= GUARD_SHARE * generic_words:
         return ruled
@@ -191,7 +204,8 @@ def carried_meta(front: Mapping[str, Any], warnings: list[str]) -> dict[str, Any
 
 
 def to_document(
-    capture: Capture, ruleset: Any, carried: dict[str, Any] | None, body: str
+    capture: Capture, ruleset: Any, carried: dict[str, Any] | None, body: str,
+    html_engine: str | None = None,
 ) -> Document:
     """The working Document of a capture: its lines, and metadata the capture states.
 
@@ -201,9 +215,7 @@ def to_document(
     matter).
     """
     if capture.kind == HTML and carried is None:
-        from .extract.html import html_document  # HTML support pulls in trafilatura; load on demand
-
-        return html_document(capture, ruleset)
+        return html_reader(html_engine)(capture, ruleset)
     meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
@@ -211,6 +223,22 @@ def to_document(
         capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset,
         extracted=carried is not None,
     )
+
+
+def html_reader(engine: str | None = None) -> Callable[[Capture, Any], Document]:
+    """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE);
+    ValueError names the engines when it is none of them."""
+    engine = engine or DEFAULT_HTML_ENGINE
+    # each engine pulls in its parser and extractor: loaded when first asked for
+    if engine == FAST:
+        from .extract.fast import fast_document
+
+        return fast_document
+    if engine == TRAFILATURA:
+        from .extract.html import html_document
+
+        return html_document
+    raise ValueError(f"unknown HTML engine {engine!r}: expected one of {', '.join(HTML_ENGINES)}")
 
 
 def settle(doc: Document, steps: Iterable[Step]) -> None:
@@ -259,6 +287,8 @@ def to_article(doc: Document) -> Article:
     }
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
+    for line in doc.lines:
+        line.block = None  # the HTML block served the decision; it is not part of the article
     return Article(
         body=body, meta=safe_value(ordered), decisions=tuple(doc.lines),
         source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),

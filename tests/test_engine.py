@@ -107,7 +107,7 @@ def test_a_rerun_cleans_none_of_the_captures_already_placed(tmp_path, monkeypatc
     first = (out / "manifest.jsonl").read_bytes()
     cleaned = []
     real = work_module.clean_capture
-    monkeypatch.setattr(work_module, "clean_capture", lambda c, r: cleaned.append(c) or real(c, r))
+    monkeypatch.setattr(work_module, "clean_capture", lambda c, r, *engine: cleaned.append(c) or real(c, r, *engine))
     (folder / "story-00001.txt").write_text(article(101), encoding="utf-8")  # changed since
     run([folder], out)
     assert [Path(c.source).name for c in cleaned] == ["story-00001.txt"]
@@ -120,10 +120,10 @@ def test_a_rerun_cleans_none_of_the_captures_already_placed(tmp_path, monkeypatc
 def test_a_capture_that_kills_its_worker_is_an_error_line_and_the_run_goes_on(tmp_path, monkeypatch):
     real = work_module.clean_capture
 
-    def clean_or_die(capture, rules):
+    def clean_or_die(capture, rules, *engine):
         if "story-00007" in capture.source:
             os._exit(3)  # as a crash in a C library would end the worker
-        return real(capture, rules)
+        return real(capture, rules, *engine)
 
     # worker processes are forked from this one, so they clean with the patched function
     monkeypatch.setattr(work_module, "clean_capture", clean_or_die)

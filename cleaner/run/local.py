@@ -61,6 +61,7 @@ def run(
     state: str | Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out`; returns the run's Summary.
 
@@ -70,7 +71,7 @@ def run(
     (exact and near, within the run and against the index at `state`, by default inside
     `out`) are written once, and a capture an earlier run placed is not cleaned again. A
     capture larger than `max_bytes` once inflated (None: no limit) is an error line, found
-    out without reading it whole.
+    out without reading it whole. `html_engine` reads HTML captures (see `pipeline.html_reader`).
     Raises OutputError when OUT cannot be used (another run holds it), StateError for
     an unusable state file: both before any capture is read.
     """
@@ -93,7 +94,7 @@ def run(
         # (an empty Deduplicator is falsy: it has a length)
         records = RunRecords(spool, None if index is None else RunSketches(index.layout))
         work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)),
-                    max_bytes=max_bytes)
+                    max_bytes=max_bytes, html_engine=html_engine)
         items = iter_inputs(inputs, summary.skipped, max_bytes)
         outcomes = ordered_map(work, items, jobs, crashed)
         for outcome in _shown(outcomes, progress, "cleaning"):

@@ -67,6 +67,7 @@ def clean_many(
     dedup: Deduplicator | None = None,
     sinks: Sinks | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
@@ -74,7 +75,7 @@ def clean_many(
     With `dedup`, each kept article is checked against (and registered in) that index;
     without it nothing is deduplicated. With `sinks`, kept articles are written there too.
     An item that is not text, or larger than `max_bytes` (None: no limit), is an error
-    Result.
+    Result. `html_engine` reads HTML (see `pipeline.html_reader`).
     """
     placer = OnlinePlacer(dedup, sinks)
     for number, item in enumerate(items, 1):
@@ -87,7 +88,7 @@ def clean_many(
         except CaptureError as err:
             yield Result(source, ERROR, reason=err.problem)
             continue
-        yield clean_one(item, rules=rules, placer=placer)
+        yield clean_one(item, rules=rules, placer=placer, html_engine=html_engine)
 
 
 def clean_one(
@@ -96,10 +97,11 @@ def clean_one(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     placer: OnlinePlacer | None = None,
+    html_engine: str | None = None,
 ) -> Result:
     """Clean one capture into a Result: never raises for a bad capture (status 'error').
     Placed by `placer`, else against `dedup` alone."""
-    article, error = clean_or_reason(capture, rules)
+    article, error = clean_or_reason(capture, rules, html_engine)
     if article is None:
         return Result(capture.source, ERROR, reason=error, extra=capture.extra)
     if article.is_empty:
@@ -121,6 +123,7 @@ def clean_json_lines(
     dedup: Deduplicator | None = None,
     name: str = "<stdin>",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One output record per JSON line, in order: what `cleaner stream` writes.
 
@@ -145,7 +148,8 @@ def clean_json_lines(
         except CaptureError as err:
             yield {**passed, "status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
-        yield {**passed, **result_record(clean_one(capture, rules=rules, placer=placer))}
+        yield {**passed, **result_record(
+            clean_one(capture, rules=rules, placer=placer, html_engine=html_engine))}
 
 
 def result_record(result: Result) -> dict[str, Any]:

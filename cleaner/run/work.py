@@ -18,11 +18,13 @@ from ..sources.items import CaptureFile, Failed, Item
 from .outcome import EMPTY, ERROR, KEPT, PLACED, ManifestRow, Outcome, empty_reason
 
 
-def clean_or_reason(capture: Capture, rules: RuleBook | None) -> tuple[Article | None, str | None]:
+def clean_or_reason(
+    capture: Capture, rules: RuleBook | None, html_engine: str | None = None
+) -> tuple[Article | None, str | None]:
     """(article, None), or (None, why) when the capture cannot be cleaned: never raises,
     so that one bad capture never stops a batch or a stream."""
     try:
-        return clean_capture(capture, rules), None
+        return clean_capture(capture, rules, html_engine), None
     except CaptureError as err:
         return None, err.problem
     except Exception as err:  # noqa: BLE001 - see above
@@ -54,18 +56,19 @@ class Work:
 
     def __init__(
         self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None,
-        max_bytes: int | None = DEFAULT_MAX_BYTES,
+        max_bytes: int | None = DEFAULT_MAX_BYTES, html_engine: str | None = None,
     ) -> None:
         self.rules = rules
         self.layout = layout
         self.state = state
         self.max_bytes = max_bytes
+        self.html_engine = html_engine
         self._reader: StateReader | None = None
         self._sketcher: Sketcher | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"rules": self.rules, "layout": self.layout, "state": self.state,
-                "max_bytes": self.max_bytes}
+                "max_bytes": self.max_bytes, "html_engine": self.html_engine}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -102,7 +105,7 @@ class Work:
         row = self.placed_before(capture.source, digest)
         if row is not None:
             return Outcome(capture.source, PLACED, site=row.site, content_hash=digest, row=row), ""
-        article, error = clean_or_reason(capture, self.rules)
+        article, error = clean_or_reason(capture, self.rules, self.html_engine)
         if article is None:
             return Outcome(capture.source, ERROR, reason=error, content_hash=digest), ""
         site = article.meta.get("site")
