@@ -248,7 +248,7 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
         kept = doc.kept()
         view = Document(
             doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted,
-            doc.warnings,
+            rule_hits=doc.rule_hits, flags=doc.flags, warnings=doc.warnings,
         )
         for step in steps:
             step(view)
