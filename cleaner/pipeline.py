@@ -65,6 +65,11 @@ CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fet
 GUARD_SUSPECT_WORDS = 60
 GUARD_MIN_WORDS = 40
 GUARD_SHARE = 0.2
+# Front matter values cleaner makes or checks itself (see to_article): the others, taken
+# as a page, a file name or a crawler gives them, are made safe (text.safety) as they go in.
+CHECKED_META = frozenset({
+    "published", "site", "url", "language", "sha256", "word_count", "rules", "cleaner",
+})
 # An ISO 639-1 (or -3) code, as the language guess and <html lang> give it.
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
@@ -128,9 +133,14 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     said = list(warnings or ())
     front, body = split_front_matter(capture.text)
     carried = carried_meta(front, said) if front is not None else None
+    # mojibake: text lines are repaired before they are judged, HTML before it is parsed
+    # (see checked_capture), and both to a fixed point (see repair_mojibake_lines)
+    mojibake = has_mojibake_sign(capture.text)
+    if mojibake and capture.kind != HTML:
+        body = repair_mojibake(body)
     doc = to_document(capture, ruleset, carried, body, html_engine)
     doc.warnings[:0] = said
-    if has_mojibake_sign(capture.text):
+    if mojibake:
         repair_mojibake_lines(doc)
     # An article file's front matter is its metadata: nothing is lifted from its body.
     steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
@@ -173,8 +183,8 @@ def word_count(body: str) -> int:
 def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
     """The capture with its URL kept only when it is an http(s) one, and, for HTML, its
     mojibake repaired and surrogates replaced before lxml parses it whole (its metadata
-    is read from the tree; a text capture's lines are made safe and repaired one by one:
-    see `lines.normalise` and `repair_mojibake_lines`)."""
+    is read from the tree; a text capture's lines are made safe one by one, see
+    `lines.normalise`, and its body is repaired once its front matter is read)."""
     text = capture.text
     if capture.kind == HTML:
         text = without_surrogates(repair_mojibake(text))
@@ -286,11 +296,13 @@ def to_article(doc: Document) -> Article:
         if key not in OPTIONAL_META or meta.get(key) is not None
     }
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
+    for key in ordered.keys() - CHECKED_META:  # values taken as given: made safe here
+        ordered[key] = safe_value(ordered[key])
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
     for line in doc.lines:
         line.block = None  # the HTML block served the decision; it is not part of the article
     return Article(
-        body=body, meta=safe_value(ordered), decisions=tuple(doc.lines),
+        body=body, meta=ordered, decisions=tuple(doc.lines),
         source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),
         rule_report=report,
     )
@@ -314,9 +326,14 @@ def check_page_meta(meta: dict[str, Any], warnings: list[str]) -> None:
     is not one, with a warning: a capture's own statements are checked like any other."""
     for key, check in (("url", web_url), ("site_name", site_name)):
         value = meta.get(key)
-        if value is not None and check(value) is None:
+        if value is None:
+            continue
+        checked = check(value)
+        if checked is None:
             del meta[key]
             warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
+        else:
+            meta[key] = checked
 
 
 def body_hash(body: str) -> str:
