@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,17 +15,18 @@ from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
 from .siterules.rulebook import RuleBook, default_rulebook
 from .sources.files import DEFAULT_MAX_BYTES, content_capture
-from .text.dates import normalise_date
 from .text.language import detect_language
 from .text.lines import repaired, split_lines
-from .text.safety import (
-    has_mojibake_sign,
-    repair_mojibake,
-    safe_text,
-    safe_value,
-    without_surrogates,
+from .text.safety import has_mojibake_sign, repair_mojibake, safe_value, without_surrogates
+from .text.values import (
+    REFUSALS,
+    carried_meta,
+    check_page_meta,
+    quoted,
+    site_name,
+    text_value,
+    web_url,
 )
-from .text.values import quoted, site_name, web_url
 from .version import __version__
 
 Step = Callable[[Document], None]
@@ -50,8 +50,6 @@ FAST = "fast"
 TRAFILATURA = "trafilatura"
 HTML_ENGINES = (FAST, TRAFILATURA)
 DEFAULT_HTML_ENGINE = TRAFILATURA
-# Front matter keys of an input article file that carry over as known metadata.
-CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fetched_at")
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
 # result shorter than GUARD_SUSPECT_WORDS words, or one whose rules dropped most of the
 # capture's words (stats.MOST_WORDS_SHARE), is compared with what the generic
@@ -70,8 +68,6 @@ GUARD_SHARE = 0.2
 CHECKED_META = frozenset({
     "published", "site", "url", "language", "sha256", "word_count", "rules", "cleaner",
 })
-# An ISO 639-1 (or -3) code, as the language guess and <html lang> give it.
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def clean(
@@ -196,23 +192,6 @@ def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
     return capture.but(text, url)
 
 
-def carried_meta(front: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
-    """The metadata an article file given as input states in its front matter, each value
-    checked as any other source's: a `published` that is not a date, a `site` that is
-    not a site name or a `url` that is not http(s) is left out, with a warning."""
-    meta: dict[str, Any] = {}
-    for key in CARRIED_META:
-        value = front.get(key)
-        if value in (None, "", []):
-            continue
-        checked = CARRIED_CHECKS[key](value)
-        if checked in (None, "", []):
-            warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
-        else:
-            meta[key] = checked
-    return meta
-
-
 def to_document(
     capture: Capture, ruleset: Any, carried: dict[str, Any] | None, body: str,
     html_engine: str | None = None,
@@ -321,21 +300,6 @@ def repair_mojibake_lines(doc: Document) -> None:
         doc.meta["title"] = repaired(title) or title
 
 
-def check_page_meta(meta: dict[str, Any], warnings: list[str]) -> None:
-    """Leave out a URL or site name a page states (a canonical link, og:site_name) that
-    is not one, with a warning: a capture's own statements are checked like any other."""
-    for key, check in (("url", web_url), ("site_name", site_name)):
-        value = meta.get(key)
-        if value is None:
-            continue
-        checked = check(value)
-        if checked is None:
-            del meta[key]
-            warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
-        else:
-            meta[key] = checked
-
-
 def body_hash(body: str) -> str:
     """SHA-256 of the canonical body: what exact duplicates share."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -350,44 +314,3 @@ def site_of(url: str | None) -> str | None:
     except ValueError:  # not a URL after all (an unclosed IPv6 bracket)
         return None
     return site_name(host.removeprefix("www."))
-
-
-def text_value(value: Any) -> str | None:
-    """A title as text: text itself, a number written out (YAML reads `title: 1984` as one)."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None
-    text = safe_text(str(value))
-    return text if text.strip() else None
-
-
-def author_list(value: Any) -> list[str] | None:
-    """Authors as a list of names: a list of text, or one name alone."""
-    names = value if isinstance(value, list) else [value]
-    checked = [name for name in map(text_value, names) if name]
-    return checked or None
-
-
-def language_code(value: Any) -> str | None:
-    """An ISO 639 code as the front matter holds it ("en"), else None."""
-    return value if isinstance(value, str) and LANGUAGE_CODE.fullmatch(value) else None
-
-
-def date_value(value: Any) -> str | None:
-    """A date or date-time as it is written, when it is one (fetched_at keeps the crawler's
-    own spelling, e.g. a WARC-Date "2024-03-04T05:06:07Z")."""
-    if normalise_date(value) is None:
-        return None
-    return value if isinstance(value, str) else normalise_date(value)
-
-
-# How each carried front matter key is checked, and what a refused value is said not to be.
-CARRIED_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "title": text_value, "published": normalise_date, "authors": author_list,
-    "site": site_name, "url": web_url, "language": language_code, "fetched_at": date_value,
-}
-REFUSALS = {
-    "title": "is not text", "published": "is not a date", "authors": "is not a list of names",
-    "site": "is not a site name", "site_name": "is not a site name",
-    "url": "is not an http(s) URL", "language": "is not a language code",
-    "fetched_at": "is not a date",
-}
