@@ -53,8 +53,11 @@ PUNCTUATION_SIGNS = (("€", "â€"), ("\x80", "â\x80"))
 
 def without_surrogates(text: str) -> str:
     """`text` with surrogate pairs joined into their character and lone ones made U+FFFD."""
-    if not SURROGATE.search(text):
+    try:  # text without surrogates encodes: 10 times faster than searching it (a whole page)
+        text.encode("utf-8")
         return text
+    except UnicodeEncodeError:
+        pass
     text = SURROGATE_PAIR.sub(_join_pair, text)
     return SURROGATE.sub(REPLACEMENT, text)
 
