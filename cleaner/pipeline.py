@@ -49,7 +49,7 @@ META_ORDER = (
 FAST = "fast"
 TRAFILATURA = "trafilatura"
 HTML_ENGINES = (FAST, TRAFILATURA)
-DEFAULT_HTML_ENGINE = TRAFILATURA
+DEFAULT_HTML_ENGINE = FAST
 # Front matter keys of an input article file that carry over as known metadata.
 CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fetched_at")
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
