@@ -248,7 +248,7 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
         kept = doc.kept()
         view = Document(
             doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted,
-            doc.warnings,
+            warnings=doc.warnings,
         )
         for step in steps:
             step(view)
