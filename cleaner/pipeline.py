@@ -49,7 +49,7 @@ META_ORDER = (
 FAST = "fast"
 TRAFILATURA = "trafilatura"
 HTML_ENGINES = (FAST, TRAFILATURA)
-DEFAULT_HTML_ENGINE = TRAFILATURA
+DEFAULT_HTML_ENGINE = FAST
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
 # result shorter than GUARD_SUSPECT_WORDS words, or one whose rules dropped most of the
 # capture's words (stats.MOST_WORDS_SHARE), is compared with what the generic

@@ -57,6 +57,7 @@ TEASER_CARDS: Final = "teaser_cards"
 AFTER_ARTICLE: Final = "after_article"
 TRAILING_FRAGMENT: Final = "trailing_fragment"
 ORPHAN_HEADING: Final = "orphan_heading"
+NO_MAIN_TEXT: Final = "no_main_text"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -102,6 +103,7 @@ DESCRIPTIONS: Final = {
     AFTER_ARTICLE: "after the article's text, outside the element holding it",
     TRAILING_FRAGMENT: "a short fragment after the last run of prose",
     ORPHAN_HEADING: "a heading with no text of its own under it",
+    NO_MAIN_TEXT: "on a page where no stretch of text reads as prose: no article to find",
 }
 RULE_PREFIX: Final = "rule:"
 

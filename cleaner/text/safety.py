@@ -53,13 +53,23 @@ PUNCTUATION_SIGNS = (("€", "â€"), ("\x80", "â\x80"))
 
 def without_surrogates(text: str) -> str:
     """`text` with surrogate pairs joined into their character and lone ones made U+FFFD."""
-    try:  # text without surrogates encodes: 10 times faster than searching it (a whole page)
-        text.encode("utf-8")
+    if not has_surrogate(text):
         return text
-    except UnicodeEncodeError:
-        pass
     text = SURROGATE_PAIR.sub(_join_pair, text)
     return SURROGATE.sub(REPLACEMENT, text)
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a surrogate: exactly the texts UTF-8 cannot encode, and
+    encoding tells it five times faster than a search for one (a whole HTML page is
+    checked before it is parsed)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _join_pair(match: re.Match[str]) -> str:
