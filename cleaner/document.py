@@ -31,7 +31,9 @@ class Capture:
         return Capture(text, self.source, self.kind, url, self.fetched_at, self.extra)
 
 
-@dataclass(slots=True)
+# init=False: the __init__ below is compiled by mypyc, where the one dataclasses writes
+# runs as plain Python (a capture makes a Line for each of its ~180 lines).
+@dataclass(slots=True, init=False)
 class Line:
     """One line of a capture and the decision taken on it (reason None = kept)."""
 
@@ -47,6 +49,20 @@ class Line:
     # The HTML block the line comes from (cleaner.extract.blocks.Block), when the fast HTML
     # engine made it: its DOM features, for steps that want them. None for text captures.
     block: Any = field(default=None, compare=False, repr=False)
+
+    def __init__(
+        self,
+        text: str,
+        reason: str | None = None,
+        blank_before: bool = False,
+        blank_after: bool = False,
+        facts: tuple[int, bool, str | None] | None = None,
+    ) -> None:
+        self.text = text
+        self.reason = reason
+        self.blank_before = blank_before
+        self.blank_after = blank_after
+        self.facts = facts
 
     @property
     def kept(self) -> bool:
