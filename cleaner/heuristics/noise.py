@@ -112,13 +112,21 @@ CREDIT: Final = re.compile(
     re.IGNORECASE,
 )
 # A caption ending in its credit: "... Foto: Timur | flickr", "(REUTERS/Denis Balibouse)",
-# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)".
+# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)". Its three parts:
+# a label ("Foto:") or a ©, then the credit's text; or a credit in brackets.
+_CREDIT_LABEL = r"\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*"
+_CREDIT_TEXT = r"[^.!?:]{1,80}\)?\.?"
+_BRACKETED_CREDIT = r"[^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}"
 TRAILING_CREDIT: Final = regex.compile(
-    r"(?:(?:\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*:"
-    r"|©)[^.!?:]{1,80}\)?\.?"
-    r"|\([^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}\))$",
-    regex.IGNORECASE,
+    rf"(?:(?:{_CREDIT_LABEL}:|©){_CREDIT_TEXT}|\({_BRACKETED_CREDIT}\))$", regex.IGNORECASE
 )
+# The same parts on their own, for `ends_in_credit`: the label matched backwards from
+# where it must end, the rest where it must start.
+CREDIT_LABEL: Final = regex.compile("(?r)" + _CREDIT_LABEL, regex.IGNORECASE)
+CREDIT_TEXT: Final = regex.compile(_CREDIT_TEXT, regex.IGNORECASE)
+BRACKETED_CREDIT: Final = regex.compile(_BRACKETED_CREDIT, regex.IGNORECASE)
+# The longest credit text after a label or ©: 80 characters, a bracket and a full stop.
+CREDIT_TEXT_CHARS: Final = 82
 # Fragments that give a line away wherever they stand in it, with the reason they carry.
 FRAGMENT_REASONS: Final = (
     (R.COPYRIGHT, vocab.COPYRIGHT_FRAGMENTS),
@@ -261,7 +269,7 @@ def _noise_reason(text: str, words: int) -> str | None:
         words <= CAPTION_MAX_WORDS
         and ("©" in lower or ":" in lower or lower[-1:] == ")")
         and _credit_mark(lower)
-        and TRAILING_CREDIT.search(text)
+        and ends_in_credit(text)
     ):
         return R.CAPTION
     if words <= FRAGMENT_MAX_WORDS and not FRAGMENTS.keys().isdisjoint(tokens):
@@ -275,6 +283,38 @@ def _noise_reason(text: str, words: int) -> str | None:
         if found:
             return min(found)[1]
     return None
+
+
+def ends_in_credit(text: str) -> bool:
+    """Whether TRAILING_CREDIT matches `text`, told by trying it only where a match can
+    start: searching for it tries every place in the line, each with every credit word.
+
+    A match ends the line (`$`), so it is one of: a bracket that opens at the last "("
+    and closes at the end; a label whose colon is the line's last colon (the credit text
+    holds none); a © among the last characters after that colon.
+    """
+    if "\n" in text:  # `$` also matches before a final line end: leave it to the pattern
+        return TRAILING_CREDIT.search(text) is not None
+    end = len(text)
+    if text.endswith(")"):
+        opening = text.rfind("(")
+        if (
+            opening >= 0
+            and text.find(")", opening) == end - 1
+            # "(3)" counts something: no credit word or "/" is all digits
+            and not text[opening + 1 : end - 1].isdigit()
+            and BRACKETED_CREDIT.fullmatch(text, opening + 1, end - 1)
+        ):
+            return True
+    colon = text.rfind(":")
+    if colon >= 0 and CREDIT_TEXT.fullmatch(text, colon + 1) and CREDIT_LABEL.match(text, 0, colon):
+        return True
+    mark = text.find("©", max(colon + 1, end - CREDIT_TEXT_CHARS - 1))
+    while mark >= 0:
+        if CREDIT_TEXT.fullmatch(text, mark + 1):
+            return True
+        mark = text.find("©", mark + 1)
+    return False
 
 
 def _credit_mark(lower: str) -> bool:
