@@ -69,7 +69,6 @@ INLINE_SPACES: Final = (
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
     lines: list[Line] = []
-    append = lines.append
     blank = True
     raw_lines = text.splitlines()
     if has_invisible(text):
@@ -94,6 +93,6 @@ def split_lines(text: str) -> list[Line]:
             if lines:
                 lines[-1].blank_after = True
             continue
-        append(Line(clean, None, blank))  # text, reason, blank_before
+        lines.append(Line(clean, None, blank))  # text, reason, blank_before
         blank = False
     return lines
