@@ -113,7 +113,7 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
         facts = line.facts
         if facts is None:
             facts = line_facts(line)
-        words, sentence = facts[0], facts[1]
+        words, sentence = facts.words, facts.sentence
         # (no min() call: this runs for every kept line)
         capped = words if words < MAX_WORDS_COUNTED else MAX_WORDS_COUNTED  # noqa: FURB136
         score = PROSE_SCORES[sentence][capped]
@@ -234,7 +234,7 @@ def stretch_kind(line: Line) -> str | None:
     facts = line.facts
     if facts is None:
         facts = line_facts(line)
-    words, sentence = facts[0], facts[1]
+    words, sentence = facts.words, facts.sentence
     if sentence or words > TEASER_MAX_WORDS:
         return None
     return R.MENU_RUN if words <= MENU_WORDS else R.TEASER_LIST

@@ -5,7 +5,6 @@ Valid for any capture kind, so the HTML path can run them on its own blocks too.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 # The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
@@ -13,7 +12,7 @@ from typing import Final
 import regex
 
 from .. import reasons as R
-from ..document import Document, Line
+from ..document import Document, Line, LineFacts
 from ..text.dates import DIGIT, find_date
 from . import vocab
 from .features import is_sentence, word_count
@@ -216,8 +215,8 @@ def _is_date_line(text: str) -> bool:
     return rest <= DATE_LINE_REST_WORDS or (rest <= DATELINE_REST_WORDS and not is_sentence(text))
 
 
-def line_facts(line: Line) -> tuple[int, bool, str | None]:
-    """(word count, ends as a sentence, noise reason) of a line, measured once per line."""
+def line_facts(line: Line) -> LineFacts:
+    """The LineFacts of a line, measured once per line."""
     facts = line.facts
     if facts is None:
         facts = line.facts = text_facts(line.text)
@@ -225,17 +224,34 @@ def line_facts(line: Line) -> tuple[int, bool, str | None]:
 
 
 # Menus, share bars and footers repeat across a site's pages: remembering the facts of
-# recent lines saves measuring them again on a batch.
-@lru_cache(maxsize=1 << 16)
-def text_facts(text: str) -> tuple[int, bool, str | None]:
-    """(word count, ends as a sentence, noise reason) of a line's text."""
-    words = word_count(text)
-    return words, is_sentence(text), _noise_reason(text, words)
+# recent lines saves measuring them again on a batch. A plain dict (the oldest entry goes
+# when it is full) is read several times faster from compiled code than an lru_cache,
+# whose wrapper is a call through Python's calling convention that boxes the facts
+# each time; which lines it keeps changes speed only, never a result.
+FACTS_CACHE_SIZE: Final = 1 << 16
+_facts_cache: Final[dict[str, LineFacts]] = {}
+
+
+def text_facts(text: str) -> LineFacts:
+    """Word count, whether it ends as a sentence, and noise reason of a line's text."""
+    facts = _facts_cache.get(text)
+    if facts is None:
+        words = word_count(text)
+        facts = LineFacts(words, is_sentence(text), _noise_reason(text, words))
+        if len(_facts_cache) >= FACTS_CACHE_SIZE:
+            del _facts_cache[next(iter(_facts_cache))]
+        _facts_cache[text] = facts
+    return facts
+
+
+def clear_facts_cache() -> None:
+    """Forget every line's facts (benchmarks start each pass so)."""
+    _facts_cache.clear()
 
 
 def noise_reason(text: str) -> str | None:
     """Why a line is page furniture on its own, or None when it may be article text."""
-    return text_facts(text)[2]
+    return text_facts(text).reason
 
 
 def _noise_reason(text: str, words: int) -> str | None:
@@ -358,6 +374,6 @@ def drop_noise_lines(doc: Document) -> None:
     """Drop lines that are page furniture on their own: menus, share bars, counters, credits."""
     for i, line in enumerate(doc.lines):
         if line.reason is None:
-            reason = line_facts(line)[2]
+            reason = line_facts(line).reason
             if reason:
                 doc.drop(i, reason)
