@@ -79,6 +79,11 @@ class Line:
         self.facts = facts
         self.block = block
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Lines cross to and from worker processes: a compiled class is rebuilt through its
+        # __init__ (as Capture is). The facts are measured again if needed.
+        return (Line, (self.text, self.reason, self.blank_before, self.blank_after, None, self.block))
+
     @property
     def kept(self) -> bool:
         return self.reason is None
