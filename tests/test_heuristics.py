@@ -6,12 +6,14 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import clean
 from cleaner.document import HTML, Capture, Document
 from cleaner.heuristics import drop_boilerplate, drop_noise_lines, keep_main_run, lift_metadata
 from cleaner.heuristics.metadata import is_title_like
-from cleaner.heuristics.noise import noise_reason
+from cleaner.heuristics.noise import TRAILING_CREDIT, ends_in_credit, noise_reason
 from cleaner.text.lines import split_lines
 
 MENU = "Home\nNews\nSport\nWeather\nContact\nSearch\n\n"
@@ -236,3 +238,15 @@ def test_calls_to_action_breadcrumbs_and_short_capitals_are_not_headlines(line: 
 ])
 def test_headlines_stay_title_like(line: str) -> None:
     assert is_title_like(line)
+
+
+CREDIT_PIECES = st.sampled_from([
+    "photo", "Foto", "AP", "ap", "reuters", "Getty Images", "bildquelle", "x", "ab", "de", "/",
+    ":", "©", "(", ")", ".", "!", "?", " ", "\n", "é", "1", "23", "_", "ſ", "K", "a" * 30, "b" * 45,
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(CREDIT_PIECES, max_size=16).map("".join))
+def test_a_credit_is_found_at_the_end_where_the_pattern_finds_it(text: str) -> None:
+    assert ends_in_credit(text) == (TRAILING_CREDIT.search(text) is not None)

@@ -121,10 +121,9 @@ ZONE: Final = re.compile(
 # Every date has digits (a day or a year): a line without any holds none.
 DIGIT: Final = re.compile(r"\d")
 # What every all-digit date holds: digits around a separator (searched for from the
-# separator, which the engine skips to), or a CJK year mark after a digit.
+# separator, which the engine skips to), or a CJK year mark.
 DIGITS_AROUND_SEPARATOR: Final = re.compile(r"[-/.](?<=\d[-/.])\d")
 CJK_YEAR_MARKS: Final = ("年", "년")
-CJK_YEAR: Final = re.compile(r"\d\s*[年년]")
 # How far (characters) a time may stand from its date to count as the same timestamp.
 TIME_REACH: Final = 12
 # Plausible publication years: older "dates" are mostly numbers of something else.
