@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -96,3 +97,11 @@ def test_rewritten_date_patterns_match_what_the_plain_ones_do(text: str, pos: in
     )
     hint = dates.DIGITS_AROUND_SEPARATOR.search(text) or re.search(r"\d\s*[年년]", text)
     assert (hint is None) == (PLAIN_NUMERIC_HINT.search(text) is None)
+
+
+def test_only_the_look_alikes_match_a_zone_letter_ignoring_case_but_not_lower_cased() -> None:
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in set("".join(dates.ZONES)):
+        alike = set(re.findall(f"(?i){letter}", every_char))
+        assert {c for c in alike if c.lower() != letter} <= set(dates.CASE_LOOK_ALIKES)
+

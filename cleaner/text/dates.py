@@ -118,6 +118,9 @@ ZONES: Final = {
 ZONE: Final = re.compile(
     "(?P<zone>" + _by_first_letter(ZONES, not_after=_LETTER) + rf")(?!{_LETTER})", re.IGNORECASE
 )
+# Letters that re.IGNORECASE matches to an ASCII letter which lower() does not turn them
+# into: "ſ" (s), "ı" and "İ" (i); the Kelvin sign lower-cases to "k".
+CASE_LOOK_ALIKES: Final = "ſıİ"
 # Every date has digits (a day or a year): a line without any holds none.
 DIGIT: Final = re.compile(r"\d")
 # What every all-digit date holds: digits around a separator (searched for from the
@@ -320,6 +323,19 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _find_zone(text: str, start: int, end: int) -> re.Match[str] | None:
+    """ZONE.search(text, start, end), skipped when the lower-cased stretch holds no zone
+    name: most times have none near them, and the case-insensitive search is slow. The
+    few letters that match a zone name's letters ignoring case without lower-casing to
+    them (CASE_LOOK_ALIKES) are left to the search."""
+    stretch = text[start:end]
+    if not any(char in stretch for char in CASE_LOOK_ALIKES):
+        lower = stretch.lower()
+        if not any(name in lower for name in ZONES):
+            return None
+    return ZONE.search(text, start, end)
+
+
 def _with_time(text: str, start: int, end: int, day: dt.date) -> tuple[str, int, int]:
     """ISO value of `day`, with the time (and zone) written next to it if any; and the span."""
     if ":" not in text and "h" not in text and "H" not in text:
@@ -340,7 +356,7 @@ def _with_time(text: str, start: int, end: int, day: dt.date) -> tuple[str, int,
         second = int(m["second"] or 0)
         stamp = dt.datetime.combine(day, dt.time(hour, minute, second)).isoformat()
         span_start, span_end = min(start, m.start()), max(end, m.end())
-        zone = ZONE.search(text, max(0, m.start() - TIME_REACH), m.end() + TIME_REACH)
+        zone = _find_zone(text, max(0, m.start() - TIME_REACH), m.end() + TIME_REACH)
         if zone:
             stamp += ZONES[zone["zone"].lower()]
             span_start, span_end = min(span_start, zone.start()), max(span_end, zone.end())
