@@ -224,29 +224,38 @@ def line_facts(line: Line) -> LineFacts:
 
 
 # Menus, share bars and footers repeat across a site's pages: remembering the facts of
-# recent lines saves measuring them again on a batch. A plain dict (the oldest entry goes
-# when it is full) is read several times faster from compiled code than an lru_cache,
-# whose wrapper is a call through Python's calling convention that boxes the facts
-# each time; which lines it keeps changes speed only, never a result.
-FACTS_CACHE_SIZE: Final = 1 << 16
-_facts_cache: Final[dict[str, LineFacts]] = {}
+# recent lines saves measuring them again on a batch. Two plain dicts, the recent lines
+# and the ones before them: read from compiled code several times faster than an
+# lru_cache (whose wrapper is a call through Python's calling convention), and, unlike
+# one dict emptied from its front, each step costs the same however long the run (a
+# dict's iterator skips over every entry deleted before it). Which lines are remembered
+# changes speed only, never a result.
+FACTS_GENERATION: Final = 1 << 15
+_recent_facts: Final[dict[str, LineFacts]] = {}
+_older_facts: Final[dict[str, LineFacts]] = {}
 
 
 def text_facts(text: str) -> LineFacts:
     """Word count, whether it ends as a sentence, and noise reason of a line's text."""
-    facts = _facts_cache.get(text)
+    facts = _recent_facts.get(text)
     if facts is None:
-        words = word_count(text)
-        facts = LineFacts(words, is_sentence(text), _noise_reason(text, words))
-        if len(_facts_cache) >= FACTS_CACHE_SIZE:
-            del _facts_cache[next(iter(_facts_cache))]
-        _facts_cache[text] = facts
+        facts = _older_facts.get(text)
+        if facts is None:
+            words = word_count(text)
+            facts = LineFacts(words, is_sentence(text), _noise_reason(text, words))
+        if len(_recent_facts) >= FACTS_GENERATION:
+            # the recent lines become the older ones; those before them are forgotten
+            _older_facts.clear()
+            _older_facts.update(_recent_facts)
+            _recent_facts.clear()
+        _recent_facts[text] = facts
     return facts
 
 
 def clear_facts_cache() -> None:
     """Forget every line's facts (benchmarks start each pass so)."""
-    _facts_cache.clear()
+    _recent_facts.clear()
+    _older_facts.clear()
 
 
 def noise_reason(text: str) -> str | None:
