@@ -13,7 +13,7 @@ import regex
 
 from .. import reasons as R
 from ..document import Document, Line, LineFacts
-from ..text.dates import DIGIT, find_date
+from ..text.dates import CASE_LOOK_ALIKES, DIGIT, find_date
 from . import vocab
 from .features import is_sentence, word_count
 
@@ -61,7 +61,8 @@ KEY_EDGES: Final = (
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
-MENU_SEPARATORS: Final = re.compile(r"\s*[|•·/]\s*")
+MENU_SEPARATOR_CHARS: Final = "|•·/"
+MENU_SEPARATORS: Final = re.compile(r"\s*[" + MENU_SEPARATOR_CHARS + r"]\s*")
 # A line that is only a bullet, an arrow or a rule.
 BULLET: Final = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
 # "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
@@ -104,6 +105,10 @@ RELATIVE_TIME: Final = re.compile(
     r"|maanden|jahren?|years?|ans?|años|anni|jaar)\.?\s*(?:ago|geleden|fa)?",
     re.IGNORECASE,
 )
+# The same two for lower-cased lines: their letters are all lower case, and matching
+# ignoring case is several times slower (see _short_line_reason).
+VIEW_COUNTER_LOWER: Final = re.compile(VIEW_COUNTER.pattern)
+RELATIVE_TIME_LOWER: Final = re.compile(RELATIVE_TIME.pattern)
 # "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
 CREDIT: Final = re.compile(
     r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
@@ -364,19 +369,41 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
         return R.VIEW_COUNTER if digit else SECTION_HEADINGS[key]
     if key in PHRASE_REASONS:
         return PHRASE_REASONS[key]
-    if ":" in text and COMMENT_HEADER.fullmatch(text):
+    # (COMMENT_HEADER ends in its colon, and the text must end where it does)
+    if text.endswith(":") and COMMENT_HEADER.fullmatch(text):
         return R.COMMENT_ACTION
     if digit:
-        if VIEW_COUNTER.fullmatch(text):
+        # these patterns ignore case: their lower-case twins on the lower-cased line
+        # match alike and much faster, unless lower-casing changed the line's length or
+        # the line holds a letter they match that lower() does not make (CASE_LOOK_ALIKES)
+        cased = len(lower) == len(text) and not any(c in text for c in CASE_LOOK_ALIKES)
+        subject = lower if cased else text
+        if (VIEW_COUNTER_LOWER if cased else VIEW_COUNTER).fullmatch(subject):
             return R.VIEW_COUNTER
-        if RELATIVE_TIME.fullmatch(text):
+        if (RELATIVE_TIME_LOWER if cased else RELATIVE_TIME).fullmatch(subject):
             return R.DATE_LINE
-    if "|" not in text and "•" not in text and "·" not in text and "/" not in text:
-        return None  # no MENU_SEPARATORS: these tests are much faster than its search
+    separator = _first_separator(text)
+    if separator < 0:
+        return None
+    # a menu's first entry stands before its first separator: most lines with a "/" or
+    # "|" are no menu, and that one entry tells so
+    first = line_key(text[:separator].rstrip())
+    if first and first not in NAVIGATION and first not in SHARING:
+        return None
     parts = [line_key(p) for p in MENU_SEPARATORS.split(text) if line_key(p)]
     if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
         return R.MENU_LINE
     return None
+
+
+def _first_separator(text: str) -> int:
+    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1."""
+    first = -1
+    for separator in MENU_SEPARATOR_CHARS:
+        found = text.find(separator)
+        if found >= 0 and (first < 0 or found < first):
+            first = found
+    return first
 
 
 def drop_noise_lines(doc: Document) -> None:
