@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
 from cleaner.dedup import Deduplicator, StateError
+from cleaner.document import Capture
 from cleaner.errors import OutputError
+from cleaner.pipeline import clean_capture
 from cleaner.run import work as work_module
 from cleaner.run.local import DEFAULT_STATE, run
 from cleaner.run.lock import OutputLock
@@ -160,3 +163,11 @@ def test_a_stream_state_is_not_taken_for_an_output_folder(tmp_path):
     summary = run([tmp_path / "in"], tmp_path / "out", state=state)
     assert summary.statuses == {"duplicate": 1}
     assert not (tmp_path / "out" / DEFAULT_STATE).exists()
+
+
+def test_captures_lines_and_articles_survive_pickling():
+    # what crosses to and from worker processes; compiled classes must rebuild too
+    capture = Capture("Title\n\nText.", source="a.txt", url="https://x.org/a", extra={"k": 1})
+    article = clean_capture(capture)
+    for thing in (capture, article, *article.decisions):
+        assert pickle.loads(pickle.dumps(thing)) == thing
