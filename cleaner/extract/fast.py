@@ -119,7 +119,7 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
     own: list[str | None] = []  # what each line is on its own: a link block, noise or text
     for line in lines:
         block: Block = line.block
-        own.append(LINK_BLOCK if is_link_block(block) else (line.facts or line_facts(line))[2])
+        own.append(LINK_BLOCK if is_link_block(block) else line_facts(line).reason)
     prose = prose_by_block(lines, own, blocks)
     exempt = set() if ruled else main_text_elements(page, lines, run_scores(lines, own))
     if not ruled and not exempt:

@@ -42,7 +42,7 @@ def drop_after_barriers(doc: Document, page: Page, container: Element) -> None:
     i = 0
     while i < len(lines):
         line = lines[i]
-        reason = line.reason or (line.facts or line_facts(line))[2]
+        reason = line.reason or line_facts(line).reason
         if line.reason is None and reason is None:
             seen_text = True
         if seen_text and reason in AFTER_HEADING and line.reason in (None, reason):

@@ -58,14 +58,6 @@ def collapse_whitespace(text: str) -> str:
     return text
 
 
-# The whitespace within a line (str.isspace(), line ends aside) other than " ": what
-# normalising a line replaces, with runs of spaces and the spaces at its ends.
-INLINE_SPACES: Final = (
-    "\t\x1f\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u202f\u205f\u3000"
-)
-
-
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
     lines: list[Line] = []
@@ -75,17 +67,13 @@ def split_lines(text: str) -> list[Line]:
         # what `normalise` does, in one pass over the text; joined by "\n" alone, lines
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
-    # Which of INLINE_SPACES the text holds, asked once: most hold none or one (a
-    # no-break space), and a line then needs checking for those alone.
-    spaces = [space for space in INLINE_SPACES if space in text]
     for raw in raw_lines:
-        if (
-            "  " in raw
-            or raw.startswith(" ")
-            or raw.endswith(" ")
-            or (spaces and any(space in raw for space in spaces))
-        ):
-            clean = " ".join(raw.split())  # = collapse_whitespace(raw), which the test above replaces
+        # Every whitespace character but " " is unprintable, as are control characters
+        # and surrogates: a printable line needs at most its runs of spaces collapsed.
+        if not raw.isprintable():
+            clean = collapse_whitespace(raw)
+        elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
+            clean = " ".join(raw.split())
         else:
             clean = raw
         if not clean:
