@@ -269,6 +269,22 @@ class BatchPlacer:
                                      index_payload(reference, source, meta)))
         return _Placed(reference, canonical=canonical, left=len(members))
 
+    def settle_writes(self, rows: list[tuple[ManifestRow, Record]]) -> None:
+        """Wait for the articles being written; the rows (and open clusters) of those that
+        could not be written become errors, and they are not indexed."""
+        failed = self.sinks.flush()
+        if not failed:
+            return
+        for n, (row, record) in enumerate(rows):
+            if row.article in failed:
+                rows[n] = (record.row_of(ERROR, None, f"cannot write: {failed[row.article]}"),
+                           record)
+        for placed in self.open.values():
+            if placed.reference in failed:
+                placed.error = f"cannot write: {failed[placed.reference]}"
+                placed.reference = None
+        self.new_entries = [entry for entry in self.new_entries if entry[0] not in failed]
+
     def register(self) -> None:
         """Add the articles written since the last call to the index (inside the caller's
         transaction), all at once."""
