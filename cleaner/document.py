@@ -62,6 +62,10 @@ class Line:
     # The HTML block the line comes from (cleaner.extract.blocks.Block), when the fast HTML
     # engine made it: its DOM features, for steps that want them. None for text captures.
     block: Any = field(default=None, compare=False, repr=False)
+    # The line as the text capture wrote it, where that differs from `text` by runs of
+    # spaces between its words: what the article shows (the capture's own spacing), while
+    # every decision reads `text`. None: the article shows `text`.
+    shown: str | None = field(default=None, compare=False, repr=False)
 
     def __init__(
         self,
@@ -71,6 +75,7 @@ class Line:
         blank_after: bool = False,
         facts: LineFacts | None = None,
         block: Any = None,
+        shown: str | None = None,
     ) -> None:
         self.text = text
         self.reason = reason
@@ -78,11 +83,13 @@ class Line:
         self.blank_after = blank_after
         self.facts = facts
         self.block = block
+        self.shown = shown
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Lines cross to and from worker processes: a compiled class is rebuilt through its
         # __init__ (as Capture is). The facts are measured again if needed.
-        return (Line, (self.text, self.reason, self.blank_before, self.blank_after, None, self.block))
+        return (Line, (self.text, self.reason, self.blank_before, self.blank_after, None,
+                       self.block, self.shown))
 
     @property
     def kept(self) -> bool:

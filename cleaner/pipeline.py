@@ -209,7 +209,7 @@ def to_document(
     if capture.url:
         meta["url"] = capture.url
     return Document(
-        capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset,
+        capture=capture, lines=split_lines(body, keep_spacing=True), meta=meta, ruleset=ruleset,
         extracted=carried is not None,
     )
 
@@ -247,7 +247,8 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
 
 def to_article(doc: Document) -> Article:
     """Freeze a Document into an Article: body from kept lines, complete front matter."""
-    paragraphs = [line.text for line in doc.lines if line.reason is None]
+    kept = [line for line in doc.lines if line.reason is None]
+    paragraphs = [line.text if line.shown is None else line.shown for line in kept]
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
     meta["title"] = text_value(meta.get("title"))  # None when no text is left of it
@@ -266,8 +267,9 @@ def to_article(doc: Document) -> Article:
         meta["fetched_at"] = doc.capture.fetched_at
     meta["sha256"] = body_hash(body)
     # = len(body.split()): a line's text has single spaces between words and none at
-    # its ends (lines.normalise), so counting spaces is enough, and far cheaper
-    meta["word_count"] = body.count(" ") + len(paragraphs)
+    # its ends (lines.normalise), so counting spaces is enough, and far cheaper (a line
+    # shown with runs of spaces is counted by its text)
+    meta["word_count"] = sum(line.text.count(" ") for line in kept) + len(kept)
     meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
     meta["cleaner"] = __version__
     ordered = {
@@ -295,6 +297,7 @@ def repair_mojibake_lines(doc: Document) -> None:
     for line in doc.lines:
         if has_mojibake_sign(line.text):
             line.text = repaired(line.text) or line.text
+            line.shown = None  # the repaired text is what the article shows
     title = doc.meta.get("title")
     if isinstance(title, str) and has_mojibake_sign(title):
         doc.meta["title"] = repaired(title) or title

@@ -134,3 +134,21 @@ def test_function_words_count_what_a_word_search_finds_in_any_text(lower: str) -
     words = [w for w in WORD.findall(lower) if w in LANGUAGES_OF]
     counted = function_words(lower)
     assert counted == dict(Counter(words)) and list(counted) == list(dict.fromkeys(words))
+
+
+def test_a_text_capture_keeps_its_own_spacing_between_words_and_is_judged_without_it() -> None:
+    from cleaner import clean
+
+    text = ("Stoves for the front\n\n"
+            "The 2,000 field stoves  delivered on Monday went to units in the east, the "
+            "volunteers said, and more will follow before the winter sets in for good.\n\n"
+            "A second   shipment of   blankets is planned for next week, the organisers "
+            "said on Tuesday, after a collection in three cities raised the money.\n")
+    article = clean(text, source="spacing.txt")
+    assert "field stoves  delivered" in article.body
+    assert "A second   shipment of   blankets" in article.body
+    assert article.meta["word_count"] == len(article.body.split())
+    assert [line.text for line in article.decisions][1].startswith("The 2,000 field stoves delivered")
+    # HTML shows a run of spaces as one: its lines are not kept so
+    assert split_lines("a  b")[0].shown is None and split_lines("a  b", keep_spacing=True)[0].shown == "a  b"
+    assert clean(article.body, source="again.txt").body == article.body
