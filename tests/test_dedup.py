@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleaner.dedup import (
@@ -373,3 +374,16 @@ def test_a_mark_leaves_out_what_was_registered_after_it():
     dedup.add(OTHER, "new")
     assert dedup.find(edited(ARTICLE, 40), before=mark).key == "old"
     assert dedup.find(OTHER, before=mark) is None and dedup.find(OTHER).key == "new"
+
+
+def test_candidate_pairs_merged_in_batches_are_the_distinct_pairs_with_their_counts():
+    from cleaner.dedup.clusters import PAIR_CHUNK, _Merged
+
+    rng = np.random.default_rng(3)
+    slices = [rng.integers(0, 5 * PAIR_CHUNK, size) for size in rng.integers(0, PAIR_CHUNK, 40)]
+    merged = _Merged()
+    for part in slices:
+        merged.add(part)
+    pairs, counts = merged.result()
+    expected, expected_counts = np.unique(np.concatenate(slices), return_counts=True)
+    assert np.array_equal(pairs, expected) and np.array_equal(counts, expected_counts)

@@ -163,11 +163,11 @@ def _candidate_pairs(
     """(pairs as earlier * n + later, shared non-common samples of each) of the bodies
     in `reps` that share a band, or at least MIN_SHARED_SAMPLES samples."""
     n = np.int64(run.count)
-    banded = np.empty(0, dtype=np.int64)
+    banded = _Merged()
     for band in range(run.layout.bands):
         for pairs in _pairs_of_equal_keys(run.bands[reps, band], reps, n):
-            banded = np.union1d(banded, pairs)
-    sampled, counts = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+            banded.add(pairs)
+    by_samples = _Merged()
     if len(reps):
         keys = np.concatenate([samples[d] for d in reps.tolist()])
         owners = np.repeat(reps, [len(samples[d]) for d in reps.tolist()])
@@ -175,14 +175,48 @@ def _candidate_pairs(
         for part in range(parts):  # by sample value: equal samples fall in one part
             mine = keys % parts == part if parts > 1 else slice(None)
             for pairs in _pairs_of_equal_keys(keys[mine], owners[mine], n):
-                sampled, counts = _count(np.concatenate([sampled, pairs]),
-                                         np.concatenate([counts, np.ones(len(pairs), np.int64)]))
+                by_samples.add(pairs)
+    banded_pairs, _ = banded.result()
+    sampled, counts = by_samples.result()
     enough = counts >= MIN_SHARED_SAMPLES
-    pairs = np.union1d(banded, sampled[enough])
+    pairs = np.union1d(banded_pairs, sampled[enough])
     shared = np.zeros(len(pairs), dtype=np.int64)
     known = np.isin(sampled, pairs)  # one shared sample only counts for a banded pair
     shared[np.searchsorted(pairs, sampled[known])] = counts[known]
     return pairs, shared
+
+
+class _Merged:
+    """Pairs as they come, made distinct with how often each came. Slices wait in a list
+    and are merged once they outweigh what is merged already: each pair is sorted a few
+    times in all (merging at every slice sorted the whole set again each time, quadratic
+    in a run with many candidate pairs), and memory stays within about twice the distinct
+    pairs and the slices waiting."""
+
+    def __init__(self) -> None:
+        self.pairs = np.empty(0, dtype=np.int64)
+        self.counts = np.empty(0, dtype=np.int64)
+        self.waiting: list[np.ndarray] = []
+        self.waiting_size = 0
+
+    def add(self, pairs: np.ndarray) -> None:
+        self.waiting.append(pairs)
+        self.waiting_size += len(pairs)
+        if self.waiting_size > max(len(self.pairs), PAIR_CHUNK):
+            self._merge()
+
+    def _merge(self) -> None:
+        if self.waiting:
+            self.pairs, self.counts = _count(
+                np.concatenate([self.pairs, *self.waiting]),
+                np.concatenate([self.counts, np.ones(self.waiting_size, np.int64)]),
+            )
+            self.waiting, self.waiting_size = [], 0
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct pairs in order, how many times each came)."""
+        self._merge()
+        return self.pairs, self.counts
 
 
 def _count(pairs: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
