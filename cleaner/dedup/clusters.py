@@ -111,7 +111,7 @@ def best_earlier(
     if n < 2:
         return parent, kind
     live = np.flatnonzero(run.shingles[:n] > 0)  # a body with no words never matches
-    first = _first_of_exact_groups(run.exact[live])
+    first = first_of_exact_groups(run.exact[live])
     is_copy = first != np.arange(len(live))
     parent[live[is_copy]] = live[first[is_copy]]
     kind[live[is_copy]] = KINDS.index(EXACT)
@@ -131,7 +131,7 @@ def cluster_roots(parent: np.ndarray) -> np.ndarray:
     return roots
 
 
-def _first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
+def first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
     """For each body (by position in `exact`), the position of the first body with its hash."""
     _, inverse = np.unique(exact, return_inverse=True)
     firsts = np.full(inverse.max() + 1 if len(inverse) else 0, len(exact), dtype=np.int64)
@@ -161,12 +161,12 @@ def _candidate_pairs(
     n = np.int64(run.count)
     found = [np.empty(0, dtype=np.int64)]
     for band in range(run.layout.bands):
-        found.append(_pairs_of_equal_keys(run.bands[reps, band], reps, n))
+        found.append(pairs_of_equal_keys(run.bands[reps, band], reps, n))
     banded = np.unique(np.concatenate(found))
     if len(reps):
         keys = np.concatenate([samples[d] for d in reps.tolist()])
         owners = np.repeat(reps, [len(samples[d]) for d in reps.tolist()])
-        sampled = _pairs_of_equal_keys(keys, owners, n)
+        sampled = pairs_of_equal_keys(keys, owners, n)
     else:
         sampled = np.empty(0, dtype=np.int64)
     sampled, counts = np.unique(sampled, return_counts=True)
@@ -178,7 +178,7 @@ def _candidate_pairs(
     return pairs, shared
 
 
-def _pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> np.ndarray:
+def pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> np.ndarray:
     """Every pair (earlier * n + later) of `docs` whose `keys` are equal."""
     order = np.lexsort((docs, keys))
     keys, docs = keys[order], docs[order]
@@ -215,12 +215,39 @@ def _link_best(
     sims = np.empty(len(pairs))
     for lo in range(0, len(pairs), PAIR_CHUNK):
         a, b = earlier[lo : lo + PAIR_CHUNK], later[lo : lo + PAIR_CHUNK]
-        sims[lo : lo + PAIR_CHUNK] = (run.signatures[a] == run.signatures[b]).mean(axis=1)
-    size, other = run.shingles[later], run.shingles[earlier]
+        sims[lo : lo + PAIR_CHUNK] = similarity(run.signatures[a], run.signatures[b])
     counts = np.zeros(n, dtype=np.int64)
     for doc, kept in samples.items():
         counts[doc] = len(kept)
-    fewer = np.where(size <= other, counts[later], counts[earlier])
+    judged = judge_pairs(sims, run.shingles[later], run.shingles[earlier], counts[later],
+                         counts[earlier], shared, threshold, contained)
+    found, best_of, best = best_matches(earlier, later, *judged)
+    # a body with an exact copy before it is already linked: exact is the strongest match
+    free = parent[found] < 0
+    parent[found[free]] = best_of[free]
+    kind[found[free]] = best[free]
+
+
+def similarity(signatures: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of each signature with the one on the same row of `others`."""
+    return (signatures == others).mean(axis=1)
+
+
+def judge_pairs(
+    sims: np.ndarray,
+    size: np.ndarray,
+    other: np.ndarray,
+    samples: np.ndarray,
+    other_samples: np.ndarray,
+    shared: np.ndarray,
+    threshold: float,
+    contained: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`match_kind` of every candidate pair at once, from the later body's shingle and
+    non-common sample counts (`size`, `samples`), the earlier's (`other`, `other_samples`),
+    their estimated similarity and their shared non-common samples: (matched, kind rank,
+    kind as an index into KINDS, similarity, containment) per pair."""
+    fewer = np.where(size <= other, samples, other_samples)
     smaller = np.minimum(size, other)
     with np.errstate(divide="ignore", invalid="ignore"):
         by_samples = np.minimum(1.0, shared / fewer)
@@ -231,17 +258,28 @@ def _link_best(
     share = np.where(fewer >= MIN_SAMPLES, by_samples, by_jaccard)
     near = sims >= threshold
     held = ~near & (share >= contained) & (smaller >= MIN_CONTAINED_SHINGLES)
-    ok = near | held
-    if not ok.any():
-        return
     rank = np.where(near, KIND_RANK[NEAR], KIND_RANK[CONTAINED])
     found = np.where(near, KINDS.index(NEAR),
                      np.where(size <= other, KINDS.index(CONTAINED), KINDS.index(CONTAINS)))
+    return near | held, rank, found, sims, share
+
+
+def best_matches(
+    earlier: np.ndarray,
+    later: np.ndarray,
+    ok: np.ndarray,
+    rank: np.ndarray,
+    found: np.ndarray,
+    sims: np.ndarray,
+    share: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(later body, its best earlier match, kind) for each later body of a matched pair:
+    the strongest kind, then the highest similarity, then the highest containment, then
+    the earliest. Every pair of a later body must be given for its choice to be right."""
     e, l_, r, s, c, f = earlier[ok], later[ok], rank[ok], sims[ok], share[ok], found[ok]
+    if not len(l_):
+        return l_, e, f
     order = np.lexsort((e, -c, -s, r, l_))
     l_sorted = l_[order]
     best = order[np.concatenate([[True], l_sorted[1:] != l_sorted[:-1]])]
-    # a body with an exact copy before it is already linked: exact is the strongest match
-    free = parent[l_[best]] < 0
-    parent[l_[best][free]] = e[best][free]
-    kind[l_[best][free]] = f[best][free]
+    return l_[best], e[best], f[best]
