@@ -49,9 +49,13 @@ class ArticleWriter:
     def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
         """Write a new article; returns its path relative to OUT. Raises OSError."""
         relative = self.free_path(article_path(meta, source), meta["sha256"])
-        write_atomic(self.out / relative, render(meta, body), self.temp_folder, self.folders)
+        self.write_at(relative, meta, body)
         self.taken.add(_digest(relative))
         return relative.as_posix()
+
+    def write_at(self, relative: Path, meta: Mapping[str, Any], body: str) -> None:
+        """Write an article at a path already chosen (relative to OUT). Raises OSError."""
+        write_atomic(self.out / relative, render(meta, body), self.temp_folder, self.folders)
 
     def free_path(self, relative: Path, sha256: str) -> Path:
         """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""
