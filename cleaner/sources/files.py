@@ -15,6 +15,7 @@ import charset_normalizer
 from ..document import HTML, TEXT, Capture
 from ..errors import CaptureError
 from .items import SKIPPED, Failed
+from .urls import UrlFile, is_url, local_path, walk_url
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -63,11 +64,43 @@ def walk_inputs(
     folders are followed. The order is that of the paths' parts, as sorting every path
     would give."""
     for item in inputs:
+        if is_url(item):
+            yield from _walk_url(str(item), also)
+            continue
         path = Path(item)
         if path.is_dir():
             yield from _walk(path, also, set())
         else:
             yield path
+
+
+def _walk_url(
+    url: str, also: Callable[[Path], bool] | None
+) -> Iterator[Path | Failed]:
+    """`walk_inputs` for a URL: UrlFile objects stand for the Paths. A file:// URL is
+    walked as the local folder it names (links and loops as there)."""
+    local = local_path(url)
+    if local is not None:
+        prefix = url[: url.index("://") + 3]
+        for found in walk_inputs([local], also):
+            if isinstance(found, Failed):
+                yield Failed(prefix + found.source, found.reason, found.status)
+            else:
+                yield UrlFile(prefix + str(found))  # type: ignore[misc]
+        return
+    top = UrlFile(url)
+    try:
+        folder = top.is_dir()
+    except OSError:
+        folder = False  # reading it says why
+    if not folder:
+        yield top  # type: ignore[misc]
+        return
+
+    def wanted(name: str) -> bool:
+        return bool(capture_name(Path(name)) or (also and also(Path(name))))
+
+    yield from walk_url(top, wanted)  # type: ignore[misc]
 
 
 def _walk(
@@ -105,8 +138,9 @@ def _walk(
 
 
 def read_capture(path: str | Path) -> Capture:
-    """Read one capture file (optionally gzipped) with its sidecar `NAME.meta.json`."""
-    path = Path(path)
+    """Read one capture file (optionally gzipped) with its sidecar `NAME.meta.json`; a
+    URL (s3://, gs://...) is read through fsspec."""
+    path = UrlFile(path) if is_url(path) else Path(path)  # type: ignore[assignment]
     source = str(path)
     try:
         data = path.read_bytes()

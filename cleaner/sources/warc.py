@@ -23,6 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from ..document import HTML, Capture
 from ..errors import CaptureError
 from .files import decode, sniff_kind
+from .urls import UrlFile, is_url
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as HTML pages; any other response is skipped as not_html.
@@ -52,11 +53,12 @@ def iter_warc(path: str | Path, skipped: Counter | None = None) -> Iterator[Capt
     `revisit` for revisit records. Request, metadata and warcinfo records are passed
     over. A file cut short (a crawler killed mid-write) ends quietly after its last
     whole record. Raises CaptureError for an unreadable file or one that is not a WARC
-    (after yielding the records before the damage).
+    (after yielding the records before the damage). `path` may be a URL (s3://...).
     """
     name = str(path)
     try:
-        stream = open(path, "rb")  # noqa: SIM115 - held open while the generator runs
+        # held open while the generator runs; a URL is read through fsspec
+        stream = UrlFile(name).open() if is_url(path) else open(path, "rb")  # noqa: SIM115
     except OSError as err:
         raise CaptureError(name, f"cannot read: {err.strerror or err}") from err
     with stream:
