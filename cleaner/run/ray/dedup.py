@@ -35,7 +35,7 @@ from ...dedup.clusters import best_matches, judge_pairs, pairs_of_equal_keys, si
 from ...dedup.sketch import Layout
 from ...dedup.store import MAX_SAMPLE_DOCS, MIN_SHARED_SAMPLES
 from ..outcome import KEPT
-from .shuffle import Frame, concat, int_parts, split
+from .shuffle import Frame, concat, int_parts, returned, split
 
 EXACT_KIND = 0  # index of "exact" in cleaner.dedup.clusters.KINDS
 _TAG_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -200,7 +200,7 @@ def earlier(n: int, starts: np.ndarray, info: Frame, pairs_count: int, *pieces: 
     signatures, sizes, samples = _attach(codes // n, info, counts)
     out = {"pair": codes, "shared": shared, "signature": signatures, "size": sizes,
            "samples": samples}
-    return tuple(split(out, range_parts(codes % n, starts), len(starts)))
+    return returned(split(out, range_parts(codes % n, starts), len(starts)))
 
 
 @ray.remote

@@ -177,16 +177,19 @@ class _Run:
         with its progress bars)."""
         import ray.data
 
-        context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True
-        context.enable_progress_bars = self.progress
-        context.print_on_execution_start = False
-        # A WARC file's records come out of `expand` in blocks of this size at most, each
-        # then cleaned by one worker (the default, 128 MB, would give each file to one).
-        context.target_max_block_size = EXPANDED_BYTES
         with warnings.catch_warnings():
-            # Ray 2.60 names no parameter for an actor's restarts and retries
+            # Ray 2.60 names no parameter for an actor's restarts and retries, and warns
+            # when a small run leaves a worker without a block
             warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.filterwarnings("ignore", category=UserWarning, module="ray")
+            context = ray.data.DataContext.get_current()
+            context.execution_options.preserve_order = True
+            context.enable_progress_bars = self.progress
+            context.print_on_execution_start = False
+            # A WARC file's records come out of `expand` in blocks of this size at most,
+            # each then cleaned by one worker (the default, 128 MB, would give each file
+            # to one worker).
+            context.target_max_block_size = EXPANDED_BYTES
             dataset = (
                 ray.data.from_arrow_refs(items)
                 # reading a WARC file is cheap next to cleaning its records: no CPU held,

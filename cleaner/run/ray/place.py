@@ -38,7 +38,7 @@ from ..work import unpack
 from .clean import TALLY_STATUS
 from .dedup import kept_rows, range_parts
 from .output import OutFolder
-from .shuffle import Frame, concat, split, text_parts
+from .shuffle import Frame, concat, returned, split, text_parts
 
 MARKDOWN = "markdown"
 _EMPTY_LINKS = {"child": np.empty(0, np.int64), "parent": np.empty(0, np.int64)}
@@ -73,7 +73,7 @@ def roots(first: int, starts: np.ndarray, count: int, *args: Any) -> tuple:
                 rows[key].append(value)
     frame: Frame = {key: np.array(values, dtype=np.int64) if key in ("doc", "root", "pos", "words")
                     else values for key, values in rows.items()}
-    return tuple(split(frame, range_parts(frame["root"], starts), len(starts)))
+    return returned(split(frame, range_parts(frame["root"], starts), len(starts)))
 
 
 @ray.remote

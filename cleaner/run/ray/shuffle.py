@@ -105,6 +105,12 @@ def results(refs: Any, count: int) -> list[Any]:
     return list(refs) if count != 1 else [refs]
 
 
+def returned(values: Sequence[Any]) -> Any:
+    """What a task declared with num_returns=len(values) returns: the values, or the only
+    one (Ray stores a returned 1-tuple as one object)."""
+    return values[0] if len(values) == 1 else tuple(values)
+
+
 def column_of(outputs: Sequence[Sequence[Any]], i: int) -> list[Any]:
     """Part i of every map task's outputs: what reduce task i takes."""
     return [parts[i] for parts in outputs]
