@@ -174,18 +174,21 @@ def test_an_output_folder_holding_files_and_a_state_are_refused(captures, tmp_pa
 
 
 class DyingRules(RuleBook):
-    """Bundled rules whose lookup kills its process the first time it sees story 4: a
-    worker dying in the middle of a batch, once."""
+    """Bundled rules whose lookup kills its process when it sees story 4: always, or
+    only the first time (when `flag`, a file it then makes, does not exist yet)."""
 
-    def __init__(self, flag: str) -> None:
+    def __init__(self, flag: str | None = None) -> None:
         super().__init__()
         self.__dict__.update(default_rulebook().__dict__)
         self.flag = flag
 
     def select(self, url, text):
-        if " 4\n" in text.split("\n\n")[0] + "\n" and not os.path.exists(self.flag):
-            Path(self.flag).touch()
-            os._exit(1)
+        if text.startswith(article(4).split("\n", 1)[0]):
+            if self.flag is None:
+                os._exit(1)
+            if not os.path.exists(self.flag):
+                Path(self.flag).touch()
+                os._exit(1)
         return super().select(url, text)
 
 
@@ -196,7 +199,16 @@ def test_a_worker_that_dies_is_retried_and_every_input_is_accounted_once(capture
     assert flag.exists()
     run_local([captures / "texts"], tmp_path / "local")
     assert_same(tmp_path / "local", tmp_path / "ray")
-    assert summary.total == 12
+    assert summary.statuses == {"written": 12}
+
+
+def test_a_capture_that_kills_its_worker_every_time_is_an_error_line_as_locally(
+        captures, tmp_path):
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    summary = run_ray([captures / "texts"], tmp_path / "ray", rules=DyingRules())
+    run_local([captures / "texts"], tmp_path / "local", rules=DyingRules(), jobs=2)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.statuses == {"written": 11, "error": 1}
 
 
 def devset_inputs(folder: Path, pages: int | None) -> Path:

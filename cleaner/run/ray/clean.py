@@ -3,7 +3,7 @@ item read, cleaned and fingerprinted by the local engine's `Work`.
 
     driver: walk the inputs ──▶ item rows, spooled ──▶ blocks in the object store
     tasks:  a WARC file's records become capture rows (expand)
-    actors: Work on a block of items at a time ──▶ outcome rows, in input order
+    tasks:  Work on a block of items at a time ──▶ outcome rows, in input order
 
 Every input has a position: its number among the inputs times 2**32, plus the record's
 number for the records of a WARC file. Positions order the rows as the local engine
@@ -23,12 +23,15 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import ray
 
 from ...dedup.sketch import Layout, Sketch
 from ...document import Capture
 from ...siterules.rulebook import RuleBook
 from ...sources import CaptureFile, Failed, Item, WarcFile, iter_sources, warc_items
+from ..local import crashed as died
 from ..outcome import KEPT, Outcome
+from ..pool import WORKER_DIED
 from ..work import Work
 
 # Bits of a position that number the records of one WARC file.
@@ -155,31 +158,69 @@ def row_item(row: dict[str, Any]) -> Item:
     return Failed(row["path"], row["reason"], row["status"])
 
 
-class Clean:
-    """The cleaning worker (a Ray actor): the local engine's Work on each batch of items.
+@ray.remote(num_cpus=0)
+class Ledger:
+    """Which batches of items died with their worker, and at which item: Ray retries a
+    batch whose worker died; the second attempt cleans it item by item, marking each
+    here first, so that the third knows which item killed the second and records it as
+    an error line, as the local engine does, instead of dying on it again."""
 
-    Relative input paths are resolved against the folder cleaner was started in (`cwd`)
-    when it exists where the worker runs: on this machine, or on a cluster sharing it.
-    """
+    def __init__(self) -> None:
+        self.attempts: dict[int, int] = {}
+        self.marks: dict[int, int] = {}
+        self.crashed: dict[int, list[int]] = {}
 
-    def __init__(self, rules: RuleBook | None, layout: Layout | None, cwd: str | None) -> None:
-        if cwd and os.path.isdir(cwd):
-            os.chdir(cwd)
-        self.work = Work(rules, layout)
+    def begin(self, batch: int) -> tuple[int, list[int]]:
+        """(this attempt's number, the items that killed earlier attempts) of a batch."""
+        if batch in self.marks:
+            self.crashed.setdefault(batch, []).append(self.marks.pop(batch))
+        self.attempts[batch] = self.attempts.get(batch, 0) + 1
+        return self.attempts[batch], self.crashed.get(batch, [])
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        rows = batch.to_pylist()
-        todo = [i for i, row in enumerate(rows) if row["kind"] != TALLY]
-        outcomes = dict(zip(todo, self.work([row_item(rows[i]) for i in todo]), strict=True))
-        out = []
-        for i, row in enumerate(rows):
-            outcome = outcomes.get(i)
-            if outcome is None:
-                out.append({"pos": row["pos"], "source": row["path"], "status": TALLY_STATUS,
-                            "drops": row["skipped"]})
-            else:
-                out.append(outcome_row(row["pos"], outcome))
-        return pa.Table.from_pylist(out, schema=OUTCOME_SCHEMA)
+    def mark(self, batch: int, item: int) -> None:
+        self.marks[batch] = item
+
+    def done(self, batch: int) -> None:
+        for known in (self.attempts, self.marks, self.crashed):
+            known.pop(batch, None)
+
+
+def clean_items(batch: pa.Table, rules: RuleBook | None, layout: Layout | None, cwd: str | None,
+          ledger: Any) -> pa.Table:
+    """The outcome rows of a batch of item rows: the local engine's Work on them (a
+    task on a Ray worker). Relative input paths are resolved against the folder cleaner
+    was started in (`cwd`) when it exists where the worker runs: on this machine, or on
+    a cluster that shares it."""
+    if cwd and os.path.isdir(cwd):
+        os.chdir(cwd)
+    work = Work(rules, layout)
+    rows = batch.to_pylist()
+    todo = [i for i, row in enumerate(rows) if row["kind"] != TALLY]
+    items = [row_item(rows[i]) for i in todo]
+    name = rows[0]["pos"] if rows else 0
+    attempt, crashed = ray.get(ledger.begin.remote(name))
+    if attempt == 1:
+        done = work(items)
+    else:
+        done = []
+        for i, item in zip(todo, items, strict=True):
+            if rows[i]["pos"] in crashed:
+                done.append(died(item, WORKER_DIED))
+                continue
+            ray.get(ledger.mark.remote(name, rows[i]["pos"]))
+            done.extend(work([item]))
+    work.close()
+    ledger.done.remote(name)
+    outcomes = dict(zip(todo, done, strict=True))
+    out = []
+    for i, row in enumerate(rows):
+        outcome = outcomes.get(i)
+        if outcome is None:
+            out.append({"pos": row["pos"], "source": row["path"], "status": TALLY_STATUS,
+                        "drops": row["skipped"]})
+        else:
+            out.append(outcome_row(row["pos"], outcome))
+    return pa.Table.from_pylist(out, schema=OUTCOME_SCHEMA)
 
 
 def outcome_row(pos: int, outcome: Outcome) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from ..outcome import KEPT
 from ..summary import Summary
 from . import dedup as steps
 from . import place
-from .clean import TALLY_STATUS, Clean, ItemSpool, block_size, expand, item_rows
+from .clean import TALLY_STATUS, ItemSpool, Ledger, block_size, clean_items, expand, item_rows
 from .output import OutFolder
 from .shuffle import column_of, results, text_parts
 
@@ -56,8 +56,9 @@ SHARDS_PER_WORKER = 2
 SHARD_CAPTURES = 200_000
 # Bytes of captures per block out of a WARC file (about 100 HTML pages).
 EXPANDED_BYTES = 8 << 20
-# Times Ray restarts a cleaning worker that died, and retries its batch.
-RESTARTS = 3
+# Times Ray retries a batch whose worker died: the second attempt cleans it item by
+# item, and each further one gets past one more item that kills its worker.
+RETRIES = 5
 
 
 class RaySession:
@@ -75,7 +76,7 @@ class RaySession:
             try:
                 context = ray.init(
                     address=self.address, num_cpus=self.jobs if self.address is None else None,
-                    log_to_driver=False, logging_level=logging.WARNING,
+                    log_to_driver=False, logging_level=logging.ERROR,
                     configure_logging=True,
                 )
             except (ConnectionError, ValueError, RuntimeError) as err:
@@ -85,7 +86,6 @@ class RaySession:
             url = getattr(context, "dashboard_url", None)
             if url and not self.quiet:
                 print(f"Ray dashboard: http://{url}", file=sys.stderr)
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
         return self
 
     def workers(self) -> int:
@@ -177,11 +177,16 @@ class _Run:
         with its progress bars)."""
         import ray.data
 
+        ledger = Ledger.remote()
         with warnings.catch_warnings():
-            # Ray 2.60 names no parameter for an actor's restarts and retries, and warns
+            # Ray 2.60 names no parameter for a task's retries, and warns
             # when a small run leaves a worker without a block
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.filterwarnings("ignore", category=UserWarning, module="ray")
+            # Ray Data logs each run's start and end: kept for its log files; and says
+            # when progress bars are off, as they are when not asked for
+            logging.getLogger("ray.data").setLevel(logging.WARNING if self.progress
+                                                   else logging.ERROR)
             context = ray.data.DataContext.get_current()
             context.execution_options.preserve_order = True
             context.enable_progress_bars = self.progress
@@ -197,13 +202,15 @@ class _Run:
                 .map_batches(expand, batch_format="pyarrow", batch_size=None, num_cpus=0,
                              compute=ray.data.TaskPoolStrategy(size=workers))
                 .map_batches(
-                    Clean, fn_constructor_args=(self.rules, self.layout, os.getcwd()),
-                    batch_format="pyarrow", batch_size=None,
-                    compute=ray.data.ActorPoolStrategy(size=workers),
-                    max_restarts=RESTARTS, max_task_retries=RESTARTS,
+                    clean_items, fn_args=(self.rules, self.layout, os.getcwd(), ledger),
+                    batch_format="pyarrow", batch_size=None, num_cpus=1,
+                    compute=ray.data.TaskPoolStrategy(size=workers), max_retries=RETRIES,
                 )
             )
-            return dataset.to_arrow_refs()
+            try:
+                return dataset.to_arrow_refs()
+            finally:
+                ray.kill(ledger)
 
     def survey(self, shards: list[list]) -> tuple[list[int], int]:
         """Each shard's first doc id (kept captures numbered in input order), and counts
