@@ -15,7 +15,8 @@ from .run.local import run
 from .run.stream import clean_json_lines, dumps
 from .run.summary import Summary
 from .sinks import DEFAULT_FORMATS, FORMATS, check_formats
-from .siterules.rulebook import RuleBook
+from .siterules.rulebook import RuleBook, bundled_rules_folder
+from .siterules.stats import RuleStats, describe
 from .sources.files import read_capture
 from .sources.urls import is_url
 
@@ -65,7 +66,7 @@ def command_clean(args: argparse.Namespace) -> int:
             progress=progress, dedup=not args.no_dedup, state=args.state, formats=formats,
         )
     if not args.quiet:
-        print(summary.line(), file=sys.stderr)
+        print("\n".join(summary.lines()), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -82,7 +83,137 @@ def command_explain(args: argparse.Namespace) -> int:
     print("---")
     for key, value in article.meta.items():
         print(f"{key}: {value}")
+    for warning in article.warnings:
+        print(f"warning: {warning}")
+    if article.rule_report is not None:
+        print("\n".join(describe(article.rule_report)))
     return EXIT_OK
+
+
+def command_rules_check(args: argparse.Namespace) -> int:
+    """Validate every rule file in DIR (default: the bundled rules) and run its checks.
+
+    Both parts of a file, `text:` and `html:`, are read with one schema; a problem is
+    reported as FILE:LINE with the key at fault. Each file's `checks` are cleaned by the
+    whole cleaning (rules, generic heuristics, the guard), HTML samples too: a line a
+    check keeps must be in the article, a line it drops must not, its `meta` must be
+    found, and cleaning the article again must change nothing. Exit status 1 when
+    anything fails.
+
+    Example: cleaner rules check my-rules/
+    """
+    from .upkeep.checks import check_folder
+
+    folder = args.dir or bundled_rules_folder()
+    if not Path(folder).is_dir():
+        raise CleanerError(f"{folder} is not a folder of rule files")
+    rulesets, problems = check_folder(folder)
+    for problem in problems:
+        print(problem)
+    checks = sum(len(ruleset.checks) for ruleset in rulesets)
+    verdict = f"{len(problems)} problems" if problems else "all hold"
+    print(f"{len(rulesets)} rule files, {checks} checks: {verdict}", file=sys.stderr)
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def command_rules_stats(args: argparse.Namespace) -> int:
+    """Print what each rule set did in the run that wrote OUT (from OUT/summary.json).
+
+    Per rule set: how many captures it claimed, on how many each of its rules fired,
+    and the captures where something looked wrong (a cut marker not found or out of
+    place, the rules replaced by the generic result, most words removed, no title or
+    date where the rule set declares one), with a few examples of each. A rule that
+    suddenly fires on few captures is the sign of a site that changed its layout.
+
+    Example: cleaner rules stats articles/
+    """
+    summary = Path(args.out) / "summary.json"
+    if not summary.is_file():
+        raise CleanerError(f"{summary} not found: give the output folder of a `cleaner clean` run")
+    lines = RuleStats.from_output(args.out).lines()
+    print("\n".join(lines) if lines else "no rule set claimed a capture in this run")
+    return EXIT_OK
+
+
+def command_learn(args: argparse.Namespace) -> int:
+    """Propose a rule file for one site from many of its captures (text captures; folders
+    are searched): lines that recur across its stories (menus, sidebars, author boxes,
+    popular lists, footers) with their variable parts as patterns, the date line, the
+    headline's position, bylines, the markers where the article starts and ends, and
+    `checks` built from the captures. Every rule is commented with how many captures
+    support it. The proposal is written to FILE (or printed), never applied: review it,
+    put it in your rules folder, then `cleaner rules check` and `cleaner fixtures add`.
+
+    Example: cleaner learn crawl/japannews/ --site japannews -o my-rules/japannews.yaml
+    """
+    from .sources.files import find_captures
+    from .upkeep.learn import learn
+
+    captures = [read_capture(path) for path in find_captures(args.captures)]
+    if args.output is not None and args.output.exists():
+        raise CleanerError(f"{args.output} exists already: learn writes a new file only")
+    proposal = learn(captures, args.site)
+    if args.output is None:
+        sys.stdout.write(proposal.yaml)
+    else:
+        args.output.write_text(proposal.yaml, encoding="utf-8")
+    skipped = len(captures) - proposal.captures
+    note = f" ({skipped} HTML captures skipped)" if skipped else ""
+    where = args.output or "standard output"
+    print(f"proposed rules for {args.site} from {proposal.captures} captures{note} to "
+          f"{where}: review them before use", file=sys.stderr)
+    return EXIT_OK
+
+
+def command_fixtures_check(args: argparse.Namespace) -> int:
+    """Clean every fixture (FIXTURES/<site>/NAME.txt or .html) and compare it with its
+    NAME.expected.md; print a diff for each that differs. A missing expected file is
+    written, to review, and counts as a failure. Exit status 1 when any fails.
+
+    Example: cleaner fixtures check --fixtures my-fixtures --rules my-rules
+    """
+    return run_fixtures(args, update=False)
+
+
+def command_fixtures_update(args: argparse.Namespace) -> int:
+    """Rewrite the expected file of every fixture whose output changed, print the diffs,
+    and still fail (exit status 1) when any was rewritten: read the diff (git diff)
+    before committing, then run `cleaner fixtures check`.
+
+    Example: cleaner fixtures update --fixtures my-fixtures --rules my-rules
+    """
+    return run_fixtures(args, update=True)
+
+
+def command_fixtures_add(args: argparse.Namespace) -> int:
+    """Copy CAPTURE (and its NAME.meta.json) into FIXTURES/SITE/ and write what it cleans
+    to now as NAME.expected.md: review that file, correct the rules until it is right,
+    then `cleaner fixtures update` and commit both.
+
+    Example: cleaner fixtures add crawl/2025-06-01/page.txt --site japannews --fixtures my-fixtures
+    """
+    from .upkeep.fixtures import add_fixture
+
+    result = add_fixture(args.capture, args.site, args.fixtures, load_rules(args.rules))
+    print(f"wrote {result.capture} and {result.expected}: review the expected article")
+    return EXIT_OK
+
+
+def run_fixtures(args: argparse.Namespace, update: bool) -> int:
+    from .upkeep.fixtures import OK, WRITTEN, check_fixtures
+
+    results = check_fixtures(args.fixtures, load_rules(args.rules), update=update)
+    for result in results:
+        if result.status == WRITTEN:
+            print(f"wrote {result.expected}: review it")
+        elif result.status != OK:
+            print(f"differs: {result.capture}")
+        if result.diff:
+            print(result.diff, end="" if result.diff.endswith("\n") else "\n")
+    failed = sum(result.failed for result in results)
+    print(f"{len(results)} fixtures: {len(results) - failed} hold, {failed} "
+          f"{'rewritten' if update else 'fail'}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def command_stream(args: argparse.Namespace) -> int:
@@ -144,14 +275,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler) -> argparse.ArgumentParser:
+    def add(name: str, handler, group=commands) -> argparse.ArgumentParser:
         doc = handler.__doc__
-        sub = commands.add_parser(
+        sub = group.add_parser(
             name, help=doc.splitlines()[0], description=doc,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.set_defaults(handler=handler)
         return sub
+
+    def add_group(name: str, summary: str):
+        parent = commands.add_parser(name, help=summary, description=summary)
+        return parent.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
 
     clean = add("clean", command_clean)
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="capture files or folders")
@@ -184,6 +319,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stream.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+    rules = add_group("rules", "Keep rule files healthy: check them, read a run's rule statistics.")
+    check = add("check", command_rules_check, rules)
+    check.add_argument("dir", nargs="?", type=Path, metavar="DIR",
+                       help="rule folder (default: bundled rules)")
+    stats = add("stats", command_rules_stats, rules)
+    stats.add_argument("out", type=Path, metavar="OUT", help="output folder of a run")
+
+    learn = add("learn", command_learn)
+    learn.add_argument("captures", nargs="+", type=Path, metavar="CAPTURE",
+                       help="text captures of one site, or folders of them")
+    learn.add_argument("--site", required=True, help="the rule set's id (lower case, e.g. japannews)")
+    learn.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write the proposal here (default: standard output)")
+
+    fixtures = add_group("fixtures", "Golden files for rules: add captures, check and update them.")
+    for name, handler in (("check", command_fixtures_check), ("update", command_fixtures_update)):
+        sub = add(name, handler, fixtures)
+        sub.add_argument("--fixtures", type=Path, default=Path("fixtures"), metavar="DIR",
+                         help="fixtures folder, one folder per site (default: fixtures)")
+        sub.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+    add_one = add("add", command_fixtures_add, fixtures)
+    add_one.add_argument("capture", type=Path, help="the capture file to add")
+    add_one.add_argument("--site", required=True, help="the rule set's id: the folder it goes in")
+    add_one.add_argument("--fixtures", type=Path, default=Path("fixtures"), metavar="DIR",
+                         help="fixtures folder (default: fixtures)")
+    add_one.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     return parser
 
 

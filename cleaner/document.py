@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 TEXT: Final = "text"
 HTML: Final = "html"
@@ -52,6 +52,13 @@ class Document:
     # True when the lines are already an article's content (extracted from HTML, or the
     # body of an article file): the search for the article's main run is skipped.
     extracted: bool = False
+    # What the site rules did (rule name -> lines or elements matched) and what looked
+    # wrong (snake_case flags, see siterules/stats.py): the run's drift statistics.
+    rule_hits: dict[str, int] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    # Problems worth a line in the manifest and `explain` (a rule set's result replaced,
+    # a rule pattern over its time budget).
+    warnings: list[str] = field(default_factory=list)
 
     def drop(self, index: int, reason: str) -> None:
         """Drop line `index` for `reason`; the first reason given to a line wins."""
@@ -64,6 +71,18 @@ class Document:
         return [i for i, line in enumerate(self.lines) if line.reason is None]
 
 
+class RuleReport(NamedTuple):
+    """What the site rule set that claimed a capture did to it: for the run's statistics.
+
+    A plain tuple, so that it crosses process boundaries as it is.
+    """
+
+    ruleset: str  # its id
+    rules: tuple[str, ...]  # the names of all its rules, so that silent ones count as 0
+    hits: tuple[tuple[str, int], ...]  # (rule name, lines or elements it matched)
+    flags: tuple[str, ...]  # what looked wrong (siterules/stats.py names them)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """What is written: the clean body, its metadata, and every line's decision."""
@@ -72,6 +91,8 @@ class Article:
     meta: Mapping[str, Any]
     decisions: tuple[Line, ...]
     source: str = "<memory>"
+    warnings: tuple[str, ...] = ()
+    rule_report: RuleReport | None = None
 
     @property
     def paragraphs(self) -> list[str]:

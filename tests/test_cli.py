@@ -1,6 +1,8 @@
 """The command line: every command documents itself; bad flags are refused before work."""
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from cleaner import __version__
@@ -8,16 +10,27 @@ from cleaner.cli import build_parser, main
 from cleaner.heuristics import noise
 
 
-def commands():
-    parser = build_parser()
-    [sub] = [a for a in parser._actions if a.dest == "command"]
-    return sub.choices
+def commands(parser=None, prefix=""):
+    """Every command, as "name" or "group name", and its parser (groups walked into)."""
+    parser = parser or build_parser()
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                nested = commands(sub, f"{prefix}{name} ")
+                found.update(nested or {f"{prefix}{name}": sub})
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(commands()))
 def test_every_command_has_help_with_an_example(name):
     description = commands()[name].description
     assert description and "Example: cleaner " + name in description
+
+
+def test_the_upkeep_commands_are_there():
+    assert {"rules check", "rules stats", "learn", "fixtures add", "fixtures check",
+            "fixtures update"} <= set(commands())
 
 
 def test_version_says_whether_the_core_runs_compiled(capsys):

@@ -10,6 +10,7 @@ import pytest
 from cleaner import clean
 from cleaner.document import HTML, Capture, Document
 from cleaner.heuristics import drop_boilerplate, drop_noise_lines, keep_main_run, lift_metadata
+from cleaner.heuristics.metadata import is_title_like
 from cleaner.heuristics.noise import noise_reason
 from cleaner.text.lines import split_lines
 
@@ -213,3 +214,25 @@ def test_noise_reason_does_not_depend_on_the_hash_seed() -> None:
         for seed in range(8)
     }
     assert verdicts == {"copyright"}
+
+
+@pytest.mark.parametrize("line", [
+    "Want to partner with the Kyiv Independent?",
+    "Become a member Support us just once",
+    "Sign up to Newsletters",
+    "Home » Klettern » Mammut signs a new climber",
+    "- POLITICS & GOVERNMENT",
+    "POLITICS & GOVERNMENT",
+    "PHOTO OF THE DAY",
+])
+def test_calls_to_action_breadcrumbs_and_short_capitals_are_not_headlines(line: str) -> None:
+    assert not is_title_like(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Council approves the new budget after a long debate",
+    "AMOKLAUF IN HEIDELBERG: RUFE NACH SCHNELLER AUFKLÄRUNG",
+    "Will the council approve the budget?",
+])
+def test_headlines_stay_title_like(line: str) -> None:
+    assert is_title_like(line)

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from cleaner import clean
 from cleaner.document import HTML, Capture
-from cleaner.errors import RuleError
 from cleaner.extract.html import html_document
 from cleaner.pipeline import clean_capture
-from cleaner.siterules.apply_html import check_html_rules
+from cleaner.siterules.load import parse_ruleset
 from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import read_capture
 
@@ -67,8 +68,14 @@ def page(
 </body></html>"""
 
 
+def html_rules(rules: dict):
+    """A rule set whose `html:` part is `rules`, read as a rule file would be."""
+    head = "id: site\nname: Site\nversion: 1\nmatch:\n  hosts: [example.com]\n"
+    return parse_ruleset(head + yaml.safe_dump({"html": rules}), "site.yaml")
+
+
 def document(html: str, rules: dict | None = None, url: str | None = "https://example.com/a/1"):
-    ruleset = SimpleNamespace(html=check_html_rules(rules)) if rules is not None else None
+    ruleset = html_rules(rules) if rules is not None else None
     return html_document(Capture(text=html, kind=HTML, url=url), ruleset)
 
 
@@ -153,7 +160,7 @@ def test_site_rules_override_generic_metadata():
     rules = {
         "title": "h1.headline",
         "authors": ".byline a",
-        "published": ["time.pub", "datetime"],
+        "published": {"selector": "time.pub", "attribute": "datetime"},
         "strip": [".byline"],
     }
     meta = document(page(before=byline), rules).meta
@@ -194,47 +201,6 @@ def test_empty_or_broken_pages_give_no_lines(html):
     assert [line for line in doc.lines if line.kept] == []
 
 
-def test_check_html_rules_accepts_a_full_rule_set():
-    rules = {
-        "body": "article .story",
-        "strip": [".related", "//aside"],
-        "title": "h1",
-        "published": ["time", "datetime"],
-        "authors": ".byline a",
-    }
-    assert check_html_rules(rules, "site.yaml") == rules
-    assert check_html_rules(None) == {}
-
-
-@pytest.mark.parametrize(
-    "rules, key",
-    [
-        ({"bodies": "article"}, "html.bodies"),
-        ({"strip": ["div[["]}, "html.strip"),
-        ({"body": ["//div[@"]}, "html.body"),
-        ({"title": ["h1", "content", "extra"]}, "html.title"),
-        ({"authors": 3}, "html.authors"),
-        ({"strip": [""]}, "html.strip"),
-    ],
-)
-def test_check_html_rules_names_the_bad_key(rules, key):
-    with pytest.raises(RuleError) as err:
-        check_html_rules(rules, "site.yaml")
-    assert err.value.key == key
-    assert err.value.path == "site.yaml"
-
-
-def test_check_html_rules_refuses_a_non_mapping():
-    with pytest.raises(RuleError):
-        check_html_rules(["body"], "site.yaml")
-
-
-def test_check_html_rules_reports_the_line_it_is_given():
-    with pytest.raises(RuleError) as err:
-        check_html_rules({"strip": 5}, "site.yaml", line=12)
-    assert (err.value.line, err.value.key) == (12, "html.strip")
-
-
 def test_site_is_the_host_of_the_canonical_url_not_the_page_name():
     head = '<link rel="canonical" href="https://www.example.com/news/council-budget">'
     article = clean(page(head=head))
@@ -267,9 +233,9 @@ def test_html_and_text_captures_of_one_story_give_one_article_body(html_path, te
 def test_site_strip_selectors_alone_leave_what_the_body_selector_finds(html_path):
     capture = read_capture(FIXTURES / html_path)
     ruleset = default_rulebook().select(capture.url, capture.text)
-    strip_only = {key: value for key, value in ruleset.html.items() if key != "body"}
-    assert "body" in ruleset.html and "strip" in strip_only
-    assert kept_text(html_document(capture, SimpleNamespace(html=strip_only))) == kept_text(
+    assert ruleset.html.body and ruleset.html.strip
+    strip_only = SimpleNamespace(html=replace(ruleset.html, body=()))
+    assert kept_text(html_document(capture, strip_only)) == kept_text(
         html_document(capture, ruleset)
     )
 

@@ -182,14 +182,14 @@ class DyingRules(RuleBook):
         self.__dict__.update(default_rulebook().__dict__)
         self.flag = flag
 
-    def select(self, url, text):
+    def select(self, url, text, *more):
         if text.startswith(article(4).split("\n", 1)[0]):
             if self.flag is None:
                 os._exit(1)
             if not os.path.exists(self.flag):
                 Path(self.flag).touch()
                 os._exit(1)
-        return super().select(url, text)
+        return super().select(url, text, *more)
 
 
 def test_a_worker_that_dies_is_retried_and_every_input_is_accounted_once(captures, tmp_path):

@@ -8,7 +8,9 @@ import pytest
 
 from cleaner import clean
 from cleaner.errors import RuleError
-from cleaner.siterules.rulebook import RuleBook, default_rulebook, load_ruleset
+from cleaner.siterules.load import load_ruleset
+from cleaner.siterules.model import HtmlRules
+from cleaner.siterules.rulebook import RuleBook, default_rulebook
 from cleaner.sources.files import find_captures, read_capture
 
 from .conftest import FIXTURES
@@ -51,14 +53,23 @@ def test_minimal_rule_file_loads_with_defaults(tmp_path):
     assert ruleset.hosts == ("example.com",)
     assert ruleset.min_fingerprints == 1 and ruleset.fingerprints == ()
     assert ruleset.text.cut_after == () and ruleset.checks == ()
-    assert ruleset.html == {}
+    assert not ruleset.html and ruleset.html == HtmlRules()
     assert ruleset.path.endswith("example.yaml")
 
 
-def test_html_section_is_kept_as_given(tmp_path):
-    content = MINIMAL + "html:\n  body: ['article .content']\n  strip: [aside]\n"
-    ruleset = load_ruleset(write(tmp_path, "example.yaml", content))
-    assert ruleset.html == {"body": ["article .content"], "strip": ["aside"]}
+def test_html_part_reads_bare_selectors_and_mappings(tmp_path):
+    content = MINIMAL + textwrap.dedent("""\
+        html:
+          body: ['article .content', '//main']
+          strip: aside
+          published: {name: meta_date, selector: 'meta[property="date"]', attribute: content}
+    """)
+    html = load_ruleset(write(tmp_path, "example.yaml", content)).html
+    assert [(r.selector.text, r.selector.kind) for r in html.body] == [
+        ("article .content", "css"), ("//main", "xpath")]
+    assert [r.name for r in html.strip] == ["aside"]
+    (published,) = html.published
+    assert (published.name, published.attribute, published.line) == ("meta_date", "content", 10)
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
@@ -314,3 +325,43 @@ def test_heuristics_setting_decides_what_runs_after_the_rules(tmp_path, setting,
     )
     article = clean(text, url="https://example.com/a", rules=rules)
     assert {line.text for line in article.decisions if not line.kept} == dropped
+
+
+def test_html_part_errors_name_line_key_and_suggest_like_the_text_part(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "html:\n  body: [article]\n  strp: [aside]\n")
+    assert (error.line, error.key) == (9, "html.strp")
+    assert "did you mean 'strip'" in error.problem
+    error = load_error(tmp_path, MINIMAL + "html:\n  strip:\n    - aside\n    - 'div[['\n")
+    assert (error.line, error.key) == (10, "html.strip[1]")
+    assert "bad selector" in error.problem
+    error = load_error(tmp_path, MINIMAL + "html:\n  title: {selector: h1, atribute: x}\n")
+    assert (error.line, error.key) == (8, "html.title[0].atribute")
+    assert "did you mean 'attribute'" in error.problem
+
+
+def test_old_selector_attribute_pair_is_refused_with_the_new_form(tmp_path):
+    error = load_error(tmp_path, MINIMAL + "html:\n  published: ['time.pub', datetime]\n")
+    assert (error.line, error.key) == (8, "html.published")
+    assert "{selector: 'time.pub', attribute: datetime}" in error.problem
+
+
+@pytest.mark.parametrize("value", ["!!python/object:os.system [x]", "!!python/name:os.system ''",
+                                   "!custom x"])
+def test_yaml_tags_are_refused_as_tags(tmp_path, value):
+    error = load_error(tmp_path, MINIMAL.replace("name: Example News", f"name: {value}"))
+    assert error.line == 2
+    assert "tags" in error.problem and "not allowed" in error.problem
+
+
+@pytest.mark.parametrize("pattern", [r"(a|a)+$", r"(\w+\s?)+$", r"(.+, )+x", r"(x+)*y",
+                                     r"(?:ab|a)(?:b|)+z"])
+def test_patterns_that_can_backtrack_forever_are_refused_at_load(tmp_path, pattern):
+    error = load_error(tmp_path, MINIMAL + f"  fingerprints: ['{pattern}']\n")
+    assert (error.line, error.key) == (7, "match.fingerprints[0]")
+    assert "could take forever" in error.problem
+
+
+@pytest.mark.parametrize("pattern", [r"(a|ab)+c", r"(\w+\s)+x", r"(?>\w+\s?)+x", r"(\w++\s?)+x",
+                                     r"[A-Z][a-z]+(?:, [A-Z][a-z]+)*", r"(?:\n.+){0,2}"])
+def test_safe_repeats_load(tmp_path, pattern):
+    load_ruleset(write(tmp_path, "site.yaml", MINIMAL + f"  fingerprints: ['{pattern}']\n"))

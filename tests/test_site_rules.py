@@ -5,13 +5,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cleaner.document import Capture, Document
 from cleaner.frontmatter import split_front_matter
-from cleaner.siterules.apply_text import apply_site_rules, check_ruleset, run_rules
-from cleaner.siterules.rulebook import RuleSet, default_rulebook, load_ruleset
+from cleaner.siterules.apply_text import apply_site_rules, run_rules
+from cleaner.siterules.load import load_ruleset
+from cleaner.siterules.model import RuleSet
+from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import capture_name, find_captures
 from cleaner.text.lines import split_lines
+from cleaner.upkeep.checks import check_ruleset
 
 from .conftest import FIXTURES
 
@@ -195,30 +199,36 @@ def test_rules_match_the_kept_lines_only(tmp_path):
 
 @pytest.mark.parametrize("rules", default_rulebook().rulesets, ids=lambda r: r.id)
 def test_bundled_rule_file_checks_pass(rules):
-    assert check_ruleset(rules) == []
+    assert [str(problem) for problem in check_ruleset(rules)] == []
+
+
+STORY = [
+    "The council approved the budget on Tuesday after a debate that lasted well into the evening.",
+    "Supporters said the plan would repair roads and bridges that had been neglected for years.",
+    "Critics warned that the tax increase would hurt the small businesses of the old town.",
+]
 
 
 def test_a_wrong_check_fails(tmp_path):
-    rules = ruleset(tmp_path, """\
-        text:
-          drop_lines: ['Share']
-          title: {pattern: '\\A(?P<title>.+)'}
-        checks:
-          - capture: "Headline\\nShare\\nStory."
-            keep: [Share, Not in the sample]
-            drop: [Story.]
-            meta: {title: Other}
-          - capture: "Headline\\nShare again\\nShare"
-    """)
-    problems = check_ruleset(rules)
+    check = {
+        "capture": "\n".join(["Headline", "Share", *STORY, "Photo: Jane Doe"]),
+        "keep": ["Share", "Not in the sample", "Photo: Jane Doe"],
+        "drop": [STORY[0]],
+        "meta": {"title": "Other"},
+    }
+    rules = ruleset(tmp_path, "text:\n  drop_lines: ['Share']\n  title: {pattern: '\\A(?P<title>.+)'}\n"
+                    + yaml.safe_dump({"checks": [check]}))
+    problems = [str(p) for p in check_ruleset(rules)]
     assert len(problems) == 6, problems
+    assert all(p.startswith(f"{rules.path}:") for p in problems)
     assert "dropped (rule:site/drop_lines) but must stay: 'Share'" in problems[0]
     assert "not in the sample" in problems[1]
-    assert "kept but must be dropped: 'Story.'" in problems[2]
-    assert "meta title" in problems[3]
+    # checks run the whole cleaning: the generic heuristics drop a bare credit line
+    assert "dropped (credit_line) but must stay: 'Photo: Jane Doe'" in problems[2]
+    assert "kept but must be dropped: 'The council approved" in problems[3]
+    assert "meta title" in problems[4]
     # A title rule that takes whatever comes first would eat a clean body line by line.
-    assert "cleaning twice drops 'Story.'" in problems[4]
-    assert "cleaning twice drops 'Share again'" in problems[5]
+    assert "cleaning the article again changes it" in problems[5]
 
 
 def fixture_articles() -> list[Path]:
@@ -244,3 +254,16 @@ def test_a_block_ends_below_its_start_line(tmp_path):
     rules = ruleset(tmp_path, "text:\n  drop_blocks: [{start: 'Box', end: 'Box|End'}]\n")
     lines, _ = decisions(rules, "Story.\nBox\nInside.\nEnd\nMore.")
     assert [reason is None for _, reason in lines] == [True, False, False, False, True]
+
+
+def test_of_several_cut_before_markers_above_the_article_the_nearest_cuts(tmp_path):
+    rules = ruleset(tmp_path, """\
+        text:
+          title: {name: headline, pattern: '(?P<title>.+)(?=\\n\\d+ min read$)'}
+          cut_before: ['Menu', 'Section: .+']
+    """)
+    lines, meta = decisions(rules, "Menu\nHome\nSection: Politics\nTrending\nHeadline\n3 min read\nStory.")
+    # "Menu" is in place too, but the nearest marker above the article is the one that cuts
+    assert [reason for _, reason in lines] == [
+        "rule:site/cut_before", "rule:site/cut_before", None, None, "rule:site/headline", None, None]
+    assert meta["title"] == "Headline"

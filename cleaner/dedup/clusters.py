@@ -16,6 +16,7 @@ not evidence, and is ignored (the incremental index drops it once that many hold
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Final
 
 import numpy as np
@@ -36,9 +37,12 @@ from .store import MAX_SAMPLE_DOCS, MIN_SHARED_SAMPLES
 KIND_RANK: Final = {EXACT: 0, NEAR: 1, CONTAINED: 2, CONTAINS: 2}
 KINDS: Final = (EXACT, NEAR, CONTAINED, CONTAINS)
 NO_MATCH: Final = -1
-# Candidate pairs are judged this many at a time: 128 signature bins each, so about
-# 16 MB of comparisons per step.
-PAIR_CHUNK: Final = 1 << 17
+# Candidate pairs are judged this many at a time: with 128 signature bins each, a step
+# takes about 20 MB (both signatures and their comparison), whatever the run's size.
+PAIR_CHUNK: Final = 1 << 14
+# Shared samples are looked for in parts of about this many (sample, body) entries:
+# sorting them takes a few times their 16 bytes each, whatever the run's size.
+SAMPLES_PER_PART: Final = 1 << 18
 
 
 class RunSketches:
@@ -159,17 +163,20 @@ def _candidate_pairs(
     """(pairs as earlier * n + later, shared non-common samples of each) of the bodies
     in `reps` that share a band, or at least MIN_SHARED_SAMPLES samples."""
     n = np.int64(run.count)
-    found = [np.empty(0, dtype=np.int64)]
+    banded = np.empty(0, dtype=np.int64)
     for band in range(run.layout.bands):
-        found.append(pairs_of_equal_keys(run.bands[reps, band], reps, n))
-    banded = np.unique(np.concatenate(found))
+        for pairs in pairs_of_equal_keys(run.bands[reps, band], reps, n):
+            banded = np.union1d(banded, pairs)
+    sampled, counts = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if len(reps):
         keys = np.concatenate([samples[d] for d in reps.tolist()])
         owners = np.repeat(reps, [len(samples[d]) for d in reps.tolist()])
-        sampled = pairs_of_equal_keys(keys, owners, n)
-    else:
-        sampled = np.empty(0, dtype=np.int64)
-    sampled, counts = np.unique(sampled, return_counts=True)
+        parts = max(1, len(keys) // SAMPLES_PER_PART)
+        for part in range(parts):  # by sample value: equal samples fall in one part
+            mine = keys % parts == part if parts > 1 else slice(None)
+            for pairs in pairs_of_equal_keys(keys[mine], owners[mine], n):
+                sampled, counts = _count(np.concatenate([sampled, pairs]),
+                                         np.concatenate([counts, np.ones(len(pairs), np.int64)]))
     enough = counts >= MIN_SHARED_SAMPLES
     pairs = np.union1d(banded, sampled[enough])
     shared = np.zeros(len(pairs), dtype=np.int64)
@@ -178,24 +185,29 @@ def _candidate_pairs(
     return pairs, shared
 
 
-def pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> np.ndarray:
-    """Every pair (earlier * n + later) of `docs` whose `keys` are equal."""
+def _count(pairs: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pairs` made distinct, with the counts of equal ones added up."""
+    distinct, inverse = np.unique(pairs, return_inverse=True)
+    return distinct, np.bincount(inverse, weights=counts, minlength=len(distinct)).astype(np.int64)
+
+
+def pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Iterator[np.ndarray]:
+    """Every pair (earlier * n + later) of `docs` whose `keys` are equal, a slice at a
+    time (pairs at distance 1, 2, ... within each run of equal keys: one NumPy step per
+    distance), so that a run's redundant pairs never pile up in memory."""
     order = np.lexsort((docs, keys))
     keys, docs = keys[order], docs[order]
     same = keys[1:] == keys[:-1]
     if not same.any():
-        return np.empty(0, dtype=np.int64)
+        return
     starts = np.flatnonzero(np.concatenate([[True], ~same]))
     sizes = np.diff(np.append(starts, len(keys)))
-    pairs = []
-    # pairs at distance 1, 2, ... within each run of equal keys: one NumPy step per distance
     run_of = np.repeat(np.arange(len(starts)), sizes)
     for gap in range(1, int(sizes.max())):
         ok = run_of[gap:] == run_of[:-gap]
         if not ok.any():
-            break
-        pairs.append(docs[:-gap][ok] * n + docs[gap:][ok])
-    return np.concatenate(pairs)
+            return
+        yield docs[:-gap][ok] * n + docs[gap:][ok]
 
 
 def _link_best(

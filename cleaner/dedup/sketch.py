@@ -90,8 +90,11 @@ _powers = _Powers()
 
 
 def canonical(text: str) -> str:
-    """NFKC and case-folded: the text the word hashes are taken from."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC and case-folded: the text the word hashes are taken from. (Most text is
+    NFKC already, and telling so takes a fifth of the time of normalising it.)"""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def word_hashes(text: str) -> tuple[np.ndarray, np.ndarray]:

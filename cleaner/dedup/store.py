@@ -332,52 +332,67 @@ class SQLiteStore:
         counted as `_post_samples` would count them one document after the other."""
         if not entries:
             return
+        keys = [key for key, _, _ in entries]
         with self.transaction():
-            ids = []
-            for key, sk, payload in entries:
-                try:
-                    cur = self.db.execute(
-                        "INSERT INTO docs (key, exact, shingles, samples, signature, payload)"
-                        " VALUES (?, ?, ?, 0, ?, ?)",
-                        (key, sk.exact, sk.shingles, sk.signature.astype("<u4").tobytes(),
-                         json.dumps(payload, ensure_ascii=False, sort_keys=True)),
-                    )
-                except sqlite3.IntegrityError as err:
-                    raise DuplicateKeyError(key) from err
-                ids.append(cur.lastrowid)
+            for chunk in range(0, len(keys), SQL_CHUNK):
+                part = keys[chunk : chunk + SQL_CHUNK]
+                taken = self.db.execute(
+                    f"SELECT key FROM docs WHERE key IN ({','.join('?' * len(part))})", part
+                ).fetchone()
+                if taken is not None:
+                    raise DuplicateKeyError(taken[0])
+            if len(set(keys)) < len(keys):
+                raise DuplicateKeyError(next(k for k in keys if keys.count(k) > 1))
+            first = self.mark()
+            ids = range(first, first + len(entries))
+            rows, turned, kept = self._count_samples(entries, ids)
+            self.db.executemany(
+                "INSERT INTO docs (id, key, exact, shingles, samples, signature, payload)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(doc, key, sk.exact, sk.shingles, count, sk.signature.astype("<u4").tobytes(),
+                  json.dumps(payload, ensure_ascii=False, sort_keys=True))
+                 for doc, (key, sk, payload), count in zip(ids, entries, kept)],
+            )
+            # in key order, rows land beside each other in the B-trees: far fewer pages touched
             self.db.executemany(
                 "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                [(band, doc) for (_, sk, _), doc in zip(entries, ids) for band in sk.bands],
+                sorted((band, doc) for (_, sk, _), doc in zip(entries, ids) for band in sk.bands),
             )
-            wanted = sorted({s for _, sk, _ in entries for s in sk.samples})
-            common, held = set(), {}
-            for chunk in chunks(wanted):
-                marks = ",".join("?" * len(chunk))
-                common.update(row[0] for row in self.db.execute(
-                    f"SELECT sample FROM common_samples WHERE sample IN ({marks})", chunk))
-                held.update(self.db.execute(
-                    f"SELECT sample, count(*) FROM samples WHERE sample IN ({marks})"
-                    " GROUP BY sample", chunk))
-            rows, turned, kept = [], [], []
-            for (_, sk, _), doc in zip(entries, ids):
-                count = 0
-                for sample in sk.samples:
-                    if sample in common:
-                        continue
-                    if held.get(sample, 0) >= MAX_SAMPLE_DOCS:
-                        common.add(sample)
-                        turned.append(sample)
-                        continue
-                    held[sample] = held.get(sample, 0) + 1
-                    rows.append((sample, doc))
-                    count += 1
-                kept.append((count, doc))
-            turned_set = set(turned)
-            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)",
-                                [row for row in rows if row[0] not in turned_set])
+            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)", sorted(rows))
             self.db.executemany("INSERT INTO common_samples VALUES (?)", ((s,) for s in turned))
             self.db.executemany("DELETE FROM samples WHERE sample = ?", ((s,) for s in turned))
-            self.db.executemany("UPDATE docs SET samples = ? WHERE id = ?", kept)
+
+    def _count_samples(
+        self, entries: list[tuple[str, Sketch, dict[str, Any]]], ids: range
+    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+        """(sample rows to insert, samples turned common, samples indexed per document) of
+        documents added in order, as `_post_samples` would count them one by one."""
+        wanted = sorted({s for _, sk, _ in entries for s in sk.samples})
+        common: set[int] = set()
+        held: dict[int, int] = {}
+        for chunk in chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            common.update(row[0] for row in self.db.execute(
+                f"SELECT sample FROM common_samples WHERE sample IN ({marks})", chunk))
+            held.update(self.db.execute(
+                f"SELECT sample, count(*) FROM samples WHERE sample IN ({marks})"
+                " GROUP BY sample", chunk))
+        rows, turned, kept = [], [], []
+        for (_, sk, _), doc in zip(entries, ids):
+            count = 0
+            for sample in sk.samples:
+                if sample in common:
+                    continue
+                if held.get(sample, 0) >= MAX_SAMPLE_DOCS:
+                    common.add(sample)
+                    turned.append(sample)
+                    continue
+                held[sample] = held.get(sample, 0) + 1
+                rows.append((sample, doc))
+                count += 1
+            kept.append(count)
+        gone = set(turned)
+        return [row for row in rows if row[0] not in gone], turned, kept
 
     @guarded
     def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:

@@ -10,7 +10,6 @@ Lines exactly as they do for text captures.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from copy import deepcopy
 from typing import Any
 
@@ -21,7 +20,9 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from ..document import Capture, Document, Line
-from ..siterules.apply_html import body_elements, selector_list, strip_elements
+from ..siterules import apply_html
+from ..siterules.apply_html import LxmlEngine
+from ..siterules.model import HtmlRules
 from ..text.language import FUNCTION_WORDS, SCRIPTS, detect_language
 from ..text.lines import normalise, split_lines
 from .page_meta import page_metadata
@@ -54,19 +55,23 @@ GUESSABLE_LANGUAGES = frozenset(FUNCTION_WORDS) | {lang for lang, _ in SCRIPTS}
 def html_document(capture: Capture, ruleset: Any = None) -> Document:
     """The Document of an HTML capture: one Line per block of the main text, plus metadata.
 
-    `ruleset.html`, when the rule set has one, is its checked `html:` mapping (see
-    `cleaner.siterules.apply_html`). A page trafilatura finds no text in gives a Document
-    with no lines, not an error.
+    `ruleset.html` is the rule set's `html:` part (see `cleaner.siterules.apply_html`);
+    what each of its rules found is counted in the Document's `rule_hits`. A page
+    trafilatura finds no text in gives a Document with no lines, not an error.
     """
-    rules: Mapping[str, Any] = getattr(ruleset, "html", None) or {}
+    rules: HtmlRules = ruleset.html if ruleset is not None else HtmlRules()
     tree = parse_html(capture.text)
     if tree is None:
         meta = {"url": capture.url} if capture.url else {}
         return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset, extracted=True)
-    meta = page_metadata(tree, capture.url, rules)
-    strip_elements(tree, selector_list(rules.get("strip")))
-    lines = extract_lines(tree, selector_list(rules.get("body")))
-    doc = Document(capture=capture, lines=lines, meta=meta, ruleset=ruleset, extracted=True)
+    engine = LxmlEngine(tree)
+    meta, hits = page_metadata(engine, capture.url, rules)
+    hits.update(apply_html.strip(engine, rules))
+    lines, body_rule = extract_lines(engine, rules)
+    if body_rule is not None:
+        hits[body_rule.label] += 1
+    doc = Document(capture=capture, lines=lines, meta=meta, ruleset=ruleset, extracted=True,
+                   rule_hits=dict(hits))
     drop_title(doc)
     check_language(doc)
     return doc
@@ -80,14 +85,15 @@ def parse_html(text: str) -> HtmlElement | None:
         return None
 
 
-def extract_lines(tree: HtmlElement, body_selectors: list[str]) -> list[Line]:
-    """Lines of the main text: from the rules' body element when one matches, else the page."""
-    part = body_elements(tree, body_selectors)
+def extract_lines(engine: LxmlEngine, rules: HtmlRules) -> tuple[list[Line], Any]:
+    """Lines of the main text, from the rules' body elements when a `body` rule selects
+    any (and the rule), else from the page (and None)."""
+    rule, part = apply_html.body(engine, rules)
     if part:
         lines = trafilatura_lines(wrap(part), RULED_EXTRACTION)
         if lines:
-            return lines
-    return trafilatura_lines(tree, EXTRACTION)
+            return lines, rule
+    return trafilatura_lines(engine.tree, EXTRACTION), None
 
 
 def wrap(elements: list[HtmlElement]) -> HtmlElement:

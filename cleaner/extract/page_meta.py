@@ -8,8 +8,7 @@ tenth of it and find what a news page states, which is what the front matter wan
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from datetime import datetime
+from collections import Counter
 from typing import Any
 
 import regex
@@ -17,8 +16,9 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 
-from ..siterules.apply_html import field_values
-from ..text.dates import parse_date
+from ..siterules import apply_html
+from ..siterules.apply_html import LxmlEngine
+from ..siterules.model import HtmlRules
 from ..text.lines import normalise
 
 LOG = logging.getLogger(__name__)
@@ -29,11 +29,15 @@ LANGUAGE_TAG = regex.compile(r"^\s*([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*\s*$")
 LANGUAGE_XPATH = "/html/@lang | /html/@xml:lang | //head/meta[@http-equiv='content-language']/@content"
 
 
-def page_metadata(tree: HtmlElement, url: str | None, rules: Mapping[str, Any]) -> dict[str, Any]:
-    """title, published, authors, site, url and language as the page states them.
+def page_metadata(
+    engine: LxmlEngine, url: str | None, rules: HtmlRules
+) -> tuple[dict[str, Any], Counter[str]]:
+    """(title, published, authors, site, url and language as the page states them, how
+    often each site rule yielded).
 
     A field the site rules point at is read there; the generic sources fill the rest.
     """
+    tree: HtmlElement = engine.tree
     found = examine_meta(tree)
     try:
         found = extract_meta_json(tree, found)
@@ -50,34 +54,9 @@ def page_metadata(tree: HtmlElement, url: str | None, rules: Mapping[str, Any]) 
     meta["published"] = find_date(
         tree, extensive_search=False, original_date=True, url=meta["url"]
     )
-    meta.update(ruled_metadata(tree, rules))
-    return {key: value for key, value in meta.items() if value not in (None, "", [])}
-
-
-def ruled_metadata(tree: HtmlElement, rules: Mapping[str, Any]) -> dict[str, Any]:
-    """The metadata fields the site rules point at, when the page has them."""
-    meta: dict[str, Any] = {}
-    if "title" in rules and (titles := field_values(tree, rules["title"])):
-        meta["title"] = titles[0]
-    if "authors" in rules and (names := field_values(tree, rules["authors"])):
-        meta["authors"] = list(dict.fromkeys(names))
-    if "published" in rules:
-        for text in field_values(tree, rules["published"]):
-            if date := iso_date(text):
-                meta["published"] = date
-                break
-    return meta
-
-
-def iso_date(text: str) -> str | None:
-    """ISO 8601 date, or date-time when the text gives the time, of a date text:
-    ISO 8601 (datetime attributes, meta tags), else written out ("26 February 2022")."""
-    text = text.strip()
-    try:
-        when = datetime.fromisoformat(text)  # 3.11 reads a trailing Z
-    except ValueError:
-        return parse_date(text)
-    return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
+    ruled, hits = apply_html.metadata(engine, rules)
+    meta.update(ruled)
+    return {key: value for key, value in meta.items() if value not in (None, "", [])}, hits
 
 
 def split_authors(value: str | None) -> list[str]:

@@ -156,6 +156,14 @@ def article_runs(scores: list[float]) -> list[tuple[int, int]]:
     return sorted(runs)
 
 
+def main_run_span(lines: list[Line]) -> tuple[int, int] | None:
+    """(start of the first run, end of the last) of the article's runs, judging lines by
+    their line-local noise too before any is dropped; None when no run stands out."""
+    reasons = [line.reason or (line.facts or line_facts(line))[2] for line in lines]
+    runs = article_runs(run_scores(lines, reasons))
+    return (runs[0][0], runs[-1][1]) if runs else None
+
+
 def keep_main_run(doc: Document) -> None:
     """Keep the article's main run of prose lines; drop what lies outside it and menus inside it."""
     lines = doc.lines

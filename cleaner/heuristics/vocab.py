@@ -202,3 +202,14 @@ SITE_ENGINE_FRAGMENTS = (
     "|proudly powered by|bloggen auf wordpress|blog at wordpress.com"
     "|erstelle eine kostenlose website|create a free website"
 )
+# Calls to action: appeals to join, pay, subscribe or advertise. A line saying one is not
+# a headline, however much it looks like one ("Want to partner with us?").
+CALL_TO_ACTION = (
+    "become a member|become a subscriber|support us|support our|support independent"
+    "|want to partner|partner with us|advertise with us|donate|donate now|make a donation"
+    "|subscribe now|subscribe to|sign up|join us|join our|get our newsletter|download our app"
+    "|jetzt spenden|spenden sie|unterstützen sie uns|unterstütze uns|mitglied werden"
+    "|jetzt abonnieren|abonnieren sie|faire un don|soutenez-nous|abonnez-vous|devenez membre"
+    "|hazte socio|suscríbete|haz una donación|apóyanos|sostienici|abbonati|fai una donazione"
+    "|assine|apoie|faça uma doação|word lid|doneer|steun ons"
+)

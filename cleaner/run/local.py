@@ -92,6 +92,7 @@ def run(
         outcomes = ordered_map(work, iter_inputs(inputs, summary.skipped), jobs, crashed)
         for outcome in _shown(outcomes, progress, "cleaning"):
             summary.drops.update(outcome.drops)
+            summary.rules.add_report(outcome.rule_report, outcome.source)
             records.add(outcome)
         work.close()
         placer = BatchPlacer(records, sinks, index)
@@ -118,6 +119,7 @@ def _write_rows(rows: Iterator, out: Path, sinks: Sinks, placer: BatchPlacer,
     with manifest, _Batches(index) as batches:
         for row, record in rows:
             summary.statuses[row.status] += 1
+            summary.warnings += bool(row.warnings)
             waiting.append(row)
             if index is not None and row.article is not None:
                 index.mark_processed(record.source, record.content_hash, row.to_dict())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dedup.sketch import Sketch
+from ..document import RuleReport
 
 # Statuses of a manifest line. KEPT is a worker's word for a capture with an article,
 # which the placer turns into WRITTEN or DUPLICATE; PLACED one that an earlier run placed.
@@ -28,16 +29,24 @@ class ManifestRow:
     article: str | None = None
     reason: str | None = None
     site: str | None = None
+    warnings: tuple[str, ...] = ()  # written only when there are some
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        if self.warnings:
+            fields["warnings"] = list(self.warnings)
+        else:
+            del fields["warnings"]
+        return fields
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, fields: Mapping[str, Any]) -> ManifestRow:
-        return cls(**{name: fields.get(name) for name in cls.__slots__})
+        values = {name: fields.get(name) for name in cls.__slots__}
+        values["warnings"] = tuple(fields.get("warnings") or ())
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,8 @@ class Outcome:
     sketch: Sketch | None = None
     words: int = 0
     row: ManifestRow | None = None
+    warnings: tuple[str, ...] = ()
+    rule_report: RuleReport | None = None
 
 
 def empty_reason(drops: Mapping[str, int]) -> str:

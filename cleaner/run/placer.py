@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -103,11 +103,12 @@ def index_payload(reference: str | None, source: str, meta: Mapping[str, Any]) -
 class Record:
     """One input as spooled between cleaning and placing."""
 
-    __slots__ = ("content_hash", "reason", "record", "row", "site", "source", "status")
+    __slots__ = ("content_hash", "reason", "record", "row", "site", "source", "status",
+                 "warnings")
 
     def __init__(self, data: bytes) -> None:
         (self.source, self.status, self.reason, self.site, self.content_hash, row,
-         self.record) = pickle.loads(data)
+         self.record, self.warnings) = pickle.loads(data)
         self.row = None if row is None else ManifestRow.from_dict(row)
 
     @staticmethod
@@ -115,9 +116,14 @@ class Record:
         row = None if outcome.row is None else outcome.row.to_dict()
         return pickle.dumps(
             (outcome.source, outcome.status, outcome.reason, outcome.site, outcome.content_hash,
-             row, outcome.record),
+             row, outcome.record, outcome.warnings),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
+
+    def row_of(self, status: str, article: str | None = None, reason: str | None = None
+               ) -> ManifestRow:
+        """This input's manifest line."""
+        return ManifestRow(self.source, status, article, reason, self.site, self.warnings)
 
     def article(self) -> tuple[dict[str, Any], str]:
         """(front matter, body) of a kept capture."""
@@ -215,7 +221,7 @@ class BatchPlacer:
             assert record.row is not None
             return record.row
         if record.status != KEPT:
-            return ManifestRow(record.source, record.status, None, record.reason, record.site)
+            return record.row_of(record.status, None, record.reason)
         doc = self.records.docs[position]
         root = int(self.roots[doc])
         placed = self.open.get(root) or self.place_cluster(root, record)
@@ -224,7 +230,7 @@ class BatchPlacer:
             self.open[root] = placed
         else:
             self.open.pop(root, None)
-        return member_row(record.source, record.site, doc, placed)
+        return member_row(record.source, record.row_of, doc, placed)
 
     def place_cluster(self, root: int, first: Record) -> Placed:
         """Place the cluster whose first member is `first`: write its article, or file its
@@ -283,20 +289,21 @@ class BatchPlacer:
         return None
 
 
-def member_row(source: str, site: str | None, doc: int, placed: Placed) -> ManifestRow:
+def member_row(source: str, row_of: Callable[..., ManifestRow], doc: int,
+               placed: Placed) -> ManifestRow:
     """The manifest line of kept capture `doc` (its number among the run's kept captures),
-    a member of the story `placed`."""
+    a member of the story `placed`; `row_of(status, article, reason)` makes its line."""
     if placed.error is not None:
-        return ManifestRow(source, ERROR, None, placed.error, site)
+        return row_of(ERROR, None, placed.error)
     if placed.written_from is not None:  # an earlier run's article
         if placed.written_from == source:  # this very capture wrote it
-            return ManifestRow(source, WRITTEN, placed.reference, None, site)
+            return row_of(WRITTEN, placed.reference)
         reason = DUPLICATE_REASON if placed.reference else (
             f"duplicate of {placed.written_from}, placed by an earlier run")
-        return ManifestRow(source, DUPLICATE, placed.reference, reason, site)
+        return row_of(DUPLICATE, placed.reference, reason)
     if doc == placed.canonical:
-        return ManifestRow(source, WRITTEN, placed.reference, None, site)
-    return ManifestRow(source, DUPLICATE, placed.reference, DUPLICATE_REASON, site)
+        return row_of(WRITTEN, placed.reference)
+    return row_of(DUPLICATE, placed.reference, DUPLICATE_REASON)
 
 
 def _groups(roots: np.ndarray) -> dict[int, list[int]]:

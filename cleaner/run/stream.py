@@ -143,6 +143,8 @@ def result_record(result: Result) -> dict[str, Any]:
         record["reason"] = result.reason
     if result.duplicate_of is not None:
         record["duplicate_of"] = result.duplicate_of
+    if result.article is not None and result.article.warnings:
+        record["warnings"] = list(result.article.warnings)
     record.update(result.fields())
     return record
 

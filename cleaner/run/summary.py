@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..siterules.stats import SUMMARY_KEY, RuleStats
 from .outcome import DUPLICATE, EMPTY, ERROR, SKIPPED, WRITTEN
 
 
@@ -15,6 +16,8 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     drops: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    warnings: int = 0  # captures with a warning in the manifest
+    rules: RuleStats = field(default_factory=RuleStats)
     seconds: float = 0.0
 
     @property
@@ -29,11 +32,17 @@ class Summary:
         rate = self.total / self.seconds if self.seconds else 0.0
         skipped = f", {sum(self.skipped.values())} WARC records skipped" if self.skipped else ""
         passed = f", {self.statuses[SKIPPED]} skipped" if self.statuses[SKIPPED] else ""
+        warned = f", {self.warnings} with warnings" if self.warnings else ""
         return (
             f"{self.total} captures: {self.statuses[WRITTEN]} written, "
             f"{self.statuses[DUPLICATE]} duplicates, {self.statuses[EMPTY]} empty, "
-            f"{self.statuses[ERROR]} errors{passed}{skipped} in {self.seconds:.1f}s ({rate:.0f} docs/s)"
+            f"{self.statuses[ERROR]} errors{passed}{skipped}{warned} in {self.seconds:.1f}s "
+            f"({rate:.0f} docs/s)"
         )
+
+    def lines(self) -> list[str]:
+        """The console lines: the counts, then the rule sets' statistics."""
+        return [self.line(), *self.rules.lines()]
 
     def to_dict(self) -> dict[str, Any]:
         def by_count(counter: Counter) -> dict[str, int]:
@@ -44,4 +53,6 @@ class Summary:
             "statuses": dict(sorted(self.statuses.items())),
             "drop_reasons": by_count(self.drops),
             "skipped_records": by_count(self.skipped),
+            "warnings": self.warnings,
+            SUMMARY_KEY: self.rules.to_dict(),
         }

@@ -101,11 +101,13 @@ class Work:
             return Outcome(capture.source, ERROR, reason=error, content_hash=digest), ""
         site = article.meta.get("site")
         drops = dict(article.drop_counts())
+        said = {"warnings": article.warnings, "rule_report": article.rule_report}
         if article.is_empty:
-            return Outcome(capture.source, EMPTY, empty_reason(drops), site, digest, drops), ""
+            return Outcome(capture.source, EMPTY, empty_reason(drops), site, digest, drops,
+                           **said), ""
         outcome = Outcome(
             capture.source, KEPT, None, site, digest, drops,
-            record=pack(article.meta, article.body), words=len(article.body.split()),
+            record=pack(article.meta, article.body), words=len(article.body.split()), **said,
         )
         return outcome, article.body
 

@@ -1,138 +1,152 @@
-"""A rule set's `html:` part: checking it, and applying its selectors to an lxml tree.
+"""A rule set's `html:` part applied to a parsed page: the one place its meaning lives.
 
-The part is a mapping straight from the site's YAML file:
+What each key does (model.py gives the schema):
 
-    html:
-      body: ["article .story-body", "main article"]   # tried in order, first match wins
-      strip: [".related", ".author-box", "form.newsletter"]
-      title: "h1.headline"
-      published: ["time.published", "datetime"]      # [selector, attribute]
-      authors: ".byline a"                           # every match is one author
+- `strip`: every element any rule selects is removed, with its content, before the
+  article is extracted (text after it stays);
+- `body`: the rules are tried in order; the elements of the first that selects any
+  are where the article is (the extractor then works on them alone);
+- `title`, `published`, `authors`: tried in order; a rule yields the text of each
+  element it selects (or its `attribute`), whitespace collapsed, empty ones left out.
+  The first rule that yields something wins: its first text is the title, its texts
+  are the authors (each once), its first text that reads as a date is `published`.
 
-A selector is CSS, or XPath when it starts with `/`, `./` or `(`. They are applied
-with lxml (CSS through cssselect, which compiles to XPath): the page is parsed once
-by lxml for trafilatura anyway, and a second BeautifulSoup tree would double the
-parsing cost of every page for the few that have rules.
+Metadata is read from the whole page before anything is stripped (an author box a
+rule strips may still name the author).
+
+These functions work on any engine that can select, read and remove elements: the
+`HtmlEngine` protocol. `LxmlEngine` is the lxml one (CSS through cssselect, which
+compiles to XPath, and XPath itself); an engine for another parser implements the four
+methods (an engine that only runs CSS can tell XPath selectors by `Selector.kind`).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
-from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from ..errors import RuleError
-
-SELECTOR_KEYS = ("body", "strip")
-FIELD_KEYS = ("title", "published", "authors")
-HTML_KEYS = SELECTOR_KEYS + FIELD_KEYS
-XPATH_STARTS = ("/", "./", "(")
+from ..text.dates import parse_date
+from ..text.lines import normalise
+from .model import XPATH, HtmlRule, HtmlRules, Selector
 
 
-def check_html_rules(spec: Any, path: str = "<rules>", line: int | None = None) -> dict[str, Any]:
-    """Check a rule set's `html:` mapping and return it; raise RuleError naming the bad key.
+class HtmlEngine(Protocol):
+    """What applying `html:` rules needs from a parsed page."""
 
-    Every selector is compiled here, so a typo fails when the rules load, not mid-batch.
-    `line` is where the `html:` mapping starts in the file, for the error message.
-    """
-    if spec is None:
-        return {}
-    try:
-        if not isinstance(spec, Mapping):
-            raise RuleError(path, "'html' must be a mapping", key="html")
-        for key, value in spec.items():
-            if key not in HTML_KEYS:
-                raise RuleError(
-                    path, f"unknown key; expected one of {', '.join(HTML_KEYS)}", key=f"html.{key}"
-                )
-            if key in SELECTOR_KEYS:
-                if not isinstance(value, (str, list)):
-                    raise RuleError(path, "expected a selector or a list of them", key=f"html.{key}")
-                for selector in selector_list(value):
-                    check_selector(selector, path, f"html.{key}")
-            else:
-                selector, _ = field_spec(value, path, f"html.{key}")
-                check_selector(selector, path, f"html.{key}")
-    except RuleError as err:
-        if line is None:
-            raise
-        raise RuleError(path, err.problem, line=line, key=err.key) from None
-    return dict(spec)
+    def select(self, selector: Selector) -> list[Any]:
+        """Elements matching `selector`, in document order (no text or attribute results)."""
+
+    def text(self, node: Any) -> str:
+        """All the text inside `node`."""
+
+    def attribute(self, node: Any, name: str) -> str | None:
+        """The value of attribute `name` of `node`, or None."""
+
+    def remove(self, node: Any) -> bool:
+        """Remove `node` and its content, keeping the text after it; False if already gone."""
 
 
-def selector_list(value: Any) -> list[str]:
-    """A `body`/`strip` value as a list: one selector or a list of them."""
-    return [value] if isinstance(value, str) else list(value or ())
-
-
-def field_spec(value: Any, path: str = "<rules>", key: str = "html") -> tuple[str, str | None]:
-    """(selector, attribute or None) of a metadata field: `"sel"` or `["sel", "attr"]`."""
-    if isinstance(value, str):
-        return value, None
-    if (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(isinstance(part, str) and part for part in value)
-    ):
-        return value[0], value[1]
-    raise RuleError(path, "expected a selector or [selector, attribute]", key=key)
-
-
-def check_selector(selector: Any, path: str, key: str) -> None:
-    """Raise RuleError unless `selector` is a string that compiles as CSS or XPath."""
-    if not isinstance(selector, str) or not selector.strip():
-        raise RuleError(path, f"selector must be a non-empty string, not {selector!r}", key=key)
-    try:
-        compile_selector(selector)
-    except (SelectorError, etree.XPathError) as err:
-        raise RuleError(path, f"bad selector {selector!r}: {err}", key=key) from err
-
-
-@lru_cache(maxsize=1024)
-def compile_selector(selector: str) -> etree.XPath:
-    """The compiled XPath of a CSS or XPath selector (compiled once per process)."""
-    selector = selector.strip()
-    if selector.startswith(XPATH_STARTS):
-        return etree.XPath(selector)
-    return CSSSelector(selector)
-
-
-def select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
-    """Elements of `tree` matching `selector` (attributes or text results are skipped)."""
-    return [node for node in compile_selector(selector)(tree) if isinstance(node, etree._Element)]
-
-
-def strip_elements(tree: HtmlElement, selectors: list[str]) -> int:
-    """Remove every element matching one of `selectors`, keeping the text after it."""
-    removed = 0
-    for selector in selectors:
-        for node in select(tree, selector):
-            if node.getparent() is not None:
-                node.drop_tree()
-                removed += 1
+def strip(engine: HtmlEngine, rules: HtmlRules) -> Counter[str]:
+    """Remove what the `strip` rules select; how many elements each removed, by label."""
+    removed: Counter[str] = Counter()
+    for rule in rules.strip:
+        for node in engine.select(rule.selector):
+            if engine.remove(node):
+                removed[rule.label] += 1
     return removed
 
 
-def body_elements(tree: HtmlElement, selectors: list[str]) -> list[HtmlElement]:
-    """The elements of the first `body` selector that matches anything, else []."""
-    for selector in selectors:
-        found = select(tree, selector)
+def body(engine: HtmlEngine, rules: HtmlRules) -> tuple[HtmlRule | None, list[Any]]:
+    """The first `body` rule that selects anything, and its elements; (None, []) if none does."""
+    for rule in rules.body:
+        found = engine.select(rule.selector)
         if found:
-            return found
-    return []
+            return rule, found
+    return None, []
 
 
-def field_values(tree: HtmlElement, value: Any) -> list[str]:
-    """Texts (or attribute values) of the elements a metadata field's rule points at."""
-    selector, attribute = field_spec(value)
+def values(engine: HtmlEngine, rule: HtmlRule) -> list[str]:
+    """The texts (or attribute values) of the elements a metadata rule selects."""
     found = []
-    for node in select(tree, selector):
-        text = node.get(attribute) if attribute else " ".join(node.itertext())
-        text = " ".join((text or "").split())
+    for node in engine.select(rule.selector):
+        raw = engine.attribute(node, rule.attribute) if rule.attribute else engine.text(node)
+        text = normalise(raw or "")
         if text:
             found.append(text)
     return found
+
+
+def metadata(engine: HtmlEngine, rules: HtmlRules) -> tuple[dict[str, Any], Counter[str]]:
+    """(title, published and authors the rules find, how often each rule yielded).
+
+    A field whose rules find nothing is left out, for the generic sources to fill.
+    """
+    meta: dict[str, Any] = {}
+    hits: Counter[str] = Counter()
+    for rule in rules.title:
+        if found := values(engine, rule):
+            meta["title"] = found[0]
+            hits[rule.label] += 1
+            break
+    for rule in rules.authors:
+        if found := values(engine, rule):
+            meta["authors"] = list(dict.fromkeys(found))
+            hits[rule.label] += 1
+            break
+    for rule in rules.published:
+        date = next((d for text in values(engine, rule) if (d := iso_date(text))), None)
+        if date:
+            meta["published"] = date
+            hits[rule.label] += 1
+            break
+    return meta, hits
+
+
+def iso_date(text: str) -> str | None:
+    """ISO 8601 date, or date-time when the text gives the time, of a date text:
+    ISO 8601 (datetime attributes, meta tags), else written out ("26 February 2022")."""
+    text = text.strip()
+    try:
+        when = datetime.fromisoformat(text)  # 3.11 reads a trailing Z
+    except ValueError:
+        return parse_date(text)
+    return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
+
+
+@lru_cache(maxsize=1024)
+def compile_selector(selector: Selector) -> etree.XPath:
+    """The compiled XPath of a CSS or XPath selector (compiled once per process); raises
+    cssselect's SelectorError or lxml's XPathError when it is not valid."""
+    if selector.kind == XPATH:
+        return etree.XPath(selector.text)
+    return CSSSelector(selector.text)
+
+
+class LxmlEngine:
+    """`HtmlEngine` on an lxml tree."""
+
+    __slots__ = ("tree",)
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+
+    def select(self, selector: Selector) -> list[HtmlElement]:
+        return [node for node in compile_selector(selector)(self.tree)
+                if isinstance(node, etree._Element)]
+
+    def text(self, node: HtmlElement) -> str:
+        return " ".join(node.itertext())
+
+    def attribute(self, node: HtmlElement, name: str) -> str | None:
+        return node.get(name)
+
+    def remove(self, node: HtmlElement) -> bool:
+        if node.getparent() is None:
+            return False
+        node.drop_tree()
+        return True

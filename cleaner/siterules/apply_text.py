@@ -5,21 +5,46 @@ before anything is dropped, so a pattern may look at the lines around it and rul
 depend on one another's order. Lines are then dropped in a fixed order (metadata lines,
 blocks, single lines, cuts), so a line keeps the most specific reason. Rules need their
 noise to match, so on an already clean body they find nothing and change nothing.
+
+Cut markers are looked for relative to the article, so that a marker standing in a
+sidebar cannot cut the story away. The article's head is the headline the title rules
+found (else the date line the `published` rules found), the line after it, the date
+line when it follows the headline within a few lines, and the lines before the generic
+heuristics' main run of prose when that starts lower. A `cut_before` marker counts
+at or above the head's end, the last such one cutting, else (none there) the first one
+a few lines below the headline (under a byline and a caption); a `cut_after` marker
+only below the head and the cut, the first such one cutting. With neither a headline nor a date, the generic
+heuristics' main run of prose stands for the article: a `cut_before` marker counts above
+its end, a `cut_after` marker below its start, the first of each cutting. A rule set
+that declares cuts and finds none in place says so in the Document's flags, which the
+run's statistics count.
 """
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Callable
+from typing import Final
 
 import regex
 
 from ..document import Capture, Document
+from ..heuristics.main_run import main_run_span
 from ..text.dates import parse_date
 from ..text.lines import normalise, split_lines
-from .rulebook import MetaRule, RuleSet
+from .model import LineRule, MetaRule, RuleSet
+from .patterns import RuleTimeout, find_all
+from .rulebook import timeout_warning
 
 # Strftime directives that carry a time of day: with one, `published` is a datetime.
-TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%c")
+TIME_DIRECTIVES: Final = ("%H", "%I", "%M", "%S", "%X", "%c")
+# Flags a Document gets (siterules/stats.py counts them per rule set).
+CUT_NOT_FOUND: Final = "{kind}_not_found"
+CUT_OUT_OF_PLACE: Final = "{kind}_out_of_place"
+RULE_TIMEOUT_FLAG: Final = "rule_timeout"
+# Lines below the headline the date line may stand and still belong to the article's
+# head (a photo caption and its credit come between on some sites: two or three lines).
+HEAD_SPAN: Final = 6
 
 
 class Snapshot:
@@ -45,9 +70,47 @@ class Snapshot:
         """Positions of the lines a match covers (a match ending in a newline ends before it)."""
         return range(self.line_at(match.start()), self.line_at(max(match.end() - 1, match.start())) + 1)
 
-    def first_line(self, pattern: regex.Pattern) -> int | None:
-        match = pattern.search(self.text)
-        return None if match is None else self.line_at(match.start())
+
+class _Run:
+    """One application of a rule set to a Document: its matches, drops and records."""
+
+    def __init__(self, doc: Document, ruleset: RuleSet) -> None:
+        self.doc = doc
+        self.ruleset = ruleset
+        self.view = Snapshot(doc)
+        self.markers: list[str] = []  # the cut rules whose marker was found in place
+
+    def matches(self, pattern: regex.Pattern, rule_name: str) -> list[regex.Match]:
+        """Every match of a rule's pattern; none (and a warning) past the time budget."""
+        try:
+            return find_all(pattern, self.view.text)
+        except RuleTimeout:
+            self.doc.warnings.append(timeout_warning(self.ruleset, rule_name, self.view.text))
+            self.doc.flags.append(RULE_TIMEOUT_FLAG)
+            return []
+
+    def drop(self, positions: range | list[int], rule_name: str) -> None:
+        reason = self.ruleset.reason(rule_name)
+        for position in positions:
+            self.doc.drop(self.view.indexes[position], reason)
+
+    def hit(self, rule_name: str) -> None:
+        """Count a line a rule read without dropping it (metadata with keep_line)."""
+        hits = self.doc.rule_hits
+        hits[rule_name] = hits.get(rule_name, 0) + 1
+
+    def count_drops(self) -> None:
+        """Count, per rule, the lines it dropped (a line counts for the reason it kept); a
+        cut whose marker was found counts once at least, though other rules took its lines."""
+        prefix = self.ruleset.reason("")
+        hits = self.doc.rule_hits
+        for index in self.view.indexes:
+            reason = self.doc.lines[index].reason
+            if reason is not None and reason.startswith(prefix):
+                name = reason[len(prefix):]
+                hits[name] = hits.get(name, 0) + 1
+        for name in self.markers:
+            hits.setdefault(name, 1)
 
 
 def apply_site_rules(doc: Document) -> None:
@@ -59,65 +122,127 @@ def apply_site_rules(doc: Document) -> None:
     ruleset: RuleSet | None = doc.ruleset
     if ruleset is None:
         return
-    view = Snapshot(doc)
-    if not view.indexes:
+    run = _Run(doc, ruleset)
+    if not run.view.indexes:
         return
     rules = ruleset.text
-
-    def drop(positions: range | list[int], rule_name: str) -> None:
-        for position in positions:
-            doc.drop(view.indexes[position], ruleset.reason(rule_name))
-
+    anchors = {}
     for field, entries in (("published", rules.published), ("authors", rules.authors),
                            ("title", rules.title)):
-        lift(doc, view, entries, field, drop)
+        anchors[field] = lift(run, entries, field)
     for block in rules.drop_blocks:
-        ends = sorted(view.span(m)[-1] for m in block.end.finditer(view.text))
-        for match in block.start.finditer(view.text):
-            start = view.line_at(match.start())
+        ends = sorted(run.view.span(m)[-1] for m in run.matches(block.end, block.name))
+        for match in run.matches(block.start, block.name):
+            start = run.view.line_at(match.start())
             after = bisect_right(ends, start)  # the first end line below the start line
             if after < len(ends):
-                drop(range(start, ends[after] + 1), block.name)
+                run.drop(range(start, ends[after] + 1), block.name)
     for rule in rules.drop_lines:
-        for match in rule.pattern.finditer(view.text):
-            drop(view.span(match), rule.name)
-    cut = earliest(view, rules.cut_before)
-    if cut is not None:
-        drop(range(cut[0]), cut[1])
-    cut = earliest(view, rules.cut_after)
-    if cut is not None:
-        drop(range(cut[0], len(view.indexes)), cut[1])
+        for match in run.matches(rule.pattern, rule.name):
+            run.drop(run.view.span(match), rule.name)
+    if rules.cut_before or rules.cut_after:
+        cut(run, anchors["title"], anchors["published"])
+    run.count_drops()
 
 
-def earliest(view: Snapshot, rules: tuple) -> tuple[int, str] | None:
-    """(line, rule name) of the first line any of `rules` matches, or None."""
+def cut(run: _Run, title: int | None, published: int | None) -> None:
+    """Apply the cut rules where they stand in place around the article (see module doc)."""
+    rules = run.ruleset.text
+    total = len(run.view.indexes)
+    first = title if title is not None else published
+    span = main_run_span([run.doc.lines[i] for i in run.view.indexes])
+    if first is not None:
+        # The head: the headline (else the date line), the line after it, the date line
+        # when it stands a few lines below the headline, and whatever comes before the
+        # main run of prose when that starts below the headline. Before-markers count at
+        # or above the head's end, the nearest one cutting; after-markers below it, the
+        # first one cutting.
+        head_end = first + 1
+        if published is not None and first < published <= first + HEAD_SPAN:
+            head_end = max(head_end, published)
+        if span is not None and span[0] > first:
+            head_end = max(head_end, span[0] - 1)
+        cut_before = nearest(run, rules.cut_before, "cut_before", lambda line: line <= head_end,
+                             flag=False)
+        if cut_before is None:
+            # a marker a few lines below the headline (under its byline and caption)
+            reach = first + HEAD_SPAN
+            cut_before = nearest(run, rules.cut_before, "cut_before",
+                                 lambda line: head_end < line <= reach, last=False)
+        if cut_before is not None:
+            head_end = max(head_end, cut_before[0])
+        cut_after = nearest(run, rules.cut_after, "cut_after", lambda line: line > head_end)
+    else:
+        # No headline or date places the article: the generic main run stands for it, and
+        # the first marker of each kind in place cuts (the one that cuts least).
+        start, end = span if span else (-1, total)
+        cut_before = nearest(run, rules.cut_before, "cut_before", lambda line: line < end,
+                             last=False)
+        cut_after = nearest(run, rules.cut_after, "cut_after", lambda line: line > start)
+    if cut_before is not None:
+        run.drop(range(cut_before[0]), cut_before[1])
+        run.markers.append(cut_before[1])
+    if cut_after is not None:
+        run.drop(range(cut_after[0], total), cut_after[1])
+        run.markers.append(cut_after[1])
+
+
+def nearest(run: _Run, rules: tuple[LineRule, ...], kind: str, in_place: Callable[[int], bool],
+            last: bool | None = None, flag: bool = True) -> tuple[int, str] | None:
+    """(line, rule name) of the marker in place nearest the article that any of `rules`
+    matches: the last one in place for cut_before (unless `last` is False), the first one
+    for cut_after; None (and, with `flag`, a flag on the Document) when there is none."""
+    if not rules:
+        return None
+    if last is None:
+        last = kind == "cut_before"
     found = None
+    seen = False
     for rule in rules:
-        line = view.first_line(rule.pattern)
-        if line is not None and (found is None or line < found[0]):
-            found = (line, rule.name)
+        for match in run.matches(rule.pattern, rule.name):
+            seen = True
+            line = run.view.line_at(match.start())
+            if not in_place(line):
+                continue
+            if found is None or (line > found[0] if last else line < found[0]):
+                found = (line, rule.name)
+            if not last:
+                break  # matches come in order: the rule's first in place is its nearest
+    if found is None and flag and not run.doc.extracted:  # extracted text has no furniture
+        run.doc.flags.append((CUT_OUT_OF_PLACE if seen else CUT_NOT_FOUND).format(kind=kind))
     return found
 
 
-def lift(doc: Document, view: Snapshot, entries: tuple[MetaRule, ...], field: str, drop) -> None:
-    """Lift `field` with the first rule that yields a value; authors from all its matches."""
+def lift(run: _Run, entries: tuple[MetaRule, ...], field: str) -> int | None:
+    """Lift `field` with the first rule that yields a value; authors from all its matches.
+
+    Returns the position of the first line a value was read from, or None.
+    """
+    doc = run.doc
     for rule in entries:
         lifted: list[str] = []
-        for match in rule.pattern.finditer(view.text):
+        first = None
+        for match in run.matches(rule.pattern, rule.name):
             value = read_value(rule, match.group(rule.group) or "")
             if not value:
                 continue
-            if not rule.keep_line:
-                drop(view.span(match), rule.name)
+            lines = run.view.span(match)
+            if first is None:
+                first = lines[0]
+            if rule.keep_line:
+                run.hit(rule.name)
+            else:
+                run.drop(lines, rule.name)
             if field != "authors":
                 if not doc.meta.get(field):
                     doc.meta[field] = value
-                return
+                return first
             lifted.extend(name for name in value if name not in lifted)
         if lifted:
             if not doc.meta.get(field):
                 doc.meta[field] = lifted
-            return
+            return first
+    return None
 
 
 def read_value(rule: MetaRule, text: str) -> str | list[str] | None:
@@ -126,6 +251,7 @@ def read_value(rule: MetaRule, text: str) -> str | list[str] | None:
     if rule.group == "date":
         return parse_published(text, rule)
     if rule.group == "authors":
+        assert rule.split is not None
         return [name for name in (n.strip() for n in rule.split.split(text)) if name]
     return text or None
 
@@ -145,37 +271,6 @@ def parse_published(text: str, rule: MetaRule) -> str | None:
             stamp = stamp.replace(tzinfo=rule.timezone)
         return stamp.isoformat()
     return None
-
-
-def check_ruleset(ruleset: RuleSet) -> list[str]:
-    """Run a rule set's embedded checks; one message per failure, [] when all pass.
-
-    Each sample must keep its `keep` lines, drop its `drop` lines, lift its `meta`, and
-    give nothing more to drop when its kept lines are cleaned again.
-    """
-    problems = []
-    for check in ruleset.checks:
-        where = f"{ruleset.path}:{check.line}"
-        doc = run_rules(ruleset, check.capture)
-        decisions: dict[str, list[str | None]] = {}
-        for line in doc.lines:
-            decisions.setdefault(line.text, []).append(line.reason)
-        for wanted, must_keep in [(t, True) for t in check.keep] + [(t, False) for t in check.drop]:
-            reasons = decisions.get(normalise(wanted))
-            if reasons is None:
-                problems.append(f"{where}: line not in the sample: {wanted!r}")
-            elif must_keep and any(r is not None for r in reasons):
-                problems.append(f"{where}: dropped ({reasons[0]}) but must stay: {wanted!r}")
-            elif not must_keep and None in reasons:
-                problems.append(f"{where}: kept but must be dropped: {wanted!r}")
-        for key, expected in check.meta.items():
-            if doc.meta.get(key) != expected:
-                problems.append(f"{where}: meta {key} is {doc.meta.get(key)!r}, not {expected!r}")
-        kept = "\n\n".join(line.text for line in doc.lines if line.kept)
-        again = run_rules(ruleset, kept)
-        problems.extend(f"{where}: cleaning twice drops {line.text!r} ({line.reason})"
-                        for line in again.lines if not line.kept)
-    return problems
 
 
 def run_rules(ruleset: RuleSet, text: str) -> Document:

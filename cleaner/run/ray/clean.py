@@ -62,7 +62,7 @@ OUTCOME_SCHEMA = pa.schema([
     ("reason", pa.string()), ("site", pa.string()), ("drops", pa.string()),
     ("record", pa.binary()), ("words", pa.int64()), ("exact", pa.binary()),
     ("signature", pa.binary()), ("bands", pa.binary()), ("samples", pa.binary()),
-    ("shingles", pa.int64()),
+    ("shingles", pa.int64()), ("warnings", pa.string()), ("report", pa.binary()),
 ])
 
 
@@ -229,6 +229,9 @@ def outcome_row(pos: int, outcome: Outcome) -> dict[str, Any]:
         "pos": pos, "source": outcome.source, "status": outcome.status,
         "reason": outcome.reason, "site": outcome.site,
         "drops": json.dumps(dict(outcome.drops)) if outcome.drops else None,
+        "warnings": json.dumps(list(outcome.warnings)) if outcome.warnings else None,
+        "report": None if outcome.rule_report is None else pickle.dumps(
+            outcome.rule_report, protocol=pickle.HIGHEST_PROTOCOL),
     }
     if outcome.status == KEPT:
         row["record"] = outcome.record

@@ -26,6 +26,7 @@ The driver only holds object refs and, per round, the number of links that chang
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -132,7 +133,7 @@ def candidates(n: int, bands: int, starts: np.ndarray, *pieces: Frame) -> tuple:
     # pairs of first bodies sharing a band key
     reps = first & (tag < bands)
     groups = np.cumsum(_changes(tag[reps], key[reps])) - 1
-    banded = np.unique(pairs_of_equal_keys(groups, doc[reps], np.int64(n)))
+    banded = np.unique(_all(pairs_of_equal_keys(groups, doc[reps], np.int64(n))))
     # sampled shingles: held by how many live docs (copies too); pairs of first bodies
     # sharing one that is not common, and how many such each first body has
     sampled_rows = tag == bands
@@ -140,7 +141,7 @@ def candidates(n: int, bands: int, starts: np.ndarray, *pieces: Frame) -> tuple:
     keep = sampled_rows & first
     keep[keep] = ~np.isin(key[keep], values[holders > MAX_SAMPLE_DOCS])
     sample_docs, sample_counts = np.unique(doc[keep], return_counts=True)
-    sampled, shared = np.unique(pairs_of_equal_keys(key[keep], doc[keep], np.int64(n)),
+    sampled, shared = np.unique(_all(pairs_of_equal_keys(key[keep], doc[keep], np.int64(n))),
                                 return_counts=True)
     pairs = {
         "pair": np.concatenate([banded, sampled]),
@@ -153,6 +154,10 @@ def candidates(n: int, bands: int, starts: np.ndarray, *pieces: Frame) -> tuple:
         *split(counts, range_parts(counts["doc"], starts), parts),
         *route_links(links, starts),
     )
+
+
+def _all(pairs: Iterable[np.ndarray]) -> np.ndarray:
+    return np.concatenate([np.empty(0, np.int64), *pairs])
 
 
 def route_links(links: Frame, starts: np.ndarray) -> list[Frame]:

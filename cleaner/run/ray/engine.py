@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import os
+import pickle
 import sys
 import time
 import warnings
@@ -39,6 +40,7 @@ from ...sinks import records as record_sinks
 from ...sinks.atomic import temp_folder
 from ...sinks.manifest import MANIFEST
 from ...siterules.rulebook import RuleBook
+from ...siterules.stats import RuleStats
 from ..local import SUMMARY
 from ..lock import OutputLock
 from ..outcome import KEPT
@@ -217,11 +219,12 @@ class _Run:
         the run's drop reasons and skipped records."""
         found = ray.get([_survey.remote(*blocks) for blocks in shards])
         firsts, kept = [], 0
-        for count, drops, skipped in found:
+        for count, drops, skipped, rules in found:
             firsts.append(kept)
             kept += count
             self.summary.drops.update(drops)
             self.summary.skipped.update(skipped)
+            self.summary.rules.merge(rules)
         return firsts, kept
 
     def dedup(self, shards: list[list], starts: np.ndarray, n: int, bar: _Steps) -> list[list]:
@@ -301,10 +304,11 @@ class _Run:
         bar.step()
         with self.out.open_text(MANIFEST) as manifest:
             for f in finished:
-                text, statuses = ray.get(f[:2])
+                text, (statuses, warned) = ray.get(f[:2])
                 if failed:
                     text = place.patch_failed(text, failed, statuses)
                 self.summary.statuses.update(statuses)
+                self.summary.warnings += warned
                 manifest.write(text)
         self.summary.statuses = +self.summary.statuses
         ray.get(written_parts)
@@ -339,17 +343,20 @@ def _shards(blocks: list, workers: int, size: int) -> list[list]:
 
 
 @ray.remote
-def _survey(*blocks: Any) -> tuple[int, Counter, Counter]:
-    """(kept captures, drop reasons, skipped WARC records) of a shard's outcome blocks."""
-    kept, drops, skipped = 0, Counter(), Counter()
+def _survey(*blocks: Any) -> tuple[int, Counter, Counter, RuleStats]:
+    """(kept captures, drop reasons, skipped WARC records, rule statistics) of a shard's
+    outcome blocks."""
+    kept, drops, skipped, rules = 0, Counter(), Counter(), RuleStats()
     for table in blocks:
-        for status, counted in zip(table["status"].to_pylist(), table["drops"].to_pylist(),
-                                   strict=True):
-            if status == KEPT:
+        for row in table.select(["source", "status", "drops", "report"]).to_pylist():
+            if row["status"] == KEPT:
                 kept += 1
-            if counted:
-                (skipped if status == TALLY_STATUS else drops).update(json.loads(counted))
-    return kept, drops, skipped
+            if row["drops"]:
+                counted = json.loads(row["drops"])
+                (skipped if row["status"] == TALLY_STATUS else drops).update(counted)
+            if row["report"] is not None:
+                rules.add_report(pickle.loads(row["report"]), row["source"])
+    return kept, drops, skipped, rules
 
 
 class _Steps:

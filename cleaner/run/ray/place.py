@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -209,27 +209,30 @@ def finish(first: int, out: OutFolder, formats: tuple[str, ...], offsets: np.nda
     writer = ArticleWriter(out.staging(), out.temp_folder()) if MARKDOWN in formats else None
     lines: list[str] = []
     statuses: Counter = Counter()
+    warned = 0
     failed: dict[str, str] = {}
     records: dict[str, list[Any]] = {"rank": [], "meta": [], "body": [], "source": []}
     for table in blocks:
-        for row in table.select(["source", "status", "reason", "site", "record"]).to_pylist():
+        for row in table.select(["source", "status", "reason", "site", "record", "warnings"]
+                                ).to_pylist():
             status = row["status"]
             if status == TALLY_STATUS:
                 continue
             if status != KEPT:
-                manifest = ManifestRow(row["source"], status, None, row["reason"], row["site"])
+                manifest = _row_of(row)(status, None, row["reason"])
             else:
                 i = by_doc[first]
                 manifest = _member(row, first, decided, i, out, formats, offsets, part_records,
                                    renamed, writer, failed, records)
                 first += 1
             statuses[manifest.status] += 1
+            warned += bool(manifest.warnings)
             lines.append(manifest.to_json() + "\n")
     out.close()
     ranks = np.array(records["rank"], dtype=np.int64)
     frame: Frame = {"rank": ranks, **{k: v for k, v in records.items() if k != "rank"}}
     groups = split(frame, ranks // part_records // parts_per_writer, writers) if writers else []
-    return ("".join(lines), statuses, failed, *groups)
+    return ("".join(lines), (statuses, warned), failed, *groups)
 
 
 def _member(row: dict[str, Any], doc: int, decided: Frame, i: int, out: OutFolder,
@@ -260,7 +263,18 @@ def _member(row: dict[str, Any], doc: int, decided: Frame, i: int, out: OutFolde
                                ("source", row["source"])):
                 records[key].append(value)
     placed = Placed(reference if error is None else None, canonical=canonical, error=error)
-    return member_row(row["source"], row["site"], doc, placed)
+    return member_row(row["source"], _row_of(row), doc, placed)
+
+
+def _row_of(row: dict[str, Any]) -> Callable[..., ManifestRow]:
+    """How the manifest line of an outcome row is made (`Record.row_of`'s arguments)."""
+    warnings = tuple(json.loads(row["warnings"])) if row["warnings"] else ()
+
+    def row_of(status: str, article: str | None = None, reason: str | None = None
+               ) -> ManifestRow:
+        return ManifestRow(row["source"], status, article, reason, row["site"], warnings)
+
+    return row_of
 
 
 @ray.remote
@@ -296,7 +310,8 @@ def patch_failed(text: str, failed: Mapping[str, str], statuses: Counter) -> str
         if row.article in failed and row.status != ERROR:
             statuses[row.status] -= 1
             statuses[ERROR] += 1
-            row = ManifestRow(row.source, ERROR, None, failed[row.article], row.site)
+            row = ManifestRow(row.source, ERROR, None, failed[row.article], row.site,
+                              row.warnings)
             line = row.to_json() + "\n"
         lines.append(line)
     return "".join(lines)
