@@ -112,9 +112,11 @@ def run(
     dedup: bool = True,
     state: str | Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
+    timings: dict[str, float] | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out` on Ray; the same files as
     `cleaner.run.local.run` writes for a new OUT, byte for byte (no dedup state).
+    `timings`, when given, gets the seconds each step took (for bench/ray_engine.py).
 
     `address`: a Ray cluster ("auto", "ray://HOST:10001"), else a local Ray of `jobs`
     CPUs. Inputs and OUT may be URLs (s3://...) for which fsspec has a filesystem; on a
@@ -135,8 +137,10 @@ def run(
         folder.check_new()
         if folder.path is not None:
             temp_folder(folder.path)
+        steps = _Steps(progress, timings)
         session = stack.enter_context(RaySession(address, jobs, quiet))
-        summary = _Run(session, folder, rules, dedup, formats, progress).run(inputs)
+        steps.done("ray")
+        summary = _Run(session, folder, rules, dedup, formats, steps).run(inputs)
     summary.seconds = time.perf_counter() - started
     folder.write_text(SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
     return summary
@@ -144,13 +148,14 @@ def run(
 
 class _Run:
     def __init__(self, session: RaySession, out: OutFolder, rules: RuleBook | None, dedup: bool,
-                 formats: tuple[str, ...], progress: bool) -> None:
+                 formats: tuple[str, ...], steps: _Steps) -> None:
         self.session = session
         self.out = out
         self.rules = rules
         self.layout = Layout() if dedup else None
         self.formats = formats
-        self.progress = progress
+        self.steps = steps
+        self.progress = steps.shown
         self.summary = Summary()
         self.part_records = record_sinks.PART_RECORDS
 
@@ -162,16 +167,18 @@ class _Run:
             refs = [ray.put(block) for block in items.blocks(size)]
         finally:
             items.close()
+        self.steps.done("inputs")
         blocks = self.clean(refs, workers) if refs else []
+        self.steps.done("clean")
+        self.steps.start(5 + (self.layout is not None))
         shards = _shards(blocks, workers, size)
-        bar = _Steps(self.progress, 6 + (self.layout is not None) * 5)
         firsts, kept = self.survey(shards)
-        bar.step()
+        self.steps.done("survey")
         starts = np.array(firsts, dtype=np.int64)
-        links = self.dedup(shards, starts, kept, bar) if self.layout is not None else \
+        links = self.dedup(shards, starts, kept) if self.layout is not None else \
             [[] for _ in shards]
-        self.place(shards, firsts, starts, links, bar)
-        bar.close()
+        self.place(shards, firsts, starts, links)
+        self.steps.close()
         return self.summary
 
     def clean(self, items: list, workers: int) -> list:
@@ -227,19 +234,17 @@ class _Run:
             self.summary.rules.merge(rules)
         return firsts, kept
 
-    def dedup(self, shards: list[list], starts: np.ndarray, n: int, bar: _Steps) -> list[list]:
+    def dedup(self, shards: list[list], starts: np.ndarray, n: int) -> list[list]:
         """Per shard, the links (doc -> first doc of its cluster) of its duplicates."""
         assert self.layout is not None
         parts = len(shards)
         prepared = [results(steps.prepare.options(num_returns=parts + 1).remote(
             int(start), self.layout, parts, *blocks), parts + 1)
             for blocks, start in zip(shards, starts.tolist(), strict=True)]
-        bar.step()
         keys = [p[:parts] for p in prepared]
         info = [p[parts] for p in prepared]
         found = [results(steps.candidates.options(num_returns=4 * parts).remote(
             n, self.layout.bands, starts, *column_of(keys, j)), 4 * parts) for j in range(parts)]
-        bar.step()
         pairs = [f[:parts] for f in found]
         counts = [f[parts : 2 * parts] for f in found]
         own = [f[2 * parts : 3 * parts] for f in found]
@@ -247,11 +252,9 @@ class _Run:
         early = [results(steps.earlier.options(num_returns=parts).remote(
             n, starts, info[i], parts, *column_of(pairs, i), *column_of(counts, i)), parts)
             for i in range(parts)]
-        bar.step()
         best = [results(steps.later.options(num_returns=2 * parts).remote(
             n, starts, info[i], DEFAULT_THRESHOLD, DEFAULT_CONTAINMENT, parts,
             *column_of(early, i), *column_of(counts, i)), 2 * parts) for i in range(parts)]
-        bar.step()
         own += [b[:parts] for b in best]
         asks += [b[parts:] for b in best]
         while True:
@@ -263,29 +266,28 @@ class _Run:
             asks = [r[parts : 2 * parts] for r in rounds]
             if not changed:
                 break
-        bar.step()
+        self.steps.done("dedup")
         return [column_of(own, i) for i in range(parts)]
 
-    def place(self, shards: list[list], firsts: list[int], starts: np.ndarray, links: list[list],
-              bar: _Steps) -> None:
+    def place(self, shards: list[list], firsts: list[int], starts: np.ndarray, links: list[list]
+              ) -> None:
         parts = len(shards)
         members = [results(place.roots.options(num_returns=parts).remote(
             first, starts, len(blocks), *blocks, *links[i]), parts)
             for i, (blocks, first) in enumerate(zip(shards, firsts, strict=True))]
-        bar.step()
         made = [results(place.clusters.options(num_returns=2 * parts + 1).remote(
             i, *column_of(members, i)), 2 * parts + 1) for i in range(parts)]
         named = [m[:parts] for m in made]
         claims = [m[parts : 2 * parts] for m in made]
         counts = ray.get([m[2 * parts] for m in made])
-        bar.step()
+        self.steps.done("clusters")
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         chosen = [results(place.names.options(num_returns=parts + 1).remote(
             starts, parts, *column_of(named, j), *column_of(claims, j)), parts + 1)
             for j in range(parts)]
         decisions = [c[:parts] for c in chosen]
         renamed = self.settle(ray.get([c[parts] for c in chosen]), named)
-        bar.step()
+        self.steps.done("names")
         written = int(offsets[-1])
         part_files = math.ceil(written / self.part_records) if written else 0
         writers = min(part_files, 2 * parts) if any(f != place.MARKDOWN for f in self.formats) \
@@ -301,7 +303,7 @@ class _Run:
         failed: dict[str, str] = {}
         for found in ray.get([f[2] for f in finished]):
             failed.update(found)
-        bar.step()
+        self.steps.done("articles")
         with self.out.open_text(MANIFEST) as manifest:
             for f in finished:
                 text, (statuses, warned) = ray.get(f[:2])
@@ -312,7 +314,7 @@ class _Run:
                 manifest.write(text)
         self.summary.statuses = +self.summary.statuses
         ray.get(written_parts)
-        bar.step()
+        self.steps.done("manifest")
 
     def settle(self, conflicts: list[list[tuple[str, str]]], named: list[list]) -> dict[int, str]:
         """The names of the clusters whose preferred path is another's suffixed name, and
@@ -360,22 +362,29 @@ def _survey(*blocks: Any) -> tuple[int, Counter, Counter, RuleStats]:
 
 
 class _Steps:
-    """A progress bar over the placing steps, on a terminal."""
+    """The run's steps as they end: their times (when asked for), and a progress bar over
+    the steps after cleaning, on a terminal (Ray Data shows its own while cleaning)."""
 
-    def __init__(self, shown: bool, total: int) -> None:
-        self.bar = None
-        if shown:
+    def __init__(self, shown: bool, timings: dict[str, float] | None) -> None:
+        self.shown = shown
+        self.timings = timings
+        self.bar: Any = None
+        self.last = time.perf_counter()
+
+    def start(self, total: int) -> None:
+        if self.shown:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc="placing", unit="step")
 
-    def step(self) -> None:
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
         if self.bar is not None:
             self.bar.update()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-
-
-
