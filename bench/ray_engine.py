@@ -39,8 +39,8 @@ from run_engine import made_up_captures  # bench/run_engine.py
 from cleaner import __version__, core_build
 from cleaner.dedup.sketch import Layout, Sketcher
 from cleaner.pipeline import clean_capture
-from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sinks.markdown import read_article
+from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import find_captures, read_capture
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"

@@ -249,12 +249,16 @@ class _Run:
         counts = [f[parts : 2 * parts] for f in found]
         own = [f[2 * parts : 3 * parts] for f in found]
         asks = [f[3 * parts :] for f in found]
+        # a step's inputs are let go as soon as its tasks are submitted (Ray keeps them
+        # until those tasks end): the object store holds two steps' data at most
+        del prepared, keys, found
         early = [results(steps.earlier.options(num_returns=parts).remote(
             n, starts, info[i], parts, *column_of(pairs, i), *column_of(counts, i)), parts)
             for i in range(parts)]
         best = [results(steps.later.options(num_returns=2 * parts).remote(
             n, starts, info[i], DEFAULT_THRESHOLD, DEFAULT_CONTAINMENT, parts,
             *column_of(early, i), *column_of(counts, i)), 2 * parts) for i in range(parts)]
+        del pairs, early, counts, info
         own += [b[:parts] for b in best]
         asks += [b[parts:] for b in best]
         while True:
@@ -277,16 +281,20 @@ class _Run:
             for i, (blocks, first) in enumerate(zip(shards, firsts, strict=True))]
         made = [results(place.clusters.options(num_returns=2 * parts + 1).remote(
             i, *column_of(members, i)), 2 * parts + 1) for i in range(parts)]
+        del members
         named = [m[:parts] for m in made]
         claims = [m[parts : 2 * parts] for m in made]
         counts = ray.get([m[2 * parts] for m in made])
+        del made
         self.steps.done("clusters")
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         chosen = [results(place.names.options(num_returns=parts + 1).remote(
             starts, parts, *column_of(named, j), *column_of(claims, j)), parts + 1)
             for j in range(parts)]
+        del claims
         decisions = [c[:parts] for c in chosen]
         renamed = self.settle(ray.get([c[parts] for c in chosen]), named)
+        del named, chosen
         self.steps.done("names")
         written = int(offsets[-1])
         part_files = math.ceil(written / self.part_records) if written else 0
@@ -297,16 +305,21 @@ class _Run:
             first, self.out, self.formats, offsets, self.part_records, per_writer, writers,
             renamed, len(blocks), *blocks, *column_of(decisions, i)), 3 + writers)
             for i, (blocks, first) in enumerate(zip(shards, firsts, strict=True))]
+        del decisions
         records = [f[3:] for f in finished]
         written_parts = [place.write_parts.remote(self.out, self.formats, self.part_records,
                                                   *column_of(records, w)) for w in range(writers)]
+        del records
         failed: dict[str, str] = {}
         for found in ray.get([f[2] for f in finished]):
             failed.update(found)
         self.steps.done("articles")
+        texts = [f[:2] for f in finished]
+        del finished
         with self.out.open_text(MANIFEST) as manifest:
-            for f in finished:
-                text, (statuses, warned) = ray.get(f[:2])
+            for i in range(len(texts)):
+                text, (statuses, warned) = ray.get(texts[i])
+                texts[i] = []  # this shard's text may go
                 if failed:
                     text = place.patch_failed(text, failed, statuses)
                 self.summary.statuses.update(statuses)
