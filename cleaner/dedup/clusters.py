@@ -203,7 +203,13 @@ def pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Iter
     starts = np.flatnonzero(np.concatenate([[True], ~same]))
     sizes = np.diff(np.append(starts, len(keys)))
     run_of = np.repeat(np.arange(len(starts)), sizes)
+    longer = np.repeat(sizes, sizes)  # the length of each row's run
     for gap in range(1, int(sizes.max())):
+        # only runs longer than the distance give pairs: the others are left out, so that
+        # the steps cost as much as the pairs they give, not rows x the longest run
+        keep = longer > gap
+        if not keep.all():
+            run_of, docs, longer = run_of[keep], docs[keep], longer[keep]
         ok = run_of[gap:] == run_of[:-gap]
         if not ok.any():
             return

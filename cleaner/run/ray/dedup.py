@@ -26,19 +26,27 @@ The driver only holds object refs and, per round, the number of links that chang
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import ray
 
-from ...dedup.clusters import best_matches, judge_pairs, pairs_of_equal_keys, similarity
+from ...dedup.clusters import (
+    PAIR_CHUNK,
+    best_matches,
+    judge_pairs,
+    pairs_of_equal_keys,
+    similarity,
+)
 from ...dedup.sketch import Layout
 from ...dedup.store import MAX_SAMPLE_DOCS, MIN_SHARED_SAMPLES
 from ..outcome import KEPT
-from .shuffle import Frame, concat, int_parts, returned, split
+from .shuffle import Frame, concat, int_parts, split
 
-EXACT_KIND = 0  # index of "exact" in cleaner.dedup.clusters.KINDS
+# Pairs waiting at most before they are merged (16 bytes each while merged).
+MERGE_PAIRS = 1 << 22
+_EMPTY_LINKS = {"child": np.empty(0, np.int64), "parent": np.empty(0, np.int64)}
 _TAG_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
@@ -133,7 +141,7 @@ def candidates(n: int, bands: int, starts: np.ndarray, *pieces: Frame) -> tuple:
     # pairs of first bodies sharing a band key
     reps = first & (tag < bands)
     groups = np.cumsum(_changes(tag[reps], key[reps])) - 1
-    banded = np.unique(_all(pairs_of_equal_keys(groups, doc[reps], np.int64(n))))
+    banded, _ = _merged(pairs_of_equal_keys(groups, doc[reps], np.int64(n)))
     # sampled shingles: held by how many live docs (copies too); pairs of first bodies
     # sharing one that is not common, and how many such each first body has
     sampled_rows = tag == bands
@@ -141,8 +149,7 @@ def candidates(n: int, bands: int, starts: np.ndarray, *pieces: Frame) -> tuple:
     keep = sampled_rows & first
     keep[keep] = ~np.isin(key[keep], values[holders > MAX_SAMPLE_DOCS])
     sample_docs, sample_counts = np.unique(doc[keep], return_counts=True)
-    sampled, shared = np.unique(_all(pairs_of_equal_keys(key[keep], doc[keep], np.int64(n))),
-                                return_counts=True)
+    sampled, shared = _merged(pairs_of_equal_keys(key[keep], doc[keep], np.int64(n)))
     pairs = {
         "pair": np.concatenate([banded, sampled]),
         "banded": np.concatenate([np.ones(len(banded), bool), np.zeros(len(sampled), bool)]),
@@ -156,8 +163,31 @@ def candidates(n: int, bands: int, starts: np.ndarray, *pieces: Frame) -> tuple:
     )
 
 
-def _all(pairs: Iterable[np.ndarray]) -> np.ndarray:
-    return np.concatenate([np.empty(0, np.int64), *pairs])
+def _merged(chunks: Iterator[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct pairs, how many times each came) of chunks of pairs, merged whenever
+    MERGE_PAIRS are waiting: redundant pairs (one per band a pair shares) never pile up,
+    and each is sorted a few times at most."""
+    pairs, counts = np.empty(0, np.int64), np.empty(0, np.int64)
+    waiting: list[np.ndarray] = []
+    held = 0
+    for chunk in chunks:
+        waiting.append(chunk)
+        held += len(chunk)
+        if held >= MERGE_PAIRS:
+            pairs, counts = _summed(np.concatenate([pairs, *waiting]), np.concatenate(
+                [counts, np.ones(held, np.int64)]))
+            waiting, held = [], 0
+    if waiting:
+        pairs, counts = _summed(np.concatenate([pairs, *waiting]), np.concatenate(
+            [counts, np.ones(held, np.int64)]))
+    return pairs, counts
+
+
+def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`keys` made distinct, with the counts of equal ones added up."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct, np.bincount(inverse.reshape(-1), weights=counts,
+                                 minlength=len(distinct)).astype(np.int64)
 
 
 def route_links(links: Frame, starts: np.ndarray) -> list[Frame]:
@@ -167,8 +197,8 @@ def route_links(links: Frame, starts: np.ndarray) -> list[Frame]:
             *split(links, range_parts(links["parent"], starts), parts)]
 
 
-def _attach(docs: np.ndarray, info: Frame, counts: Frame) -> tuple[np.ndarray, np.ndarray,
-                                                                      np.ndarray]:
+def _attach(docs: np.ndarray, info: Frame, counts: Frame, signatures: bool = True
+            ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """(signatures, sizes, non-common sample counts) of `docs`, all in this shard."""
     at = np.searchsorted(info["doc"], docs)
     where = np.searchsorted(counts["doc"], docs)
@@ -176,7 +206,7 @@ def _attach(docs: np.ndarray, info: Frame, counts: Frame) -> tuple[np.ndarray, n
     found[found] = counts["doc"][where[found]] == docs[found]
     samples = np.zeros(len(docs), dtype=np.int64)
     samples[found] = counts["samples"][where[found]]
-    return info["signature"][at], info["shingles"][at], samples
+    return info["signature"][at] if signatures else None, info["shingles"][at], samples
 
 
 def _sample_counts(pieces: list[Frame]) -> Frame:
@@ -190,38 +220,52 @@ def _sample_counts(pieces: list[Frame]) -> Frame:
 @ray.remote
 def earlier(n: int, starts: np.ndarray, info: Frame, pairs_count: int, *pieces: Frame) -> tuple:
     """Candidate pairs whose earlier doc is in this shard, summed and filtered as
-    `_candidate_pairs` does, with that doc's fingerprint; by the later doc's shard."""
-    pairs = concat(pieces[:pairs_count], like={"pair": np.empty(0, np.int64),
-                                               "banded": np.empty(0, bool),
-                                               "shared": np.empty(0, np.int64)})
+    `_candidate_pairs` does, with that doc's size and sample count; by the later doc's
+    shard: (pairs for shard j, then the signatures of their earlier docs, each once)."""
+    parts = len(starts)
+    codes, banded, shared = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    for piece in pieces[:pairs_count]:  # merged piece by piece: a pair comes once per band
+        if piece and len(piece["pair"]):
+            codes, sums = _summed(np.concatenate([codes, piece["pair"]]), np.concatenate(
+                [banded * (1 << 32) + shared,
+                 piece["banded"].astype(np.int64) * (1 << 32) + piece["shared"]]))
+            banded, shared = sums >> 32, sums & 0xFFFFFFFF
     counts = _sample_counts(list(pieces[pairs_count:]))
-    codes, inverse = np.unique(pairs["pair"], return_inverse=True)
-    inverse = inverse.reshape(-1)
-    banded = np.zeros(len(codes), dtype=bool)
-    np.logical_or.at(banded, inverse, pairs["banded"])
-    shared = np.bincount(inverse, weights=pairs["shared"], minlength=len(codes)).astype(np.int64)
-    keep = banded | (shared >= MIN_SHARED_SAMPLES)
+    keep = (banded > 0) | (shared >= MIN_SHARED_SAMPLES)
     codes, shared = codes[keep], shared[keep]
-    signatures, sizes, samples = _attach(codes // n, info, counts)
-    out = {"pair": codes, "shared": shared, "signature": signatures, "size": sizes,
-           "samples": samples}
-    return returned(split(out, range_parts(codes % n, starts), len(starts)))
+    first = codes // n
+    _, sizes, samples = _attach(first, info, counts, signatures=False)
+    out = {"pair": codes, "shared": shared, "size": sizes, "samples": samples}
+    where = range_parts(codes % n, starts)
+    signed = []
+    for j, piece in enumerate(split(out, where, parts)):
+        docs = np.unique(piece["pair"] // n)
+        signed.append({"doc": docs, "signature": info["signature"][np.searchsorted(info["doc"],
+                                                                                   docs)]})
+    return (*split(out, where, parts), *signed)
 
 
 @ray.remote
 def later(n: int, starts: np.ndarray, info: Frame, threshold: float, contained: float,
-          pairs_count: int, *pieces: Frame) -> tuple:
+          pairs_count: int, signed_count: int, *pieces: Frame) -> tuple:
     """The best earlier match of each doc of this shard: parent links, by child shard
     then by parent shard."""
     pairs = concat(pieces[:pairs_count])
-    counts = _sample_counts(list(pieces[pairs_count:]))
+    signed = concat(pieces[pairs_count : pairs_count + signed_count])
+    counts = _sample_counts(list(pieces[pairs_count + signed_count :]))
     if not pairs or not len(pairs["pair"]):
-        empty = {"child": np.empty(0, np.int64), "parent": np.empty(0, np.int64)}
-        return tuple(route_links(empty, starts))
+        return tuple(route_links(dict(_EMPTY_LINKS), starts))
+    order = np.argsort(signed["doc"])
+    known, signatures = signed["doc"][order], signed["signature"][order]
     codes = pairs["pair"]
     first, then = codes // n, codes % n
-    signatures, sizes, samples = _attach(then, info, counts)
-    sims = similarity(pairs["signature"], signatures)
+    _, sizes, samples = _attach(then, info, counts, signatures=False)
+    sims = np.empty(len(codes))
+    for lo in range(0, len(codes), PAIR_CHUNK):  # a step's signatures take ~20 MB at most
+        part = slice(lo, lo + PAIR_CHUNK)
+        theirs = signatures[np.searchsorted(known, first[part])]
+        mine = info["signature"][np.searchsorted(info["doc"], then[part])]
+        sims[part] = similarity(theirs, mine)
     judged = judge_pairs(sims, sizes, pairs["size"], samples, pairs["samples"],
                          pairs["shared"], threshold, contained)
     child, parent, _ = best_matches(first, then, *judged)
@@ -232,9 +276,8 @@ def later(n: int, starts: np.ndarray, info: Frame, threshold: float, contained: 
 def jump(starts: np.ndarray, own_count: int, *pieces: Frame) -> tuple:
     """One round of pointer jumping: each link whose parent is in this shard moves to
     the parent's parent. (links by child shard, by parent shard, changed count)."""
-    like = {"child": np.empty(0, np.int64), "parent": np.empty(0, np.int64)}
-    own = concat(pieces[:own_count], like=like)
-    asks = concat(pieces[own_count:], like=like)
+    own = concat(pieces[:own_count], like=_EMPTY_LINKS)
+    asks = concat(pieces[own_count:], like=_EMPTY_LINKS)
     order = np.argsort(own["child"])
     children, parents = own["child"][order], own["parent"][order]
     at = np.searchsorted(children, asks["parent"])

@@ -76,10 +76,14 @@ class RaySession:
     def __enter__(self) -> Self:
         if not ray.is_initialized():
             try:
+                local = self.address is None
                 context = ray.init(
-                    address=self.address, num_cpus=self.jobs if self.address is None else None,
-                    log_to_driver=False, logging_level=logging.ERROR,
-                    configure_logging=True,
+                    address=self.address, num_cpus=self.jobs if local else None,
+                    log_to_driver=False, logging_level=logging.ERROR, configure_logging=True,
+                    # Ray runs its workers at niceness 15; on this machine they run at the
+                    # priority the local engine's would (0), or they lose every core to
+                    # any other busy process
+                    _system_config={"worker_niceness": 0} if local else None,
                 )
             except (ConnectionError, ValueError, RuntimeError) as err:
                 raise CleanerError(f"cannot start or reach Ray ({self.address or 'local'}): "
@@ -252,13 +256,17 @@ class _Run:
         # a step's inputs are let go as soon as its tasks are submitted (Ray keeps them
         # until those tasks end): the object store holds two steps' data at most
         del prepared, keys, found
-        early = [results(steps.earlier.options(num_returns=parts).remote(
-            n, starts, info[i], parts, *column_of(pairs, i), *column_of(counts, i)), parts)
+        early = [results(steps.earlier.options(num_returns=2 * parts).remote(
+            n, starts, info[i], parts, *column_of(pairs, i), *column_of(counts, i)), 2 * parts)
             for i in range(parts)]
+        del pairs
+        signed = [e[parts:] for e in early]
+        early = [e[:parts] for e in early]
         best = [results(steps.later.options(num_returns=2 * parts).remote(
-            n, starts, info[i], DEFAULT_THRESHOLD, DEFAULT_CONTAINMENT, parts,
-            *column_of(early, i), *column_of(counts, i)), 2 * parts) for i in range(parts)]
-        del pairs, early, counts, info
+            n, starts, info[i], DEFAULT_THRESHOLD, DEFAULT_CONTAINMENT, parts, parts,
+            *column_of(early, i), *column_of(signed, i), *column_of(counts, i)), 2 * parts)
+            for i in range(parts)]
+        del early, signed, counts, info
         own += [b[:parts] for b in best]
         asks += [b[parts:] for b in best]
         while True:
