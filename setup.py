@@ -27,6 +27,7 @@ from setuptools.command.build_ext import build_ext
 # The per-line hot path (measured: line facts, dates, main run, metadata, language guess).
 COMPILED = [
     "cleaner/document.py",
+    "cleaner/reasons.py",
     "cleaner/text/lines.py",
     "cleaner/text/dates.py",
     "cleaner/text/language.py",
@@ -35,6 +36,11 @@ COMPILED = [
     "cleaner/heuristics/noise.py",
     "cleaner/heuristics/main_run.py",
     "cleaner/heuristics/metadata.py",
+    # The fast HTML engine's walk over every node of a page and its choice of content.
+    "cleaner/extract/blocks.py",
+    "cleaner/extract/container.py",
+    "cleaner/extract/prune.py",
+    "cleaner/extract/fast.py",
 ]
 
 

@@ -17,14 +17,16 @@ from .version import __version__
 # Public name -> the module that defines it.
 _EXPORTS = {
     "Article": "document", "Capture": "document", "Document": "document", "Line": "document",
-    "CaptureError": "errors", "CleanerError": "errors", "OutputError": "errors",
-    "RuleError": "errors", "clean": "pipeline", "clean_capture": "pipeline",
-    "Result": "run.stream", "clean_many": "run.stream",
+    "CaptureError": "errors", "CaptureTypeError": "errors", "CleanerError": "errors",
+    "OutputError": "errors", "RuleError": "errors", "UnsafePathError": "errors",
+    "clean": "pipeline", "clean_capture": "pipeline", "Result": "run.stream",
+    "clean_many": "run.stream",
 }
 
 __all__ = [
-    "Article", "Capture", "CaptureError", "CleanerError", "Document", "Line", "OutputError",
-    "Result", "RuleError", "__version__", "clean", "clean_capture", "clean_many", "core_build",
+    "Article", "Capture", "CaptureError", "CaptureTypeError", "CleanerError", "Document", "Line",
+    "OutputError", "Result", "RuleError", "UnsafePathError", "__version__", "clean",
+    "clean_capture", "clean_many", "core_build",
 ]
 
 

@@ -10,14 +10,16 @@ from pathlib import Path
 from . import __version__, core_build
 from .dedup import Deduplicator
 from .errors import CleanerError
-from .pipeline import clean_capture
+from .pipeline import DEFAULT_HTML_ENGINE, HTML_ENGINES, clean_capture
+from .reasons import DESCRIPTIONS
 from .run.local import run
 from .run.stream import clean_json_lines, dumps
 from .run.summary import Summary
 from .sinks import DEFAULT_FORMATS, FORMATS, check_formats
 from .siterules.rulebook import RuleBook, bundled_rules_folder
 from .siterules.stats import RuleStats, describe
-from .sources.files import read_capture
+from .sources.files import DEFAULT_MAX_BYTES, read_capture
+from .sources.records import bounded_lines
 from .sources.urls import is_url
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -54,7 +56,7 @@ def command_clean(args: argparse.Namespace) -> int:
         summary = run_on_ray(
             args.inputs, args.output, rules=rules, jobs=jobs, address=args.address,
             progress=progress, quiet=args.quiet, dedup=not args.no_dedup, state=args.state,
-            formats=formats,
+            formats=formats, max_bytes=args.max_bytes, html_engine=args.html_engine,
         )
     else:
         if args.address is not None:
@@ -64,18 +66,32 @@ def command_clean(args: argparse.Namespace) -> int:
         summary = run(
             args.inputs, Path(args.output), rules=rules, jobs=args.jobs or os.cpu_count() or 1,
             progress=progress, dedup=not args.no_dedup, state=args.state, formats=formats,
+            max_bytes=args.max_bytes, html_engine=args.html_engine,
         )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
+def command_reasons(args: argparse.Namespace) -> int:
+    """List the reasons lines are dropped for, as `explain`, the manifest and summary.json
+    name them, with what each means. A site rule's reason is rule:<rule set>/<rule name>.
+
+    Example: cleaner reasons
+    """
+    width = max(map(len, DESCRIPTIONS))
+    for reason, meaning in DESCRIPTIONS.items():
+        print(f"{reason:<{width}}  {meaning}")
+    return EXIT_OK
+
+
 def command_explain(args: argparse.Namespace) -> int:
-    """Show every line of one capture, kept or dropped and why, then the front matter found.
+    """Show each line of one capture, kept or dropped and why, then its front matter and warnings.
 
     Example: cleaner explain fixtures/japannews/002_04e78b92e40742d0.txt
     """
-    article = clean_capture(read_capture(args.capture), load_rules(args.rules))
+    article = clean_capture(read_capture(args.capture, args.max_bytes), load_rules(args.rules),
+                            args.html_engine)
     for line in article.decisions:
         mark = "keep" if line.kept else "drop"
         reason = f"  [{line.reason}]" if line.reason else ""
@@ -230,19 +246,18 @@ def command_stream(args: argparse.Namespace) -> int:
     """
     refuse_state_without_dedup(args)
     rules = load_rules(args.rules)
+    if sys.stdout is None or sys.stdin is None:  # started with stdout (or stdin) closed
+        return EXIT_OK
     dedup = None if args.no_dedup else Deduplicator(args.state)
     summary = Summary()
     started = time.perf_counter()
+    lines = bounded_lines(sys.stdin.buffer, args.max_bytes)
     try:
-        for record in clean_json_lines(sys.stdin.buffer, rules=rules, dedup=dedup):
+        for record in clean_json_lines(lines, rules=rules, dedup=dedup, max_bytes=args.max_bytes,
+                                       html_engine=args.html_engine):
             sys.stdout.write(dumps(record) + "\n")
             sys.stdout.flush()
             summary.statuses[record["status"]] += 1
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep Python's exit-time
-        # flush of stdout from failing again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
     finally:
         if dedup is not None:
             dedup.close()
@@ -307,10 +322,16 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--address", metavar="ADDR",
                        help="with --engine ray: the cluster (auto, ray://HOST:10001); "
                        "default: a local Ray of --jobs CPUs")
+    add_max_bytes(clean)
+    add_html_engine(clean)
+
+    add("reasons", command_reasons)
 
     explain = add("explain", command_explain)
     explain.add_argument("capture", type=Path, help="one capture file")
     explain.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
+    add_max_bytes(explain)
+    add_html_engine(explain)
 
     stream = add("stream", command_stream)
     stream.add_argument("--no-dedup", action="store_true", help="keep duplicates")
@@ -319,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stream.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    add_max_bytes(stream)
+    add_html_engine(stream)
 
     rules = add_group("rules", "Keep rule files healthy: check them, read a run's rule statistics.")
     check = add("check", command_rules_check, rules)
@@ -360,6 +383,36 @@ def positive(value: str) -> int:
     return number
 
 
+def size(value: str) -> int:
+    """A size in bytes, with an optional K, M or G (powers of 1024): 32M, 1G, 500000."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    text = value.strip().lower().removesuffix("b").removesuffix("i")
+    factor = units.get(text[-1:], 1)
+    try:
+        number = int(text[:-1] if factor > 1 else text) * factor
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value} (e.g. 64M)") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 byte or more, not {value}")
+    return number
+
+
+def add_max_bytes(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+        help="largest capture read, once inflated (a larger one is an error line); "
+        f"K, M, G suffixes (default: {DEFAULT_MAX_BYTES >> 20}M)",
+    )
+
+
+def add_html_engine(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html-engine", choices=HTML_ENGINES, default=DEFAULT_HTML_ENGINE,
+        help="how HTML captures are read: our own block extractor (fast) or trafilatura's "
+        f"extract() with our heuristics (default: {DEFAULT_HTML_ENGINE})",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -367,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
     except CleanerError as err:
         print(f"cleaner: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do, and keep
+        # Python's exit-time flush of stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return 130

@@ -21,8 +21,33 @@ class Capture:
     fetched_at: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Captures cross to worker processes. Compiled by mypyc, a frozen dataclass
+        # unpickles by setattr, which its frozen __setattr__ refuses: rebuild it instead.
+        return (Capture, (self.text, self.source, self.kind, self.url, self.fetched_at, self.extra))
 
-@dataclass(slots=True)
+    def but(self, text: str, url: str | None) -> Capture:
+        """This capture with another text and URL (checked or repaired ones)."""
+        return Capture(text, self.source, self.kind, url, self.fetched_at, self.extra)
+
+
+class LineFacts:
+    """What the heuristics measure of a line's text, which never changes: its word count,
+    whether it ends as a sentence, and its line-local noise reason (None: it may be
+    article text). Measured once per text (heuristics.noise.text_facts) and read by every
+    heuristic pass: a compiled class, whose fields are read without unboxing a tuple."""
+
+    __slots__ = ("reason", "sentence", "words")
+
+    def __init__(self, words: int, sentence: bool, reason: str | None) -> None:
+        self.words = words
+        self.sentence = sentence
+        self.reason = reason
+
+
+# init=False: the __init__ below is compiled by mypyc, where the one dataclasses writes
+# runs as plain Python (a capture makes a Line for each of its ~180 lines).
+@dataclass(slots=True, init=False)
 class Line:
     """One line of a capture and the decision taken on it (reason None = kept)."""
 
@@ -31,10 +56,33 @@ class Line:
     # Blank lines around a line in the capture: browsers put them around paragraphs.
     blank_before: bool = False
     blank_after: bool = False
-    # (word count, ends as a sentence, line-local noise reason or None) of `text`, which
-    # never changes: every heuristic pass reads them, so they are measured once, on first
-    # use (heuristics.noise.line_facts). Not part of the decision: neither compared nor shown.
-    facts: tuple[int, bool, str | None] | None = field(default=None, compare=False, repr=False)
+    # The LineFacts of `text`, measured on first use (heuristics.noise.line_facts). Not
+    # part of the decision: neither compared nor shown.
+    facts: LineFacts | None = field(default=None, compare=False, repr=False)
+    # The HTML block the line comes from (cleaner.extract.blocks.Block), when the fast HTML
+    # engine made it: its DOM features, for steps that want them. None for text captures.
+    block: Any = field(default=None, compare=False, repr=False)
+
+    def __init__(
+        self,
+        text: str,
+        reason: str | None = None,
+        blank_before: bool = False,
+        blank_after: bool = False,
+        facts: LineFacts | None = None,
+        block: Any = None,
+    ) -> None:
+        self.text = text
+        self.reason = reason
+        self.blank_before = blank_before
+        self.blank_after = blank_after
+        self.facts = facts
+        self.block = block
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Lines cross to and from worker processes: a compiled class is rebuilt through its
+        # __init__ (as Capture is). The facts are measured again if needed.
+        return (Line, (self.text, self.reason, self.blank_before, self.blank_after, None, self.block))
 
     @property
     def kept(self) -> bool:
@@ -56,8 +104,9 @@ class Document:
     # wrong (snake_case flags, see siterules/stats.py): the run's drift statistics.
     rule_hits: dict[str, int] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
-    # Problems worth a line in the manifest and `explain` (a rule set's result replaced,
-    # a rule pattern over its time budget).
+    # Problems worth a line in the manifest and `explain`: what was refused or repaired
+    # on the way (a url that is not http(s), a date that is not one...), a rule set's
+    # result replaced, a rule pattern over its time budget. The article is still written.
     warnings: list[str] = field(default_factory=list)
 
     def drop(self, index: int, reason: str) -> None:
@@ -91,8 +140,14 @@ class Article:
     meta: Mapping[str, Any]
     decisions: tuple[Line, ...]
     source: str = "<memory>"
+    # What was refused or repaired while cleaning, and what the rules did (see Document).
     warnings: tuple[str, ...] = ()
     rule_report: RuleReport | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by its constructor when unpickled, as Capture is (see there).
+        return (Article, (self.body, self.meta, self.decisions, self.source, self.warnings,
+                          self.rule_report))
 
     @property
     def paragraphs(self) -> list[str]:

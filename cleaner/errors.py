@@ -15,6 +15,10 @@ class CaptureError(CleanerError):
         self.problem = problem
 
 
+class CaptureTypeError(CaptureError, TypeError):
+    """What was given as a capture is not text or bytes (None, a number...)."""
+
+
 class RuleError(CleanerError):
     """A rule file is invalid: names the file, the line and the key at fault."""
 
@@ -30,3 +34,9 @@ class RuleError(CleanerError):
 
 class OutputError(CleanerError):
     """An article or the manifest could not be written."""
+
+
+class UnsafePathError(OutputError, OSError):
+    """An article's path would lie outside the output folder (through `..`, an absolute
+    part or a symbolic link): it is not written. An OSError too, as every failed write is,
+    so that whoever writes articles reports it as that capture's error and goes on."""

@@ -7,15 +7,26 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
+from .errors import CaptureTypeError
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
 from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
 from .siterules.rulebook import RuleBook, default_rulebook
-from .sources.files import content_capture
+from .sources.files import DEFAULT_MAX_BYTES, content_capture
 from .text.language import detect_language
-from .text.lines import split_lines
+from .text.lines import repaired, split_lines
+from .text.safety import has_mojibake_sign, repair_mojibake, safe_value, without_surrogates
+from .text.values import (
+    REFUSALS,
+    carried_meta,
+    check_page_meta,
+    quoted,
+    site_name,
+    text_value,
+    web_url,
+)
 from .version import __version__
 
 Step = Callable[[Document], None]
@@ -32,8 +43,13 @@ META_ORDER = (
     "title", "published", "authors", "site", "url", "language", "source",
     "fetched_at", "sha256", "word_count", "rules", "cleaner",
 )
-# Front matter keys of an input article file that carry over as known metadata.
-CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fetched_at")
+# The two ways of reading an HTML capture: our own block extractor on lexbor
+# (cleaner/extract/fast.py), or trafilatura's extract() followed by our line heuristics
+# (cleaner/extract/html.py). bench/html_engines.py measures both against trafilatura.
+FAST = "fast"
+TRAFILATURA = "trafilatura"
+HTML_ENGINES = (FAST, TRAFILATURA)
+DEFAULT_HTML_ENGINE = FAST
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
 # result shorter than GUARD_SUSPECT_WORDS words, or one whose rules dropped most of the
 # capture's words (stats.MOST_WORDS_SHARE), is compared with what the generic
@@ -47,6 +63,11 @@ CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fet
 GUARD_SUSPECT_WORDS = 60
 GUARD_MIN_WORDS = 40
 GUARD_SHARE = 0.2
+# Front matter values cleaner makes or checks itself (see to_article): the others, taken
+# as a page, a file name or a crawler gives them, are made safe (text.safety) as they go in.
+CHECKED_META = frozenset({
+    "published", "site", "url", "language", "sha256", "word_count", "rules", "cleaner",
+})
 
 
 def clean(
@@ -55,45 +76,68 @@ def clean(
     *,
     source: str = "<memory>",
     rules: RuleBook | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
     **fields: Any,
 ) -> Article:
     """Clean one capture given as text, HTML or bytes and return its `Article`.
 
     `url` picks the site's rule set (else its text fingerprints do); other
     keyword fields (e.g. `fetched_at`) are recorded as the sidecar's would be.
+    Raises CaptureError (a TypeError too when `content` is neither text nor bytes) for
+    content that cannot be cleaned: not text, or over `max_bytes` (None: no limit).
+    `html_engine` reads HTML: "fast" or "trafilatura" (None: DEFAULT_HTML_ENGINE).
 
     >>> article = clean("Title\\n\\nA sentence long enough to be kept as an article body.")
     """
     fetched_at = fields.pop("fetched_at", None)
-    capture = content_capture(content, source, url=url, fetched_at=fetched_at, extra=fields)
-    return clean_capture(capture, rules)
+    for name, value in (("url", url), ("fetched_at", fetched_at)):
+        if value is not None and not isinstance(value, str):
+            raise CaptureTypeError(source, f"{name} must be text, not {type(value).__name__}")
+    capture = content_capture(
+        content, source, url=url, fetched_at=fetched_at, extra=fields, max_bytes=max_bytes
+    )
+    return clean_capture(capture, rules, html_engine)
 
 
-def clean_capture(capture: Capture, rules: RuleBook | None = None) -> Article:
-    """Run every step on one capture; the same code path for the CLI and the library."""
+def clean_capture(
+    capture: Capture, rules: RuleBook | None = None, html_engine: str | None = None
+) -> Article:
+    """Run every step on one capture; the same code path for the CLI and the library.
+    `html_engine` reads HTML: "fast" or "trafilatura" (None: DEFAULT_HTML_ENGINE)."""
     rulebook = rules if rules is not None else default_rulebook()
-    front, _ = split_front_matter(capture.text)
-    url = capture.url or (front or {}).get("url")
     warnings: list[str] = []
+    capture = checked_capture(capture, warnings)
+    front, _ = split_front_matter(capture.text)
+    url = capture.url or web_url((front or {}).get("url"))
     ruleset = rulebook.select(url, capture.text, warnings)
-    return clean_with(capture, ruleset, warnings)
+    return clean_with(capture, ruleset, warnings, html_engine)
 
 
-def clean_with(capture: Capture, ruleset: RuleSet | None, warnings: list[str] | None = None
-               ) -> Article:
+def clean_with(capture: Capture, ruleset: RuleSet | None, warnings: list[str] | None = None,
+               html_engine: str | None = None) -> Article:
     """Clean one capture with the rule set given (None: the generic heuristics alone),
     guarded against a rule set that leaves no article (see `guard`)."""
-    article = clean_document(capture, ruleset, warnings)
-    return article if ruleset is None else guard(capture, ruleset, article)
+    article = clean_document(capture, ruleset, warnings, html_engine)
+    return article if ruleset is None else guard(capture, ruleset, article, html_engine)
 
 
 def clean_document(capture: Capture, ruleset: RuleSet | None,
-                   warnings: list[str] | None = None) -> Article:
-    """Every step on one capture with the rule set given, unguarded."""
+                   warnings: list[str] | None = None, html_engine: str | None = None) -> Article:
+    """Every step on one capture (checked: see `checked_capture`) with the rule set
+    given, unguarded; `warnings` are what was said of the capture before."""
+    said = list(warnings or ())
     front, body = split_front_matter(capture.text)
-    doc = to_document(capture, ruleset, front, body)
-    if warnings:
-        doc.warnings.extend(warnings)
+    carried = carried_meta(front, said) if front is not None else None
+    # mojibake: text lines are repaired before they are judged, HTML before it is parsed
+    # (see checked_capture), and both to a fixed point (see repair_mojibake_lines)
+    mojibake = has_mojibake_sign(capture.text)
+    if mojibake and capture.kind != HTML:
+        body = repair_mojibake(body)
+    doc = to_document(capture, ruleset, carried, body, html_engine)
+    doc.warnings[:0] = said
+    if mojibake:
+        repair_mojibake_lines(doc)
     # An article file's front matter is its metadata: nothing is lifted from its body.
     steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
     for step in steps:
@@ -102,7 +146,8 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     return to_article(doc)
 
 
-def guard(capture: Capture, ruleset: RuleSet, ruled: Article) -> Article:
+def guard(capture: Capture, ruleset: RuleSet, ruled: Article, html_engine: str | None = None
+          ) -> Article:
     """The rule set's article, or the generic heuristics' when the rules left (almost)
     nothing of an article the heuristics find: a rule set must never silently destroy one.
 
@@ -113,7 +158,7 @@ def guard(capture: Capture, ruleset: RuleSet, ruled: Article) -> Article:
     words = word_count(ruled.body)
     if words >= GUARD_SUSPECT_WORDS and (report is None or "most_words_removed" not in report.flags):
         return ruled
-    generic = clean_document(capture, None)
+    generic = clean_document(capture, None, html_engine=html_engine)
     generic_words = word_count(generic.body)
     if generic_words < GUARD_MIN_WORDS or words >= GUARD_SHARE * generic_words:
         return ruled
@@ -131,27 +176,58 @@ def word_count(body: str) -> int:
     return len(body.split())
 
 
+def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
+    """The capture with its URL kept only when it is an http(s) one, and, for HTML, its
+    mojibake repaired and surrogates replaced before lxml parses it whole (its metadata
+    is read from the tree; a text capture's lines are made safe one by one, see
+    `lines.normalise`, and its body is repaired once its front matter is read)."""
+    text = capture.text
+    if capture.kind == HTML:
+        text = without_surrogates(repair_mojibake(text))
+    url = web_url(capture.url)
+    if capture.url is not None and url is None:
+        warnings.append(f"url not kept: {quoted(capture.url)} {REFUSALS['url']}")
+    if text is capture.text and url == capture.url:
+        return capture
+    return capture.but(text, url)
+
+
 def to_document(
-    capture: Capture, ruleset: Any, front: dict[str, Any] | None, body: str
+    capture: Capture, ruleset: Any, carried: dict[str, Any] | None, body: str,
+    html_engine: str | None = None,
 ) -> Document:
     """The working Document of a capture: its lines, and metadata the capture states.
 
-    `front` is the front matter of a capture that is itself an article file (so that
-    cleaning a clean article keeps its title and date), `body` the text after it.
+    `carried` is the checked front matter of a capture that is itself an article file (so
+    that cleaning a clean article keeps its title and date), `body` the text after it:
+    an article's body is text, whatever markup it quotes (a page never opens with front
+    matter).
     """
-    if capture.kind == HTML:
-        from .extract.html import html_document  # HTML support pulls in trafilatura; load on demand
-
-        return html_document(capture, ruleset)
-    meta: dict[str, Any] = {}
-    if front is not None:
-        meta.update({k: front[k] for k in CARRIED_META if front.get(k) not in (None, "", [])})
+    if capture.kind == HTML and carried is None:
+        return html_reader(html_engine)(capture, ruleset)
+    meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
     return Document(
         capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset,
-        extracted=front is not None,
+        extracted=carried is not None,
     )
+
+
+def html_reader(engine: str | None = None) -> Callable[[Capture, Any], Document]:
+    """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE);
+    ValueError names the engines when it is none of them."""
+    engine = engine or DEFAULT_HTML_ENGINE
+    # each engine pulls in its parser and extractor: loaded when first asked for
+    if engine == FAST:
+        from .extract.fast import fast_document
+
+        return fast_document
+    if engine == TRAFILATURA:
+        from .extract.html import html_document
+
+        return html_document
+    raise ValueError(f"unknown HTML engine {engine!r}: expected one of {', '.join(HTML_ENGINES)}")
 
 
 def settle(doc: Document, steps: Iterable[Step]) -> None:
@@ -160,7 +236,8 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
     for _ in range(MAX_SETTLE_PASSES):
         kept = doc.kept()
         view = Document(
-            doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted
+            doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted,
+            rule_hits=doc.rule_hits, flags=doc.flags, warnings=doc.warnings,
         )
         for step in steps:
             step(view)
@@ -173,9 +250,11 @@ def to_article(doc: Document) -> Article:
     paragraphs = [line.text for line in doc.lines if line.reason is None]
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
+    meta["title"] = text_value(meta.get("title"))  # None when no text is left of it
     meta.setdefault("authors", [])
     # Sites are named by host (the rule set's, else the URL's) so that output folders
     # agree whatever the capture kind; a page's own name for itself is the fallback.
+    check_page_meta(meta, doc.warnings)
     site_name = meta.pop("site_name", None)
     meta["site"] = (
         (doc.ruleset and doc.ruleset.site) or site_of(meta.get("url")) or site_name
@@ -196,9 +275,29 @@ def to_article(doc: Document) -> Article:
         if key not in OPTIONAL_META or meta.get(key) is not None
     }
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
+    for key in ordered.keys() - CHECKED_META:  # values taken as given: made safe here
+        ordered[key] = safe_value(ordered[key])
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
-    return Article(body=body, meta=ordered, decisions=tuple(doc.lines), source=doc.capture.source,
-                   warnings=tuple(doc.warnings), rule_report=report)
+    for line in doc.lines:
+        line.block = None  # the HTML block served the decision; it is not part of the article
+    return Article(
+        body=body, meta=ordered, decisions=tuple(doc.lines),
+        source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),
+        rule_report=report,
+    )
+
+
+def repair_mojibake_lines(doc: Document) -> None:
+    """Repair the mojibake of every line and of the title before they are judged, to a
+    fixed point (see `lines.repaired`), so that cleaning an article again finds nothing
+    more to repair, nor to decide otherwise. Only captures that show a sign of mojibake
+    get here: the others pay one search of their text."""
+    for line in doc.lines:
+        if has_mojibake_sign(line.text):
+            line.text = repaired(line.text) or line.text
+    title = doc.meta.get("title")
+    if isinstance(title, str) and has_mojibake_sign(title):
+        doc.meta["title"] = repaired(title) or title
 
 
 def body_hash(body: str) -> str:
@@ -210,5 +309,8 @@ def site_of(url: str | None) -> str | None:
     """The host of `url` without a leading 'www.', or None."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL after all (an unclosed IPv6 bracket)
+        return None
+    return site_name(host.removeprefix("www."))

@@ -90,11 +90,20 @@ def test_legacy_encoding_is_detected_not_mangled(captures, tmp_path):
 
 def test_undecodable_bytes_never_crash(tmp_path):
     capture = tmp_path / "junk.txt"
-    capture.write_bytes(bytes(range(256)) * 20)
+    capture.write_bytes(bytes(range(0x80, 0x100)) * 20)  # no valid UTF-8, yet 8-bit "text"
     out = tmp_path / "out"
     run([capture], out)
     [row] = manifest(out)
     assert row["status"] in {"written", "empty"}
+
+
+def test_binary_bytes_are_an_error_that_says_so(tmp_path):
+    capture = tmp_path / "junk.txt"
+    capture.write_bytes(bytes(range(256)) * 20)
+    out = tmp_path / "out"
+    run([capture], out)
+    [row] = manifest(out)
+    assert row["status"] == "error" and row["reason"] == "not text but binary data (control bytes)"
 
 
 def test_same_input_gives_byte_identical_output_on_one_or_many_processes(captures, tmp_path):

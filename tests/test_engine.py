@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
 from cleaner.dedup import Deduplicator, StateError
+from cleaner.document import Capture
 from cleaner.errors import OutputError
+from cleaner.pipeline import clean_capture
 from cleaner.run import work as work_module
 from cleaner.run.local import DEFAULT_STATE, run
 from cleaner.run.lock import OutputLock
@@ -107,7 +110,7 @@ def test_a_rerun_cleans_none_of_the_captures_already_placed(tmp_path, monkeypatc
     first = (out / "manifest.jsonl").read_bytes()
     cleaned = []
     real = work_module.clean_capture
-    monkeypatch.setattr(work_module, "clean_capture", lambda c, r: cleaned.append(c) or real(c, r))
+    monkeypatch.setattr(work_module, "clean_capture", lambda c, r, *engine: cleaned.append(c) or real(c, r, *engine))
     (folder / "story-00001.txt").write_text(article(101), encoding="utf-8")  # changed since
     run([folder], out)
     assert [Path(c.source).name for c in cleaned] == ["story-00001.txt"]
@@ -120,10 +123,10 @@ def test_a_rerun_cleans_none_of_the_captures_already_placed(tmp_path, monkeypatc
 def test_a_capture_that_kills_its_worker_is_an_error_line_and_the_run_goes_on(tmp_path, monkeypatch):
     real = work_module.clean_capture
 
-    def clean_or_die(capture, rules):
+    def clean_or_die(capture, rules, *engine):
         if "story-00007" in capture.source:
             os._exit(3)  # as a crash in a C library would end the worker
-        return real(capture, rules)
+        return real(capture, rules, *engine)
 
     # worker processes are forked from this one, so they clean with the patched function
     monkeypatch.setattr(work_module, "clean_capture", clean_or_die)
@@ -160,3 +163,11 @@ def test_a_stream_state_is_not_taken_for_an_output_folder(tmp_path):
     summary = run([tmp_path / "in"], tmp_path / "out", state=state)
     assert summary.statuses == {"duplicate": 1}
     assert not (tmp_path / "out" / DEFAULT_STATE).exists()
+
+
+def test_captures_lines_and_articles_survive_pickling():
+    # what crosses to and from worker processes; compiled classes must rebuild too
+    capture = Capture("Title\n\nText.", source="a.txt", url="https://x.org/a", extra={"k": 1})
+    article = clean_capture(capture)
+    for thing in (capture, article, *article.decisions):
+        assert pickle.loads(pickle.dumps(thing)) == thing

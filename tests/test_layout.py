@@ -17,7 +17,7 @@ ALLOWED = {
     "reasons": set(),
     "text": {"document", "errors", "reasons"},
     "heuristics": {"text", "document", "errors", "reasons"},
-    "frontmatter": {"document"},
+    "frontmatter": {"text", "document"},
     "siterules": {"heuristics", "text", "document", "errors", "reasons"},
     "extract": {"siterules", "heuristics", "text", "document", "errors", "reasons"},
     "sources": {"text", "document", "errors"},

@@ -3,6 +3,7 @@ local Ray of 2 CPUs (started once for the module, shut down after it)."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 from io import BytesIO
@@ -32,10 +33,17 @@ NOT_COMPARED = (".cleaner-state.sqlite", ".cleaner.lock", ".cleaner-tmp")
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray():
+    # The local engine's worker processes are spawned here, not forked: a process forked
+    # from this one, which holds a Ray driver's connections, left the driver's next call
+    # to Ray hanging (after a forked worker had died). A command runs one engine, so this
+    # only concerns tests that run both in one process.
+    method = multiprocessing.get_start_method()
+    multiprocessing.set_start_method("spawn", force=True)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              configure_logging=True, logging_level="WARNING")
     yield
     ray.shutdown()
+    multiprocessing.set_start_method(method, force=True)
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -160,6 +168,21 @@ def test_inputs_and_output_may_be_urls(captures, tmp_path):
     run_ray([url], f"file://{tmp_path / 'ray'}")
     assert_same(tmp_path / "local", tmp_path / "ray")
     assert manifest(tmp_path / "ray")[0]["source"].startswith("file:///")
+
+
+def test_size_limit_html_engine_and_names_that_are_not_utf8_as_locally(captures, tmp_path):
+    folder = tmp_path / "in"
+    write_texts(folder, range(3))
+    (folder / os.fsdecode(b"caf\xe9-\xff.txt")).write_text(article(9), encoding="utf-8")
+    (folder / "long.txt").write_text(article(10) * 40, encoding="utf-8")
+    inputs = [folder, captures / "crawl.warc.gz"]
+    options = {"max_bytes": 6000, "html_engine": "trafilatura"}
+    run_local(inputs, tmp_path / "local", **options)
+    run_ray(inputs, tmp_path / "ray", **options)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    reasons = [row["reason"] or "" for row in manifest(tmp_path / "ray")]
+    assert any("too large" in reason for reason in reasons)
+    assert any("\\xe9" in row["source"] for row in manifest(tmp_path / "ray"))
 
 
 def test_an_output_folder_holding_files_and_a_state_are_refused(captures, tmp_path):

@@ -6,6 +6,7 @@ import os
 import select
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from cleaner.cli import main
@@ -14,14 +15,18 @@ from cleaner.document import HTML, TEXT, Capture
 from cleaner.run.stream import clean_json_lines, clean_many, clean_one
 from cleaner.sources.records import record_capture
 
+from .conftest import cleaner_env
+
 SITE = Path(__file__).parent / "data" / "site"
 BRIDGE = (SITE / "a.txt").read_text(encoding="utf-8")
 BRIDGE_AGAIN = (SITE / "b.txt").read_text(encoding="utf-8")  # same story, other page furniture
 LIBRARY = (SITE / "c.txt").read_text(encoding="utf-8")
 # How long a pipe may take to answer one line, Python start-up and imports included.
 PIPE_TIMEOUT = 60
-# The command's environment, without a PYTHONUNBUFFERED that would hide a missing flush.
-BUFFERED_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+# The command's environment, without a PYTHONUNBUFFERED that would hide a missing flush,
+# importing the package under test; run from a folder that holds no other `cleaner`.
+BUFFERED_ENV = {k: v for k, v in cleaner_env().items() if k != "PYTHONUNBUFFERED"}
+CHILD_CWD = tempfile.gettempdir()
 
 
 def stream(*records, args=()) -> tuple[list[dict], str, int]:
@@ -29,7 +34,7 @@ def stream(*records, args=()) -> tuple[list[dict], str, int]:
     data = b"".join(json.dumps(r).encode() + b"\n" for r in records)
     done = subprocess.run(
         [sys.executable, "-m", "cleaner.cli", "stream", *args], check=False,
-        input=data, capture_output=True, timeout=PIPE_TIMEOUT * 2, env=BUFFERED_ENV,
+        input=data, capture_output=True, timeout=PIPE_TIMEOUT * 2, env=BUFFERED_ENV, cwd=CHILD_CWD,
     )
     out = [json.loads(line) for line in done.stdout.decode().splitlines()]
     return out, done.stderr.decode(), done.returncode
@@ -178,6 +183,7 @@ def test_the_command_answers_each_line_before_the_next_arrives():
     proc = subprocess.Popen(
         [sys.executable, "-m", "cleaner.cli", "stream", "-q"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=BUFFERED_ENV,
+        cwd=CHILD_CWD,
     )
     try:
         for number, text in enumerate((BRIDGE, LIBRARY), 1):

@@ -83,7 +83,7 @@ def test_file_urls_walk_the_local_folder_with_its_links(tmp_path):
     found = list(iter_sources([f"file://{tmp_path / 'in'}"]))
     assert found == [CaptureFile(f"file://{tmp_path / 'in' / 'a.txt'}"),
                      Failed(f"file://{tmp_path / 'in' / 'gone.txt'}",
-                            "a symbolic link to nothing (broken, or a loop)", "skipped")]
+                            "a broken symbolic link (it leads to nothing)", "skipped")]
     assert read_capture(found[0].path).text == article(1)
 
 

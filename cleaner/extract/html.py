@@ -10,6 +10,8 @@ Lines exactly as they do for text captures.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from copy import deepcopy
 from typing import Any
 
@@ -19,6 +21,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from .. import reasons as R
 from ..document import Capture, Document, Line
 from ..siterules import apply_html
 from ..siterules.apply_html import LxmlEngine
@@ -39,7 +42,6 @@ EXTRACTION = {
 # When a site's `body` selector has already said where the article is, trafilatura
 # should keep what it finds there unless it is clearly noise.
 RULED_EXTRACTION = {**EXTRACTION, "favor_recall": True}
-TITLE_REASON = "title"
 # A short paragraph or heading that is mostly link text is a teaser ("Read also: <headline>",
 # "More on this topic") that trafilatura let through, not article prose. On the development
 # set a share of 0.7 and a length up to 400 characters drop the most such blocks for the
@@ -48,8 +50,25 @@ TITLE_REASON = "title"
 LINK_BLOCK_SHARE = 0.7
 LINK_BLOCK_MAX_CHARS = 400
 LINK_BLOCK_TAGS = frozenset({"p", "head", "quote"})
-LINK_BLOCK_REASON = "link_block"
 GUESSABLE_LANGUAGES = frozenset(FUNCTION_WORDS) | {lang for lang, _ in SCRIPTS}
+# libxml2 stops parsing a page, silently, where elements nest 255 deep (unclosed <font>
+# tags of an old CMS get there): what follows is lost. A parse stopped so ends at that
+# depth: the last element of the tree, the one the parser made last, is that deep (a page
+# that nests so deep and comes back up, a few in a million, is parsed again for nothing;
+# the margin covers the one or two levels by which parser and tree count differently).
+LXML_MAX_DEPTH = 255
+DEPTH_MARGIN = 8
+# The tags that nest so deep are then taken out of the page (each stands at least this
+# many times among the open elements where the parse stopped) and it is parsed again; a
+# few rounds, then every tag but paragraphs, headings, list items and line breaks goes.
+# Not lxml's huge-tree option: that only moves the limit to 2048 levels, and trafilatura
+# takes half a minute on 2000 nested tables (its table handling is quadratic or worse).
+DEEP_TAG_MIN_COUNT = 16
+FLATTEN_ROUNDS = 3
+FLATTENED = re.compile(
+    r"</?(?!(?:p|br|h[1-6]|li|html|head|body|title|meta|link|script|style)\b)[a-zA-Z][^<>]*>"
+)
+FLATTENED_WARNING = "html nested deeper than {} levels: {} tags taken out, text kept"
 
 
 def html_document(capture: Capture, ruleset: Any = None) -> Document:
@@ -60,10 +79,12 @@ def html_document(capture: Capture, ruleset: Any = None) -> Document:
     trafilatura finds no text in gives a Document with no lines, not an error.
     """
     rules: HtmlRules = ruleset.html if ruleset is not None else HtmlRules()
-    tree = parse_html(capture.text)
+    warnings: list[str] = []
+    tree = parse_html(capture.text, warnings)
     if tree is None:
         meta = {"url": capture.url} if capture.url else {}
-        return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset, extracted=True)
+        return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset, extracted=True,
+                        warnings=warnings)
     engine = LxmlEngine(tree)
     meta, hits = page_metadata(engine, capture.url, rules)
     hits.update(apply_html.strip(engine, rules))
@@ -71,18 +92,54 @@ def html_document(capture: Capture, ruleset: Any = None) -> Document:
     if body_rule is not None:
         hits[body_rule.label] += 1
     doc = Document(capture=capture, lines=lines, meta=meta, ruleset=ruleset, extracted=True,
-                   rule_hits=dict(hits))
+                   rule_hits=dict(hits), warnings=warnings)
     drop_title(doc)
     check_language(doc)
     return doc
 
 
-def parse_html(text: str) -> HtmlElement | None:
-    """The lxml tree of a page (trafilatura's loader: it repairs what lxml alone chokes on)."""
-    try:
-        return load_html(text)
-    except (TypeError, ValueError):
-        return None
+def parse_html(text: str, warnings: list[str] | None = None) -> HtmlElement | None:
+    """The lxml tree of a page (trafilatura's loader: it repairs what lxml alone chokes on),
+    whole however deep it nests: the tags nesting past lxml's limit are taken out (see
+    LXML_MAX_DEPTH), with a warning."""
+    for round_ in range(FLATTEN_ROUNDS + 1):
+        try:
+            tree = load_html(text)
+        except (TypeError, ValueError):
+            return None
+        if tree is None or last_depth(tree) < LXML_MAX_DEPTH - DEPTH_MARGIN:
+            return tree
+        deep = deep_tags(tree) if round_ < FLATTEN_ROUNDS else []
+        if deep:
+            tags = re.compile(r"</?(?:" + "|".join(map(re.escape, deep)) + r")\b[^<>]*>", re.IGNORECASE)
+        else:
+            deep, tags = ["all but block"], FLATTENED
+        text = tags.sub(" ", text)
+        if warnings is not None:
+            warnings.append(FLATTENED_WARNING.format(LXML_MAX_DEPTH, ", ".join(deep)))
+    return load_html(text)
+
+
+def last_depth(tree: HtmlElement) -> int:
+    """How deep the last element of `tree` (in document order) nests."""
+    depth = 0
+    element = tree
+    while len(element):
+        element = element[-1]
+        depth += 1
+    return depth
+
+
+def deep_tags(tree: HtmlElement) -> list[str]:
+    """The tags that stand most often among the open elements where a parse stopped."""
+    counts = Counter()
+    element = tree
+    while len(element):
+        element = element[-1]
+        if isinstance(element.tag, str):
+            counts[element.tag.lower()] += 1
+    return sorted(tag for tag, n in counts.items()
+                  if n >= DEEP_TAG_MIN_COUNT and tag not in ("html", "body"))
 
 
 def extract_lines(engine: LxmlEngine, rules: HtmlRules) -> tuple[list[Line], Any]:
@@ -128,7 +185,7 @@ def body_lines(body: _Element) -> list[Line]:
     lines: list[Line] = []
     for block in body:
         tail, block.tail = block.tail, None  # a block's tail is loose text, its own line
-        reason = LINK_BLOCK_REASON if is_link_block(block) else None
+        reason = R.LINK_BLOCK if is_link_block(block) else None
         strip_tags(block, "ref")
         block_lines = split_lines(xmltotxt(block, False))
         for line in block_lines:
@@ -158,7 +215,7 @@ def drop_title(doc: Document) -> None:
     title = normalise(doc.meta.get("title") or "").casefold()
     kept = doc.kept()
     if title and kept and doc.lines[kept[0]].text.casefold() == title:
-        doc.drop(kept[0], TITLE_REASON)
+        doc.drop(kept[0], R.TITLE_REPEAT)
 
 
 def check_language(doc: Document) -> None:

@@ -14,10 +14,9 @@ bonus, 1 without, for 0.001 of F1).
 """
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Final
 
+from .. import reasons as R
 from ..document import Document, Line
 from .noise import line_facts
 
@@ -36,15 +35,15 @@ DROPPED_PENALTY: Final = 1.0
 # Dates, counters and reply links between paragraphs are the mark of comment threads and
 # teaser lists (each item has its own); an article has one date, at the top.
 LISTING_PENALTY: Final = 4.0
-LISTING_REASONS: Final = frozenset({"date_line", "view_counter", "comment_action"})
+LISTING_REASONS: Final = frozenset({R.DATE_LINE, R.VIEW_COUNTER, R.COMMENT_ACTION})
 # Headings that open comments, related or popular lists: the run rarely goes past them.
 BARRIER_PENALTY: Final = 60.0
 # Each heading names what follows it, which is the reason its lines are dropped for.
 AFTER_HEADING: Final = {
-    "related_heading": "popular_list",
-    "comments_heading": "comment_section",
-    "comment_form": "comment_section",
-    "author_heading": "author_box",
+    R.RELATED_HEADING: R.POPULAR_LIST,
+    R.COMMENTS_HEADING: R.COMMENT_SECTION,
+    R.COMMENT_FORM: R.COMMENT_SECTION,
+    R.AUTHOR_HEADING: R.AUTHOR_BOX,
 }
 BARRIER_REASONS: Final = frozenset(AFTER_HEADING)
 # Past such a heading, prose is more often teasers and comments than article: it counts
@@ -69,8 +68,9 @@ TEASER_RUN_MIN: Final = 3
 TEASER_MAX_WORDS: Final = 20
 # Letters of the lines that may make up a stretch outside the runs (see outside_reasons);
 # each kind of stretch is a run of its own letter and "n", noise lines.
-STRETCH_CODES: Final = {"menu_run": "m", "teaser_list": "t", None: "x"}
-STRETCH_RUNS: Final = {"menu_run": re.compile("[mn]+"), "teaser_list": re.compile("[tn]+")}
+STRETCH_CODES: Final = {R.MENU_RUN: "m", R.TEASER_LIST: "t", None: "x"}
+# The kinds of stretch, each with the fewest lines it takes.
+STRETCH_MIN: Final = ((R.MENU_RUN, MENU_RUN_MIN), (R.TEASER_LIST, TEASER_RUN_MIN))
 
 
 # A kept line's score by whether it ends as a sentence and its words (capped): looked up,
@@ -101,7 +101,6 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
     if reasons is None:
         reasons = [line.reason for line in lines]
     scores: list[float] = []
-    append = scores.append
     weight = 1.0
     list_items = 0  # how many more lines may continue a list a colon announced
     for line, reason in zip(lines, reasons):
@@ -109,18 +108,21 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             if reason in BARRIER_REASONS:
                 weight = AFTER_BARRIER_WEIGHT
             list_items = 0
-            append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
+            scores.append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
             continue
-        words, sentence, _ = line.facts or line_facts(line)
+        facts = line.facts
+        if facts is None:
+            facts = line_facts(line)
+        words, sentence = facts.words, facts.sentence
         # (no min() call: this runs for every kept line)
         capped = words if words < MAX_WORDS_COUNTED else MAX_WORDS_COUNTED  # noqa: FURB136
         score = PROSE_SCORES[sentence][capped]
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
             list_items -= 1
-        if line.text[-1:] == ":":
+        if line.text.endswith(":"):
             list_items = LIST_MAX_ITEMS
-        append(score * weight if score > 0 else score)
+        scores.append(score * weight if score > 0 else score)
     return scores
 
 
@@ -159,7 +161,7 @@ def article_runs(scores: list[float]) -> list[tuple[int, int]]:
 def main_run_span(lines: list[Line]) -> tuple[int, int] | None:
     """(start of the first run, end of the last) of the article's runs, judging lines by
     their line-local noise too before any is dropped; None when no run stands out."""
-    reasons = [line.reason or (line.facts or line_facts(line))[2] for line in lines]
+    reasons = [line.reason or line_facts(line).reason for line in lines]
     runs = article_runs(run_scores(lines, reasons))
     return (runs[0][0], runs[-1][1]) if runs else None
 
@@ -187,7 +189,8 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
     entries, or all teasers (`stretch_kind`), long enough. Lines already dropped as noise
     (a "Home" among menu entries) belong to a stretch and count towards its length; the
     lines marked are the kept ones. Each line gets a letter (STRETCH_CODES, "n" for such
-    noise, "x" for a line that ends a stretch), and stretches are runs of letters.
+    noise, "x" for a line that ends a stretch), and a stretch of a kind is a run of its
+    letter and "n" (none of whose lines is marked unless it holds that letter).
     """
     reasons: list[str | None] = [None] * len(lines)
     codes: list[str] = []
@@ -209,26 +212,32 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
             codes.append("x")
         else:
             codes.append(STRETCH_CODES[stretch_kind(line)])
-    code = "".join(codes)
-    for name, least in (("menu_run", MENU_RUN_MIN), ("teaser_list", TEASER_RUN_MIN)):
+    for name, least in STRETCH_MIN:
         letter = STRETCH_CODES[name]
-        for run in STRETCH_RUNS[name].finditer(code):
-            if run.end() - run.start() >= least and letter in run.group():
-                for i in range(run.start(), run.end()):
-                    if code[i] == letter:
-                        reasons[i] = name
+        start = 0  # where the run of `letter` and "n" that ends at `i` began
+        for i in range(len(codes) + 1):
+            if i < len(codes) and (codes[i] == letter or codes[i] == "n"):
+                continue
+            if i - start >= least:
+                for j in range(start, i):
+                    if codes[j] == letter:
+                        reasons[j] = name
+            start = i + 1
     return [
-        None if inside[i] else (reasons[i] or "outside_main_run") for i in range(len(lines))
+        None if inside[i] else (reasons[i] or R.OUTSIDE_MAIN_RUN) for i in range(len(lines))
     ]
 
 
 def stretch_kind(line: Line) -> str | None:
     """"menu_run" for a line of a few words (a menu entry), "teaser_list" for a
     headline-length one, when it does not end as a sentence does; else None."""
-    words, sentence, _ = line.facts or line_facts(line)
+    facts = line.facts
+    if facts is None:
+        facts = line_facts(line)
+    words, sentence = facts.words, facts.sentence
     if sentence or words > TEASER_MAX_WORDS:
         return None
-    return "menu_run" if words <= MENU_WORDS else "teaser_list"
+    return R.MENU_RUN if words <= MENU_WORDS else R.TEASER_LIST
 
 
 def drop_title_repeats(doc: Document) -> None:
@@ -240,19 +249,21 @@ def drop_title_repeats(doc: Document) -> None:
     key = title.casefold()
     for i, line in enumerate(doc.lines):
         if len(line.text) == len(title) and line.text.casefold() == key:
-            doc.drop(i, "title_repeat")
+            doc.drop(i, R.TITLE_REPEAT)
 
 
 def drop_repeated_lines(doc: Document) -> None:
     """Drop lines whose text stands REPEAT_MIN or more times in the capture: widgets and
     teaser boxes repeat, an article does not say the same line three times."""
-    counts = Counter([line.text for line in doc.lines])
+    counts: dict[str, int] = {}
+    for line in doc.lines:
+        counts[line.text] = counts.get(line.text, 0) + 1
     repeated = {text for text, count in counts.items() if count >= REPEAT_MIN}
     if not repeated:
         return
     for i, line in enumerate(doc.lines):
         if line.text in repeated:
-            doc.drop(i, "repeated_line")
+            doc.drop(i, R.REPEATED_LINE)
 
 
 def drop_menu_runs(doc: Document, start: int, end: int) -> None:
@@ -262,10 +273,10 @@ def drop_menu_runs(doc: Document, start: int, end: int) -> None:
         line = doc.lines[i] if i < end else None
         if line is not None and line.reason is not None:
             continue
-        if line is not None and stretch_kind(line) == "menu_run":
+        if line is not None and stretch_kind(line) == R.MENU_RUN:
             run.append(i)
             continue
         if len(run) >= MENU_RUN_MIN:
             for j in run:
-                doc.drop(j, "menu_run")
+                doc.drop(j, R.MENU_RUN)
         run = []

@@ -5,15 +5,15 @@ Valid for any capture kind, so the HTML path can run them on its own blocks too.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 # The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
 # kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
 import regex
 
-from ..document import Document, Line
-from ..text.dates import DIGIT, find_date
+from .. import reasons as R
+from ..document import Document, Line, LineFacts
+from ..text.dates import CASE_LOOK_ALIKES, DIGIT, find_date
 from . import vocab
 from .features import is_sentence, word_count
 
@@ -34,9 +34,9 @@ SHARING: Final = _phrases(vocab.SHARING)
 READ_MORE: Final = _phrases(vocab.READ_MORE)
 # Headings that end the article, by the reason they are dropped for.
 SECTION_HEADINGS: Final = {
-    **{phrase: "related_heading" for phrase in _phrases(vocab.RELATED_HEADINGS)},
-    **{phrase: "comments_heading" for phrase in _phrases(vocab.COMMENT_HEADINGS)},
-    **{phrase: "author_heading" for phrase in _phrases(vocab.AUTHOR_HEADINGS)},
+    **{phrase: R.RELATED_HEADING for phrase in _phrases(vocab.RELATED_HEADINGS)},
+    **{phrase: R.COMMENTS_HEADING for phrase in _phrases(vocab.COMMENT_HEADINGS)},
+    **{phrase: R.AUTHOR_HEADING for phrase in _phrases(vocab.AUTHOR_HEADINGS)},
 }
 ADVERTISING: Final = _phrases(vocab.ADVERTISING)
 COMMENT_ACTIONS: Final = _phrases(vocab.COMMENT_ACTIONS)
@@ -45,11 +45,11 @@ COMMENT_ACTIONS: Final = _phrases(vocab.COMMENT_ACTIONS)
 PHRASE_REASONS: Final = {
     phrase: reason
     for phrases, reason in reversed((
-        (SHARING, "share_line"),
-        (READ_MORE, "read_more"),
-        (NAVIGATION, "nav_line"),
-        (ADVERTISING, "advertisement"),
-        (COMMENT_ACTIONS, "comment_action"),
+        (SHARING, R.SHARE_LINE),
+        (READ_MORE, R.READ_MORE),
+        (NAVIGATION, R.NAV_LINE),
+        (ADVERTISING, R.ADVERTISEMENT),
+        (COMMENT_ACTIONS, R.COMMENT_ACTION),
     ))
     for phrase in phrases
 }
@@ -61,7 +61,8 @@ KEY_EDGES: Final = (
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
-MENU_SEPARATORS: Final = re.compile(r"\s*[|•·/]\s*")
+MENU_SEPARATOR_CHARS: Final = "|•·/"
+MENU_SEPARATORS: Final = re.compile(r"\s*[" + MENU_SEPARATOR_CHARS + r"]\s*")
 # A line that is only a bullet, an arrow or a rule.
 BULLET: Final = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
 # "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
@@ -104,6 +105,10 @@ RELATIVE_TIME: Final = re.compile(
     r"|maanden|jahren?|years?|ans?|años|anni|jaar)\.?\s*(?:ago|geleden|fa)?",
     re.IGNORECASE,
 )
+# The same two for lower-cased lines: their letters are all lower case, and matching
+# ignoring case is several times slower (see _short_line_reason).
+VIEW_COUNTER_LOWER: Final = re.compile(VIEW_COUNTER.pattern)
+RELATIVE_TIME_LOWER: Final = re.compile(RELATIVE_TIME.pattern)
 # "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
 CREDIT: Final = re.compile(
     r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
@@ -111,22 +116,30 @@ CREDIT: Final = re.compile(
     re.IGNORECASE,
 )
 # A caption ending in its credit: "... Foto: Timur | flickr", "(REUTERS/Denis Balibouse)",
-# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)".
+# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)". Its three parts:
+# a label ("Foto:") or a ©, then the credit's text; or a credit in brackets.
+_CREDIT_LABEL = r"\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*"
+_CREDIT_TEXT = r"[^.!?:]{1,80}\)?\.?"
+_BRACKETED_CREDIT = r"[^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}"
 TRAILING_CREDIT: Final = regex.compile(
-    r"(?:(?:\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*:"
-    r"|©)[^.!?:]{1,80}\)?\.?"
-    r"|\([^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}\))$",
-    regex.IGNORECASE,
+    rf"(?:(?:{_CREDIT_LABEL}:|©){_CREDIT_TEXT}|\({_BRACKETED_CREDIT}\))$", regex.IGNORECASE
 )
+# The same parts on their own, for `ends_in_credit`: the label matched backwards from
+# where it must end, the rest where it must start.
+CREDIT_LABEL: Final = regex.compile("(?r)" + _CREDIT_LABEL, regex.IGNORECASE)
+CREDIT_TEXT: Final = regex.compile(_CREDIT_TEXT, regex.IGNORECASE)
+BRACKETED_CREDIT: Final = regex.compile(_BRACKETED_CREDIT, regex.IGNORECASE)
+# The longest credit text after a label or ©: 80 characters, a bracket and a full stop.
+CREDIT_TEXT_CHARS: Final = 82
 # Fragments that give a line away wherever they stand in it, with the reason they carry.
 FRAGMENT_REASONS: Final = (
-    ("copyright", vocab.COPYRIGHT_FRAGMENTS),
-    ("comment_form", vocab.COMMENT_FORM_FRAGMENTS),
-    ("cookie_notice", vocab.COOKIE_FRAGMENTS),
-    ("subscribe_line", vocab.SUBSCRIBE_FRAGMENTS),
-    ("site_engine", vocab.SITE_ENGINE_FRAGMENTS),
-    ("disclosure", vocab.DISCLOSURE_FRAGMENTS),
-    ("widget_line", vocab.WIDGET_FRAGMENTS),
+    (R.COPYRIGHT, vocab.COPYRIGHT_FRAGMENTS),
+    (R.COMMENT_FORM, vocab.COMMENT_FORM_FRAGMENTS),
+    (R.COOKIE_NOTICE, vocab.COOKIE_FRAGMENTS),
+    (R.SUBSCRIBE_LINE, vocab.SUBSCRIBE_FRAGMENTS),
+    (R.SITE_ENGINE, vocab.SITE_ENGINE_FRAGMENTS),
+    (R.DISCLOSURE, vocab.DISCLOSURE_FRAGMENTS),
+    (R.WIDGET_LINE, vocab.WIDGET_FRAGMENTS),
 )
 # The words of a phrase, as fragments are indexed by them.
 WORDS: Final = re.compile(r"\w+")
@@ -207,8 +220,8 @@ def _is_date_line(text: str) -> bool:
     return rest <= DATE_LINE_REST_WORDS or (rest <= DATELINE_REST_WORDS and not is_sentence(text))
 
 
-def line_facts(line: Line) -> tuple[int, bool, str | None]:
-    """(word count, ends as a sentence, noise reason) of a line, measured once per line."""
+def line_facts(line: Line) -> LineFacts:
+    """The LineFacts of a line, measured once per line."""
     facts = line.facts
     if facts is None:
         facts = line.facts = text_facts(line.text)
@@ -216,17 +229,43 @@ def line_facts(line: Line) -> tuple[int, bool, str | None]:
 
 
 # Menus, share bars and footers repeat across a site's pages: remembering the facts of
-# recent lines saves measuring them again on a batch.
-@lru_cache(maxsize=1 << 16)
-def text_facts(text: str) -> tuple[int, bool, str | None]:
-    """(word count, ends as a sentence, noise reason) of a line's text."""
-    words = word_count(text)
-    return words, is_sentence(text), _noise_reason(text, words)
+# recent lines saves measuring them again on a batch. Two plain dicts, the recent lines
+# and the ones before them: read from compiled code several times faster than an
+# lru_cache (whose wrapper is a call through Python's calling convention), and, unlike
+# one dict emptied from its front, each step costs the same however long the run (a
+# dict's iterator skips over every entry deleted before it). Which lines are remembered
+# changes speed only, never a result.
+FACTS_GENERATION: Final = 1 << 15
+_recent_facts: Final[dict[str, LineFacts]] = {}
+_older_facts: Final[dict[str, LineFacts]] = {}
+
+
+def text_facts(text: str) -> LineFacts:
+    """Word count, whether it ends as a sentence, and noise reason of a line's text."""
+    facts = _recent_facts.get(text)
+    if facts is None:
+        facts = _older_facts.get(text)
+        if facts is None:
+            words = word_count(text)
+            facts = LineFacts(words, is_sentence(text), _noise_reason(text, words))
+        if len(_recent_facts) >= FACTS_GENERATION:
+            # the recent lines become the older ones; those before them are forgotten
+            _older_facts.clear()
+            _older_facts.update(_recent_facts)
+            _recent_facts.clear()
+        _recent_facts[text] = facts
+    return facts
+
+
+def clear_facts_cache() -> None:
+    """Forget every line's facts (benchmarks start each pass so)."""
+    _recent_facts.clear()
+    _older_facts.clear()
 
 
 def noise_reason(text: str) -> str | None:
     """Why a line is page furniture on its own, or None when it may be article text."""
-    return text_facts(text)[2]
+    return text_facts(text).reason
 
 
 def _noise_reason(text: str, words: int) -> str | None:
@@ -242,9 +281,9 @@ def _noise_reason(text: str, words: int) -> str | None:
             return reason
     if words <= DATE_LINE_MAX_WORDS and digit:
         if "min" in lower and MIN_READ.search(text):
-            return "min_read"
+            return R.MIN_READ
         if _is_date_line(text):
-            return "date_line"
+            return R.DATE_LINE
     tokens = lower.split()
     first = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
     if (
@@ -252,17 +291,17 @@ def _noise_reason(text: str, words: int) -> str | None:
         and (first in CREDIT_FIRST_WORDS or text[:1] in ("©", "("))
         and CREDIT.match(text)
     ):
-        return "credit_line"
+        return R.CREDIT_LINE
     if words <= RELATED_LINK_MAX_WORDS and first in RELATED_FIRST_WORDS and RELATED_LINK.match(text):
-        return "related_link"
+        return R.RELATED_LINK
     # the cheap part of `_credit_mark` first: most lines have no ©, ")" or ":"
     if (
         words <= CAPTION_MAX_WORDS
         and ("©" in lower or ":" in lower or lower[-1:] == ")")
         and _credit_mark(lower)
-        and TRAILING_CREDIT.search(text)
+        and ends_in_credit(text)
     ):
-        return "caption"
+        return R.CAPTION
     if words <= FRAGMENT_MAX_WORDS and not FRAGMENTS.keys().isdisjoint(tokens):
         # the first fragment group that matches decides, whatever order the words are in
         found = [
@@ -274,6 +313,38 @@ def _noise_reason(text: str, words: int) -> str | None:
         if found:
             return min(found)[1]
     return None
+
+
+def ends_in_credit(text: str) -> bool:
+    """Whether TRAILING_CREDIT matches `text`, told by trying it only where a match can
+    start: searching for it tries every place in the line, each with every credit word.
+
+    A match ends the line (`$`), so it is one of: a bracket that opens at the last "("
+    and closes at the end; a label whose colon is the line's last colon (the credit text
+    holds none); a © among the last characters after that colon.
+    """
+    if "\n" in text:  # `$` also matches before a final line end: leave it to the pattern
+        return TRAILING_CREDIT.search(text) is not None
+    end = len(text)
+    if text.endswith(")"):
+        opening = text.rfind("(")
+        if (
+            opening >= 0
+            and text.find(")", opening) == end - 1
+            # "(3)" counts something: no credit word or "/" is all digits
+            and not text[opening + 1 : end - 1].isdigit()
+            and BRACKETED_CREDIT.fullmatch(text, opening + 1, end - 1)
+        ):
+            return True
+    colon = text.rfind(":")
+    if colon >= 0 and CREDIT_TEXT.fullmatch(text, colon + 1) and CREDIT_LABEL.match(text, 0, colon):
+        return True
+    mark = text.find("©", max(colon + 1, end - CREDIT_TEXT_CHARS - 1))
+    while mark >= 0:
+        if CREDIT_TEXT.fullmatch(text, mark + 1):
+            return True
+        mark = text.find("©", mark + 1)
+    return False
 
 
 def _credit_mark(lower: str) -> bool:
@@ -291,32 +362,54 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
     key = lower.strip(KEY_EDGES)
     if not key:
         if BULLET.fullmatch(text):
-            return "bullet_marker"
-        return "number_line" if NUMBERS_ONLY.fullmatch(text) else "symbol_line"
+            return R.BULLET_MARKER
+        return R.NUMBER_LINE if NUMBERS_ONLY.fullmatch(text) else R.SYMBOL_LINE
     if key in SECTION_HEADINGS:
         # "953 Kommentare" is a link to the comments, not the heading that opens them
-        return "view_counter" if digit else SECTION_HEADINGS[key]
+        return R.VIEW_COUNTER if digit else SECTION_HEADINGS[key]
     if key in PHRASE_REASONS:
         return PHRASE_REASONS[key]
-    if ":" in text and COMMENT_HEADER.fullmatch(text):
-        return "comment_action"
+    # (COMMENT_HEADER ends in its colon, and the text must end where it does)
+    if text.endswith(":") and COMMENT_HEADER.fullmatch(text):
+        return R.COMMENT_ACTION
     if digit:
-        if VIEW_COUNTER.fullmatch(text):
-            return "view_counter"
-        if RELATIVE_TIME.fullmatch(text):
-            return "date_line"
-    if "|" not in text and "•" not in text and "·" not in text and "/" not in text:
-        return None  # no MENU_SEPARATORS: these tests are much faster than its search
+        # these patterns ignore case: their lower-case twins on the lower-cased line
+        # match alike and much faster, unless lower-casing changed the line's length or
+        # the line holds a letter they match that lower() does not make (CASE_LOOK_ALIKES)
+        cased = len(lower) == len(text) and not any(c in text for c in CASE_LOOK_ALIKES)
+        subject = lower if cased else text
+        if (VIEW_COUNTER_LOWER if cased else VIEW_COUNTER).fullmatch(subject):
+            return R.VIEW_COUNTER
+        if (RELATIVE_TIME_LOWER if cased else RELATIVE_TIME).fullmatch(subject):
+            return R.DATE_LINE
+    separator = _first_separator(text)
+    if separator < 0:
+        return None
+    # a menu's first entry stands before its first separator: most lines with a "/" or
+    # "|" are no menu, and that one entry tells so
+    first = line_key(text[:separator].rstrip())
+    if first and first not in NAVIGATION and first not in SHARING:
+        return None
     parts = [line_key(p) for p in MENU_SEPARATORS.split(text) if line_key(p)]
     if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
-        return "menu_line"
+        return R.MENU_LINE
     return None
+
+
+def _first_separator(text: str) -> int:
+    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1."""
+    first = -1
+    for separator in MENU_SEPARATOR_CHARS:
+        found = text.find(separator)
+        if found >= 0 and (first < 0 or found < first):
+            first = found
+    return first
 
 
 def drop_noise_lines(doc: Document) -> None:
     """Drop lines that are page furniture on their own: menus, share bars, counters, credits."""
     for i, line in enumerate(doc.lines):
         if line.reason is None:
-            reason = line_facts(line)[2]
+            reason = line_facts(line).reason
             if reason:
                 doc.drop(i, reason)

@@ -27,6 +27,7 @@ from ..sinks.atomic import temp_folder, write_atomic
 from ..sinks.manifest import ManifestWriter
 from ..siterules.rulebook import RuleBook
 from ..sources import Item, iter_inputs
+from ..sources.files import DEFAULT_MAX_BYTES
 from .lock import OutputLock
 from .outcome import ERROR, ManifestRow, Outcome
 from .placer import BatchPlacer, RunRecords
@@ -59,6 +60,8 @@ def run(
     dedup: bool = True,
     state: str | Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out`; returns the run's Summary.
 
@@ -66,7 +69,9 @@ def run(
     "parquet" parts), `manifest.jsonl` (one line per input capture, in input order) and
     `summary.json`. A bad capture is recorded, never fatal. With `dedup`, duplicates
     (exact and near, within the run and against the index at `state`, by default inside
-    `out`) are written once, and a capture an earlier run placed is not cleaned again.
+    `out`) are written once, and a capture an earlier run placed is not cleaned again. A
+    capture larger than `max_bytes` once inflated (None: no limit) is an error line, found
+    out without reading it whole. `html_engine` reads HTML captures (see `pipeline.html_reader`).
     Raises OutputError when OUT cannot be used (another run holds it), StateError for
     an unusable state file: both before any capture is read.
     """
@@ -88,8 +93,10 @@ def run(
         stack.callback(spool.close)
         # (an empty Deduplicator is falsy: it has a length)
         records = RunRecords(spool, None if index is None else RunSketches(index.layout))
-        work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)))
-        outcomes = ordered_map(work, iter_inputs(inputs, summary.skipped), jobs, crashed)
+        work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)),
+                    max_bytes=max_bytes, html_engine=html_engine)
+        items = iter_inputs(inputs, summary.skipped, max_bytes)
+        outcomes = ordered_map(work, items, jobs, crashed)
         for outcome in _shown(outcomes, progress, "cleaning"):
             summary.drops.update(outcome.drops)
             summary.rules.add_report(outcome.rule_report, outcome.source)

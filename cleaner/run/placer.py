@@ -29,6 +29,8 @@ from ..dedup.clusters import RunSketches, best_earlier, cluster_roots
 from ..errors import CleanerError
 from ..sinks import Sinks
 from ..sinks.markdown import DUPLICATES
+from ..text.safety import safe_text
+from ..text.values import web_url
 from .outcome import DUPLICATE, DUPLICATE_REASON, ERROR, KEPT, PLACED, WRITTEN, ManifestRow, Outcome
 from .spool import Spool
 from .work import unpack
@@ -349,8 +351,10 @@ class OnlinePlacer:
             match = self.index.find(body, sketch=sketch)
             if match is None:
                 reference = None if self.sinks is None else self.sinks.write(meta, body, source)
-                self.register(reference or url or meta.get("url") or source, sketch, body,
-                              index_payload(reference, source, meta))
+                # keys from checked values: a crawler's URL may be no URL, and SQLite
+                # takes no lone surrogate (a library caller's source may hold one)
+                key = reference or web_url(url) or meta.get("url") or safe_text(source)
+                self.register(key, sketch, body, index_payload(reference, source, meta))
                 return WRITTEN, reference, None, None
         payload = self.index.payload(match.key) or {}
         reference = payload.get("article")

@@ -14,7 +14,6 @@ once loaded); a Deduplicator belongs to one thread, so give each thread its own,
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +22,9 @@ from ..dedup import Deduplicator
 from ..document import Article, Capture
 from ..errors import CaptureError, CleanerError
 from ..sinks import Sinks
+from ..sinks.jsonl import json_line
 from ..siterules.rulebook import RuleBook
-from ..sources.files import content_capture
+from ..sources.files import DEFAULT_MAX_BYTES, check_size, content_capture
 from ..sources.records import CONTENT_FIELDS, parse_record, record_capture
 from .outcome import EMPTY, ERROR, WRITTEN, empty_reason
 from .placer import OnlinePlacer
@@ -66,18 +66,29 @@ def clean_many(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     sinks: Sinks | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
     Items are Captures or raw content (text, HTML or bytes, cleaned as `clean` would).
     With `dedup`, each kept article is checked against (and registered in) that index;
     without it nothing is deduplicated. With `sinks`, kept articles are written there too.
+    An item that is not text, or larger than `max_bytes` (None: no limit), is an error
+    Result. `html_engine` reads HTML (see `pipeline.html_reader`).
     """
     placer = OnlinePlacer(dedup, sinks)
     for number, item in enumerate(items, 1):
-        if not isinstance(item, Capture):
-            item = content_capture(item, f"<item {number}>")
-        yield clean_one(item, rules=rules, placer=placer)
+        source = item.source if isinstance(item, Capture) else f"<item {number}>"
+        try:
+            if isinstance(item, Capture):
+                check_size(item.text, source, max_bytes)
+            else:
+                item = content_capture(item, source, max_bytes=max_bytes)
+        except CaptureError as err:
+            yield Result(source, ERROR, reason=err.problem)
+            continue
+        yield clean_one(item, rules=rules, placer=placer, html_engine=html_engine)
 
 
 def clean_one(
@@ -86,10 +97,11 @@ def clean_one(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     placer: OnlinePlacer | None = None,
+    html_engine: str | None = None,
 ) -> Result:
     """Clean one capture into a Result: never raises for a bad capture (status 'error').
     Placed by `placer`, else against `dedup` alone."""
-    article, error = clean_or_reason(capture, rules)
+    article, error = clean_or_reason(capture, rules, html_engine)
     if article is None:
         return Result(capture.source, ERROR, reason=error, extra=capture.extra)
     if article.is_empty:
@@ -110,20 +122,23 @@ def clean_json_lines(
     rules: RuleBook | None = None,
     dedup: Deduplicator | None = None,
     name: str = "<stdin>",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One output record per JSON line, in order: what `cleaner stream` writes.
 
     An input line is an object with "html" or "text" and usually "url"; its fields other
     than the content come first in the output, then "status", then "reason" (and
     "duplicate_of") for a dropped capture, or the article's front matter and "body" for a
-    kept one. A line that is not such an object gives an error record. Captures are
-    named `<name>:<line number>`.
+    kept one. A line that is not such an object, or longer than `max_bytes` (None: no
+    limit; see `sources.records.bounded_lines` to read such lines without holding them
+    whole), gives an error record. Captures are named `<name>:<line number>`.
     """
     placer = OnlinePlacer(dedup)
     for number, line in enumerate(lines, 1):
         source = f"{name}:{number}"
         try:
-            record = parse_record(line, source)
+            record = parse_record(line, source, max_bytes)
         except CaptureError as err:
             yield {"status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
@@ -133,7 +148,8 @@ def clean_json_lines(
         except CaptureError as err:
             yield {**passed, "status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
-        yield {**passed, **result_record(clean_one(capture, rules=rules, placer=placer))}
+        yield {**passed, **result_record(
+            clean_one(capture, rules=rules, placer=placer, html_engine=html_engine))}
 
 
 def result_record(result: Result) -> dict[str, Any]:
@@ -150,5 +166,5 @@ def result_record(result: Result) -> dict[str, Any]:
 
 
 def dumps(record: Mapping[str, Any]) -> str:
-    """One output line of `cleaner stream`."""
-    return json.dumps(record, ensure_ascii=False, default=str)
+    """One output line of `cleaner stream` (made safe: see `sinks.jsonl.json_line`)."""
+    return json_line(record)

@@ -13,16 +13,18 @@ from ..document import Article, Capture
 from ..errors import CaptureError
 from ..pipeline import clean_capture
 from ..siterules.rulebook import RuleBook
-from ..sources.files import read_capture
+from ..sources.files import DEFAULT_MAX_BYTES, read_capture
 from ..sources.items import CaptureFile, Failed, Item
 from .outcome import EMPTY, ERROR, KEPT, PLACED, ManifestRow, Outcome, empty_reason
 
 
-def clean_or_reason(capture: Capture, rules: RuleBook | None) -> tuple[Article | None, str | None]:
+def clean_or_reason(
+    capture: Capture, rules: RuleBook | None, html_engine: str | None = None
+) -> tuple[Article | None, str | None]:
     """(article, None), or (None, why) when the capture cannot be cleaned: never raises,
     so that one bad capture never stops a batch or a stream."""
     try:
-        return clean_capture(capture, rules), None
+        return clean_capture(capture, rules, html_engine), None
     except CaptureError as err:
         return None, err.problem
     except Exception as err:  # noqa: BLE001 - see above
@@ -53,19 +55,23 @@ class Work:
     """
 
     def __init__(
-        self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None
+        self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None,
+        max_bytes: int | None = DEFAULT_MAX_BYTES, html_engine: str | None = None,
     ) -> None:
         self.rules = rules
         self.layout = layout
         self.state = state
+        self.max_bytes = max_bytes
+        self.html_engine = html_engine
         self._reader: StateReader | None = None
         self._sketcher: Sketcher | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"rules": self.rules, "layout": self.layout, "state": self.state}
+        return {"rules": self.rules, "layout": self.layout, "state": self.state,
+                "max_bytes": self.max_bytes, "html_engine": self.html_engine}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["rules"], state["layout"], state["state"])  # type: ignore[misc]
+        self.__init__(**state)  # type: ignore[misc]
 
     def __call__(self, items: list[Item]) -> list[Outcome]:
         """The Outcomes of a chunk of items; the kept bodies are fingerprinted together."""
@@ -87,16 +93,19 @@ class Work:
             return Outcome(item.source, item.status, reason=item.reason), ""
         if isinstance(item, CaptureFile):
             try:
-                capture = read_capture(item.path)
+                capture = read_capture(item.path, self.max_bytes)
             except CaptureError as err:
-                return Outcome(item.path, ERROR, reason=err.problem), ""
+                return Outcome(item.source, ERROR, reason=err.problem), ""
+            except Exception as err:  # noqa: BLE001 - one bad capture never stops a run
+                return Outcome(item.source, ERROR,
+                               reason=f"cannot read: {type(err).__name__}: {err}"), ""
         else:
             capture = item
         digest = content_hash(capture)
         row = self.placed_before(capture.source, digest)
         if row is not None:
             return Outcome(capture.source, PLACED, site=row.site, content_hash=digest, row=row), ""
-        article, error = clean_or_reason(capture, self.rules)
+        article, error = clean_or_reason(capture, self.rules, self.html_engine)
         if article is None:
             return Outcome(capture.source, ERROR, reason=error, content_hash=digest), ""
         site = article.meta.get("site")

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..frontmatter import render, split_front_matter
 from .atomic import write_atomic
-from .paths import article_path, with_hash_suffix
+from .paths import article_path, inside, with_hash_suffix
 
 # Front matter key listing the captures that repeat an article.
 DUPLICATES = "duplicates"
@@ -21,7 +21,8 @@ DUPLICATES = "duplicates"
 def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
     """(front matter, body) of an article file, or None if it is missing or not one."""
     try:
-        front, body = split_front_matter(path.read_text(encoding="utf-8"))
+        # our own files: however many duplicates an article lists, its front matter is read
+        front, body = split_front_matter(path.read_text(encoding="utf-8"), max_chars=None)
     except (OSError, UnicodeDecodeError):
         return None
     return (front, body.rstrip("\n")) if front is not None else None
@@ -47,15 +48,17 @@ class ArticleWriter:
         self.folders: set[Path] = set()
 
     def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
-        """Write a new article; returns its path relative to OUT. Raises OSError."""
+        """Write a new article; returns its path relative to OUT. Raises OSError
+        (UnsafePathError, one too, when the path would lie outside OUT)."""
         relative = self.free_path(article_path(meta, source), meta["sha256"])
         self.write_at(relative, meta, body)
         self.taken.add(_digest(relative))
         return relative.as_posix()
 
     def write_at(self, relative: Path, meta: Mapping[str, Any], body: str) -> None:
-        """Write an article at a path already chosen (relative to OUT). Raises OSError."""
-        write_atomic(self.out / relative, render(meta, body), self.temp_folder, self.folders)
+        """Write an article at a path already chosen (relative to OUT). Raises OSError
+        (UnsafePathError, one too, when the path would lie outside OUT)."""
+        write_atomic(inside(self.out, relative), render(meta, body), self.temp_folder, self.folders)
 
     def free_path(self, relative: Path, sha256: str) -> Path:
         """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""
@@ -70,8 +73,10 @@ class ArticleWriter:
         return found is None or found[0].get("sha256") != sha256
 
     def add_duplicates(self, reference: str, duplicates: Sequence[Mapping[str, Any]]) -> None:
-        """Add captures to the `duplicates` list of an article written by an earlier run."""
-        found = read_article(self.out / reference)
+        """Add captures to the `duplicates` list of an article written by an earlier run
+        (its path comes from the index, a file like any other: it is checked too)."""
+        path = inside(self.out, Path(reference))
+        found = read_article(path)
         if found is None:
             raise OSError(f"{reference} is no longer an article file")
         front, body = found
@@ -79,7 +84,7 @@ class ArticleWriter:
         new = [dict(d) for d in duplicates if dict(d) not in listed]
         if new:
             front[DUPLICATES] = listed + new
-            write_atomic(self.out / reference, render(front, body), self.temp_folder)
+            write_atomic(path, render(front, body), self.temp_folder)
 
     @staticmethod
     def owns(reference: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..document import Capture
 from ..errors import CaptureError
-from .files import capture_name, walk_inputs
+from .files import DEFAULT_MAX_BYTES, capture_name, source_name, walk_inputs
 from .items import CaptureFile, Failed, Item, WarcFile
 from .warc import is_warc, iter_warc
 
@@ -30,22 +30,29 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[CaptureFile | WarcFil
             yield CaptureFile(str(found))
 
 
-def warc_items(warc: WarcFile, skipped: Counter) -> Iterator[Capture | Failed]:
-    """The captures of a WARC file, read record by record as they are taken, then a
-    Failed item if the file turns out damaged; records that are not pages are counted in
-    `skipped` by reason."""
+def warc_items(
+    warc: WarcFile, skipped: Counter, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Iterator[Capture | Failed]:
+    """The captures of a WARC file, read record by record as they are taken: a page
+    record that cannot be read (one over `max_bytes`) is a `Failed` item of its own and
+    the file goes on, a damaged file ends with a `Failed` item; records that are not
+    pages are counted in `skipped` by reason."""
     try:
-        yield from iter_warc(warc.path, skipped)
+        for record in iter_warc(warc.path, skipped, max_bytes):
+            yield Failed(record.source, record.problem) if isinstance(
+                record, CaptureError) else record
     except CaptureError as err:
-        yield Failed(warc.path, err.problem)
+        yield Failed(source_name(warc.path), err.problem)
 
 
-def iter_inputs(inputs: Iterable[str | Path], skipped: Counter) -> Iterator[Item]:
+def iter_inputs(
+    inputs: Iterable[str | Path], skipped: Counter, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Iterator[Item]:
     """The items of capture files and folders (walked lazily) and WARC files (read record
-    by record as the items are taken); WARC records that are not pages are counted in
-    `skipped` by reason."""
+    by record as the items are taken, see `warc_items`); WARC records that are not pages
+    are counted in `skipped` by reason."""
     for found in iter_sources(inputs):
         if isinstance(found, WarcFile):
-            yield from warc_items(found, skipped)
+            yield from warc_items(found, skipped, max_bytes)
         else:
             yield found

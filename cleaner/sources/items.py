@@ -1,6 +1,7 @@
 """What a source yields: captures read already, capture files to read, inputs that failed."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from ..document import Capture
@@ -16,7 +17,9 @@ class CaptureFile:
 
     @property
     def source(self) -> str:
-        return self.path
+        """How the file is named in the manifest (bytes of its name that are not UTF-8
+        written as \\xNN: see `files.source_name`)."""
+        return os.fsencode(self.path).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)

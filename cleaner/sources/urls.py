@@ -78,6 +78,11 @@ class UrlFile:
         fs, path = self._fs()
         return fs.cat_file(path)
 
+    def size(self) -> int:
+        """The file's size in bytes; OSError as os.stat raises."""
+        fs, path = self._fs()
+        return int(fs.size(path))
+
     def read_text(self, encoding: str = "utf-8") -> str:
         return self.read_bytes().decode(encoding)
 

@@ -5,6 +5,10 @@ import re
 from typing import Final
 
 from ..document import Line
+from .safety import repair_mojibake, safe_text
+
+# Rounds of mojibake repair and normalising a line may take to settle (see `repaired`).
+MAX_REPAIR_ROUNDS: Final = 3
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
 INVISIBLE_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -21,6 +25,19 @@ def normalise(text: str) -> str:
     return collapse_whitespace(text)
 
 
+def repaired(text: str) -> str:
+    """A line with its mojibake repaired, normalised, again until nothing changes: a
+    repair may leave a no-break space that normalising makes a plain one, which can
+    then read as mojibake again ("Â "). What an article holds is so a fixed point, and
+    cleaning it again changes nothing."""
+    for _ in range(MAX_REPAIR_ROUNDS):
+        fixed = normalise(repair_mojibake(text))
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
 def has_invisible(text: str) -> bool:
     """True when `text` holds an invisible character: a few substring tests, much faster
     than a search, and most texts hold none."""
@@ -28,19 +45,22 @@ def has_invisible(text: str) -> bool:
 
 
 def collapse_whitespace(text: str) -> str:
-    """`text` with each run of whitespace made one space, and none at either end."""
+    """`text` with each run of whitespace made one space, and none at either end, and
+    without control characters or lone surrogates (see `text.safety`)."""
     # Already so, told by fast tests: " " is the only printable whitespace character, and
     # CPython's strip() gives the very same string back when there is nothing to strip
     # (elsewhere it may give a copy, and the join below gives the same text anyway).
     if text.isprintable() and "  " not in text and text.strip(" ") is text:
         return text
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if not text.isprintable():  # a control character or a surrogate (or a format character)
+        text = " ".join(safe_text(text).split())
+    return text
 
 
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
     lines: list[Line] = []
-    append = lines.append
     blank = True
     raw_lines = text.splitlines()
     if has_invisible(text):
@@ -48,12 +68,19 @@ def split_lines(text: str) -> list[Line]:
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
     for raw in raw_lines:
-        clean = collapse_whitespace(raw)
+        # Every whitespace character but " " is unprintable, as are control characters
+        # and surrogates: a printable line needs at most its runs of spaces collapsed.
+        if not raw.isprintable():
+            clean = collapse_whitespace(raw)
+        elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
+            clean = " ".join(raw.split())
+        else:
+            clean = raw
         if not clean:
             blank = True
             if lines:
                 lines[-1].blank_after = True
             continue
-        append(Line(clean, None, blank))  # text, reason, blank_before
+        lines.append(Line(clean, None, blank))  # text, reason, blank_before
         blank = False
     return lines

@@ -25,10 +25,10 @@ import numpy as np
 import pyarrow as pa
 import ray
 
-from ...dedup.sketch import Layout, Sketch
+from ...dedup.sketch import Sketch
 from ...document import Capture
-from ...siterules.rulebook import RuleBook
 from ...sources import CaptureFile, Failed, Item, WarcFile, iter_sources, warc_items
+from ...sources.files import source_name
 from ..local import crashed as died
 from ..outcome import KEPT, Outcome
 from ..pool import WORKER_DIED
@@ -52,8 +52,10 @@ SPOOL_BATCH = 4096
 # Captures of a WARC file per expanded batch.
 EXPAND_BATCH = 64
 
+# An item's path as the bytes the file system names it by (os.fsencode): a name that
+# is not UTF-8 is a str with lone surrogates, which an Arrow string cannot hold.
 ITEM_SCHEMA = pa.schema([
-    ("pos", pa.int64()), ("kind", pa.string()), ("path", pa.string()),
+    ("pos", pa.int64()), ("kind", pa.string()), ("path", pa.binary()),
     ("status", pa.string()), ("reason", pa.string()), ("capture", pa.binary()),
     ("skipped", pa.string()),
 ])
@@ -71,11 +73,11 @@ def item_rows(inputs: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
     for number, found in enumerate(iter_sources(inputs)):
         pos = number << RECORD_BITS
         if isinstance(found, Failed):
-            yield {"pos": pos, "kind": FAILED, "path": found.source, "status": found.status,
-                   "reason": found.reason}
+            yield {"pos": pos, "kind": FAILED, "path": os.fsencode(found.source),
+                   "status": found.status, "reason": found.reason}
         else:
             yield {"pos": pos, "kind": WARC if isinstance(found, WarcFile) else FILE,
-                   "path": found.path}
+                   "path": os.fsencode(found.path)}
 
 
 class ItemSpool:
@@ -121,9 +123,10 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
-def expand(batch: pa.Table) -> Iterator[pa.Table]:
+def expand(batch: pa.Table, max_bytes: int | None) -> Iterator[pa.Table]:
     """Item rows with each WARC file replaced by its records' capture rows (read here, on
-    a worker), then a tally row counting the records skipped, when there were any."""
+    a worker; a record over `max_bytes` an error row), then a tally row counting the
+    records skipped, when there were any."""
     kept: list[dict[str, Any]] = []
     for row in batch.to_pylist():
         if row["kind"] != WARC:
@@ -131,12 +134,13 @@ def expand(batch: pa.Table) -> Iterator[pa.Table]:
             continue
         skipped: Counter = Counter()
         base = row["pos"]
-        for number, item in enumerate(warc_items(WarcFile(row["path"]), skipped)):
+        for number, item in enumerate(warc_items(WarcFile(os.fsdecode(row["path"])), skipped, max_bytes)):
             if isinstance(item, Failed):
-                kept.append({"pos": base + number, "kind": FAILED, "path": item.source,
+                kept.append({"pos": base + number, "kind": FAILED, "path": os.fsencode(item.source),
                              "status": item.status, "reason": item.reason})
             else:
-                kept.append({"pos": base + number, "kind": CAPTURE, "path": item.source,
+                kept.append({"pos": base + number, "kind": CAPTURE,
+                             "path": os.fsencode(item.source),
                              "capture": pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)})
             if len(kept) >= EXPAND_BATCH:
                 yield pa.Table.from_pylist(kept, schema=ITEM_SCHEMA)
@@ -151,11 +155,11 @@ def expand(batch: pa.Table) -> Iterator[pa.Table]:
 def row_item(row: dict[str, Any]) -> Item:
     kind = row["kind"]
     if kind == FILE:
-        return CaptureFile(row["path"])
+        return CaptureFile(os.fsdecode(row["path"]))
     if kind == CAPTURE:
         capture: Capture = pickle.loads(row["capture"])
         return capture
-    return Failed(row["path"], row["reason"], row["status"])
+    return Failed(os.fsdecode(row["path"]), row["reason"], row["status"])
 
 
 @ray.remote(num_cpus=0)
@@ -185,15 +189,13 @@ class Ledger:
             known.pop(batch, None)
 
 
-def clean_items(batch: pa.Table, rules: RuleBook | None, layout: Layout | None, cwd: str | None,
-          ledger: Any) -> pa.Table:
-    """The outcome rows of a batch of item rows: the local engine's Work on them (a
+def clean_items(batch: pa.Table, work: Work, cwd: str | None, ledger: Any) -> pa.Table:
+    """The outcome rows of a batch of item rows: the local engine's `work` on them (a
     task on a Ray worker). Relative input paths are resolved against the folder cleaner
     was started in (`cwd`) when it exists where the worker runs: on this machine, or on
     a cluster that shares it."""
     if cwd and os.path.isdir(cwd):
         os.chdir(cwd)
-    work = Work(rules, layout)
     rows = batch.to_pylist()
     todo = [i for i, row in enumerate(rows) if row["kind"] != TALLY]
     items = [row_item(rows[i]) for i in todo]
@@ -216,7 +218,8 @@ def clean_items(batch: pa.Table, rules: RuleBook | None, layout: Layout | None, 
     for i, row in enumerate(rows):
         outcome = outcomes.get(i)
         if outcome is None:
-            out.append({"pos": row["pos"], "source": row["path"], "status": TALLY_STATUS,
+            out.append({"pos": row["pos"], "source": source_name(os.fsdecode(row["path"])),
+                        "status": TALLY_STATUS,
                         "drops": row["skipped"]})
         else:
             out.append(outcome_row(row["pos"], outcome))

@@ -41,10 +41,12 @@ from ...sinks.atomic import temp_folder
 from ...sinks.manifest import MANIFEST
 from ...siterules.rulebook import RuleBook
 from ...siterules.stats import RuleStats
+from ...sources.files import DEFAULT_MAX_BYTES
 from ..local import SUMMARY
 from ..lock import OutputLock
 from ..outcome import KEPT
 from ..summary import Summary
+from ..work import Work
 from . import dedup as steps
 from . import place
 from .clean import TALLY_STATUS, ItemSpool, Ledger, block_size, clean_items, expand, item_rows
@@ -116,11 +118,14 @@ def run(
     dedup: bool = True,
     state: str | Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    html_engine: str | None = None,
     timings: dict[str, float] | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out` on Ray; the same files as
     `cleaner.run.local.run` writes for a new OUT, byte for byte (no dedup state).
-    `timings`, when given, gets the seconds each step took (for bench/ray_engine.py).
+    `max_bytes` and `html_engine` as the local engine takes them. `timings`, when
+    given, gets the seconds each step took (for bench/ray_engine.py).
 
     `address`: a Ray cluster ("auto", "ray://HOST:10001"), else a local Ray of `jobs`
     CPUs. Inputs and OUT may be URLs (s3://...) for which fsspec has a filesystem; on a
@@ -144,19 +149,21 @@ def run(
         steps = _Steps(progress, timings)
         session = stack.enter_context(RaySession(address, jobs, quiet))
         steps.done("ray")
-        summary = _Run(session, folder, rules, dedup, formats, steps).run(inputs)
+        work = Work(rules, Layout() if dedup else None, max_bytes=max_bytes,
+                    html_engine=html_engine)
+        summary = _Run(session, folder, work, formats, steps).run(inputs)
     summary.seconds = time.perf_counter() - started
     folder.write_text(SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
     return summary
 
 
 class _Run:
-    def __init__(self, session: RaySession, out: OutFolder, rules: RuleBook | None, dedup: bool,
+    def __init__(self, session: RaySession, out: OutFolder, work: Work,
                  formats: tuple[str, ...], steps: _Steps) -> None:
         self.session = session
         self.out = out
-        self.rules = rules
-        self.layout = Layout() if dedup else None
+        self.work = work
+        self.layout = work.layout
         self.formats = formats
         self.steps = steps
         self.progress = steps.shown
@@ -212,10 +219,11 @@ class _Run:
                 ray.data.from_arrow_refs(items)
                 # reading a WARC file is cheap next to cleaning its records: no CPU held,
                 # but no more readers than workers either
-                .map_batches(expand, batch_format="pyarrow", batch_size=None, num_cpus=0,
+                .map_batches(expand, fn_args=(self.work.max_bytes,), batch_format="pyarrow",
+                             batch_size=None, num_cpus=0,
                              compute=ray.data.TaskPoolStrategy(size=workers))
                 .map_batches(
-                    clean_items, fn_args=(self.rules, self.layout, os.getcwd(), ledger),
+                    clean_items, fn_args=(self.work, os.getcwd(), ledger),
                     batch_format="pyarrow", batch_size=None, num_cpus=1,
                     compute=ray.data.TaskPoolStrategy(size=workers), max_retries=RETRIES,
                 )
