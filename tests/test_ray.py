@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -23,7 +24,7 @@ from cleaner.run.local import run as run_local
 from cleaner.run.ray import run as run_ray
 from cleaner.sinks import records as record_sinks
 from cleaner.siterules.rulebook import RuleBook, default_rulebook
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, cleaner_env
 from tests.corpus import article, page, write_texts
 
 DEVSET = ROOT.parent / "shared" / "devset"
@@ -183,6 +184,18 @@ def test_size_limit_html_engine_and_names_that_are_not_utf8_as_locally(captures,
     reasons = [row["reason"] or "" for row in manifest(tmp_path / "ray")]
     assert any("too large" in reason for reason in reasons)
     assert any("\\xe9" in row["source"] for row in manifest(tmp_path / "ray"))
+
+
+def test_the_command_line_joins_the_ray_cluster_at_its_address(captures, tmp_path):
+    address = ray.get_runtime_context().gcs_address
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", "clean", str(captures / "texts"), "-o",
+         str(tmp_path / "ray"), "--engine", "ray", "--address", address, "--quiet"],
+        check=False, env=cleaner_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    run_local([captures / "texts"], tmp_path / "local")
+    assert_same(tmp_path / "local", tmp_path / "ray")
 
 
 def test_an_output_folder_holding_files_and_a_state_are_refused(captures, tmp_path):
