@@ -171,6 +171,18 @@ def test_inputs_and_output_may_be_urls(captures, tmp_path):
     assert manifest(tmp_path / "ray")[0]["source"].startswith("file:///")
 
 
+def test_an_output_url_is_written_through_fsspec_as_the_local_engine_writes_a_folder(
+        captures, tmp_path, monkeypatch):
+    # local:// is fsspec's name for this machine's files that `file://` is not taken as a
+    # path for: the workers write into staging folders and upload, as to s3:// or gs://
+    monkeypatch.setattr(record_sinks, "PART_RECORDS", 3)
+    formats = ("markdown", "jsonl", "parquet")
+    run_local([f"local://{captures}"], tmp_path / "local", formats=formats)
+    run_ray([f"local://{captures}"], f"local://{tmp_path / 'ray'}", formats=formats)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert manifest(tmp_path / "ray")[0]["source"].startswith("local:///")
+
+
 def test_size_limit_html_engine_and_names_that_are_not_utf8_as_locally(captures, tmp_path):
     folder = tmp_path / "in"
     write_texts(folder, range(3))
