@@ -38,13 +38,17 @@ def local_ray():
     # from this one, which holds a Ray driver's connections, left the driver's next call
     # to Ray hanging (after a forked worker had died). A command runs one engine, so this
     # only concerns tests that run both in one process.
-    method = multiprocessing.get_start_method()
+    # (they unpickle this module's test rules: the repository must be on their path,
+    # after the installed package, which --import-mode=importlib does not put there)
+    method, path = multiprocessing.get_start_method(), list(sys.path)
     multiprocessing.set_start_method("spawn", force=True)
+    sys.path.append(str(ROOT))
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              configure_logging=True, logging_level="WARNING")
     yield
     ray.shutdown()
     multiprocessing.set_start_method(method, force=True)
+    sys.path[:] = path
 
 
 def tree(out: Path) -> dict[str, bytes]:
