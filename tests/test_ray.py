@@ -279,8 +279,9 @@ def test_the_dev_set_as_text_and_html_together_comes_out_as_locally(tmp_path):
     # CLEANER_TEST_DEVSET=all for the whole set (1,898 captures, a few minutes on 2 CPUs)
     pages = None if os.environ.get("CLEANER_TEST_DEVSET") == "all" else 120
     folder = devset_inputs(tmp_path / "devset", pages)
-    run_local([folder], tmp_path / "local", jobs=2)
-    summary = run_ray([folder], tmp_path / "ray")
+    formats = ("markdown", "jsonl", "parquet")
+    run_local([folder], tmp_path / "local", jobs=2, formats=formats)
+    summary = run_ray([folder], tmp_path / "ray", formats=formats)
     assert_same(tmp_path / "local", tmp_path / "ray")
     assert summary.statuses["duplicate"] > 0.4 * summary.total
 
