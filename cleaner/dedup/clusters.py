@@ -115,7 +115,7 @@ def best_earlier(
     if n < 2:
         return parent, kind
     live = np.flatnonzero(run.shingles[:n] > 0)  # a body with no words never matches
-    first = _first_of_exact_groups(run.exact[live])
+    first = first_of_exact_groups(run.exact[live])
     is_copy = first != np.arange(len(live))
     parent[live[is_copy]] = live[first[is_copy]]
     kind[live[is_copy]] = KINDS.index(EXACT)
@@ -135,7 +135,7 @@ def cluster_roots(parent: np.ndarray) -> np.ndarray:
     return roots
 
 
-def _first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
+def first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
     """For each body (by position in `exact`), the position of the first body with its hash."""
     _, inverse = np.unique(exact, return_inverse=True)
     firsts = np.full(inverse.max() + 1 if len(inverse) else 0, len(exact), dtype=np.int64)
@@ -165,7 +165,7 @@ def _candidate_pairs(
     n = np.int64(run.count)
     banded = _Merged()
     for band in range(run.layout.bands):
-        for pairs in _pairs_of_equal_keys(run.bands[reps, band], reps, n):
+        for pairs in pairs_of_equal_keys(run.bands[reps, band], reps, n):
             banded.add(pairs)
     by_samples = _Merged()
     if len(reps):
@@ -174,7 +174,7 @@ def _candidate_pairs(
         parts = max(1, len(keys) // SAMPLES_PER_PART)
         for part in range(parts):  # by sample value: equal samples fall in one part
             mine = keys % parts == part if parts > 1 else slice(None)
-            for pairs in _pairs_of_equal_keys(keys[mine], owners[mine], n):
+            for pairs in pairs_of_equal_keys(keys[mine], owners[mine], n):
                 by_samples.add(pairs)
     banded_pairs, _ = banded.result()
     sampled, counts = by_samples.result()
@@ -225,7 +225,7 @@ def _count(pairs: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return distinct, np.bincount(inverse, weights=counts, minlength=len(distinct)).astype(np.int64)
 
 
-def _pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Iterator[np.ndarray]:
+def pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Iterator[np.ndarray]:
     """Every pair (earlier * n + later) of `docs` whose `keys` are equal, a slice at a
     time (pairs at distance 1, 2, ... within each run of equal keys: one NumPy step per
     distance), so that a run's redundant pairs never pile up in memory."""
@@ -237,7 +237,13 @@ def _pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Ite
     starts = np.flatnonzero(np.concatenate([[True], ~same]))
     sizes = np.diff(np.append(starts, len(keys)))
     run_of = np.repeat(np.arange(len(starts)), sizes)
+    longer = np.repeat(sizes, sizes)  # the length of each row's run
     for gap in range(1, int(sizes.max())):
+        # only runs longer than the distance give pairs: the others are left out, so that
+        # the steps cost as much as the pairs they give, not rows x the longest run
+        keep = longer > gap
+        if not keep.all():
+            run_of, docs, longer = run_of[keep], docs[keep], longer[keep]
         ok = run_of[gap:] == run_of[:-gap]
         if not ok.any():
             return
@@ -261,12 +267,39 @@ def _link_best(
     sims = np.empty(len(pairs))
     for lo in range(0, len(pairs), PAIR_CHUNK):
         a, b = earlier[lo : lo + PAIR_CHUNK], later[lo : lo + PAIR_CHUNK]
-        sims[lo : lo + PAIR_CHUNK] = (run.signatures[a] == run.signatures[b]).mean(axis=1)
-    size, other = run.shingles[later], run.shingles[earlier]
+        sims[lo : lo + PAIR_CHUNK] = similarity(run.signatures[a], run.signatures[b])
     counts = np.zeros(n, dtype=np.int64)
     for doc, kept in samples.items():
         counts[doc] = len(kept)
-    fewer = np.where(size <= other, counts[later], counts[earlier])
+    judged = judge_pairs(sims, run.shingles[later], run.shingles[earlier], counts[later],
+                         counts[earlier], shared, threshold, contained)
+    found, best_of, best = best_matches(earlier, later, *judged)
+    # a body with an exact copy before it is already linked: exact is the strongest match
+    free = parent[found] < 0
+    parent[found[free]] = best_of[free]
+    kind[found[free]] = best[free]
+
+
+def similarity(signatures: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of each signature with the one on the same row of `others`."""
+    return (signatures == others).mean(axis=1)
+
+
+def judge_pairs(
+    sims: np.ndarray,
+    size: np.ndarray,
+    other: np.ndarray,
+    samples: np.ndarray,
+    other_samples: np.ndarray,
+    shared: np.ndarray,
+    threshold: float,
+    contained: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`match_kind` of every candidate pair at once, from the later body's shingle and
+    non-common sample counts (`size`, `samples`), the earlier's (`other`, `other_samples`),
+    their estimated similarity and their shared non-common samples: (matched, kind rank,
+    kind as an index into KINDS, similarity, containment) per pair."""
+    fewer = np.where(size <= other, samples, other_samples)
     smaller = np.minimum(size, other)
     with np.errstate(divide="ignore", invalid="ignore"):
         by_samples = np.minimum(1.0, shared / fewer)
@@ -277,17 +310,28 @@ def _link_best(
     share = np.where(fewer >= MIN_SAMPLES, by_samples, by_jaccard)
     near = sims >= threshold
     held = ~near & (share >= contained) & (smaller >= MIN_CONTAINED_SHINGLES)
-    ok = near | held
-    if not ok.any():
-        return
     rank = np.where(near, KIND_RANK[NEAR], KIND_RANK[CONTAINED])
     found = np.where(near, KINDS.index(NEAR),
                      np.where(size <= other, KINDS.index(CONTAINED), KINDS.index(CONTAINS)))
+    return near | held, rank, found, sims, share
+
+
+def best_matches(
+    earlier: np.ndarray,
+    later: np.ndarray,
+    ok: np.ndarray,
+    rank: np.ndarray,
+    found: np.ndarray,
+    sims: np.ndarray,
+    share: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(later body, its best earlier match, kind) for each later body of a matched pair:
+    the strongest kind, then the highest similarity, then the highest containment, then
+    the earliest. Every pair of a later body must be given for its choice to be right."""
     e, l_, r, s, c, f = earlier[ok], later[ok], rank[ok], sims[ok], share[ok], found[ok]
+    if not len(l_):
+        return l_, e, f
     order = np.lexsort((e, -c, -s, r, l_))
     l_sorted = l_[order]
     best = order[np.concatenate([[True], l_sorted[1:] != l_sorted[:-1]])]
-    # a body with an exact copy before it is already linked: exact is the strongest match
-    free = parent[l_[best]] < 0
-    parent[l_[best][free]] = e[best][free]
-    kind[l_[best][free]] = f[best][free]
+    return l_[best], e[best], f[best]

@@ -86,6 +86,11 @@ class ArticleWriter:
         self.pending = []
         return failed
 
+    def write_at(self, relative: Path, meta: Mapping[str, Any], body: str) -> None:
+        """Write an article at a path already chosen (relative to OUT). Raises OSError
+        (UnsafePathError, one too, when the path would lie outside OUT)."""
+        write_atomic(inside(self.out, relative), render(meta, body), self.temp_folder, self.folders)
+
     def free_path(self, relative: Path, sha256: str) -> Path:
         """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""
         if _digest(relative) in self.taken or self.holds_other_body(relative, sha256):
