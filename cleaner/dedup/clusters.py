@@ -143,22 +143,40 @@ def first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
     return firsts[inverse]
 
 
-def _non_common_samples(run: RunSketches, live: np.ndarray) -> dict[int, np.ndarray]:
-    """Each live body's samples that no more than MAX_SAMPLE_DOCS live bodies hold."""
-    if not len(live):
-        return {}
-    values = np.concatenate([run.samples(d) for d in live.tolist()])
+def _non_common_samples(run: RunSketches, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(samples, owners): the live bodies' samples that no more than MAX_SAMPLE_DOCS live
+    bodies hold, body after body in the run's order, and the body of each. Flat arrays:
+    a run of 100,000 bodies made a dict of as many arrays and tested each against the
+    common samples alone (70 s, and several KB per body)."""
+    ends = run.sample_ends[: run.count]
+    lengths = np.diff(ends, prepend=0)
+    is_live = np.zeros(run.count, dtype=bool)
+    is_live[live] = True
+    # every body's samples lie one after the other in run.sample_values: those of the live
+    # bodies are picked by a mask, without copying a slice per body
+    picked = np.repeat(is_live, lengths)
+    values = run.sample_values[: len(picked)][picked]
+    owners = np.repeat(np.arange(run.count, dtype=np.int64), lengths)[picked]
     if not len(values):
-        return {d: values for d in live.tolist()}
-    unique, counts = np.unique(values, return_counts=True)
-    common = unique[counts > MAX_SAMPLE_DOCS]
-    if not len(common):
-        return {d: run.samples(d) for d in live.tolist()}
-    return {d: run.samples(d)[~np.isin(run.samples(d), common)] for d in live.tolist()}
+        return values, owners
+    # A body's samples are distinct, so a sample more than MAX_SAMPLE_DOCS bodies hold is
+    # one that, in sorted order, equals the value MAX_SAMPLE_DOCS places on: found with
+    # a comparison, where counting every sample (np.unique) and testing every sample
+    # against them (np.isin) took several times the samples' memory.
+    ordered = np.sort(values)
+    common = np.unique(ordered[MAX_SAMPLE_DOCS:][ordered[MAX_SAMPLE_DOCS:] == ordered[:-MAX_SAMPLE_DOCS]])
+    del ordered
+    if len(common):
+        at = np.searchsorted(common, values)
+        np.minimum(at, len(common) - 1, out=at)
+        keep = common[at] != values
+        del at
+        values, owners = values[keep], owners[keep]
+    return values, owners
 
 
 def _candidate_pairs(
-    run: RunSketches, reps: np.ndarray, samples: dict[int, np.ndarray]
+    run: RunSketches, reps: np.ndarray, samples: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """(pairs as earlier * n + later, shared non-common samples of each) of the bodies
     in `reps` that share a band, or at least MIN_SHARED_SAMPLES samples."""
@@ -169,8 +187,13 @@ def _candidate_pairs(
             banded.add(pairs)
     by_samples = _Merged()
     if len(reps):
-        keys = np.concatenate([samples[d] for d in reps.tolist()])
-        owners = np.repeat(reps, [len(samples[d]) for d in reps.tolist()])
+        values, holders = samples
+        is_rep = np.zeros(run.count, dtype=bool)
+        is_rep[reps] = True
+        of_reps = is_rep[holders]
+        # most runs hold few exact copies: then no copy of the samples is needed
+        keys, owners = (values, holders) if of_reps.all() else (values[of_reps], holders[of_reps])
+        del of_reps
         parts = max(1, len(keys) // SAMPLES_PER_PART)
         for part in range(parts):  # by sample value: equal samples fall in one part
             mine = keys % parts == part if parts > 1 else slice(None)
@@ -254,7 +277,7 @@ def _link_best(
     run: RunSketches,
     pairs: np.ndarray,
     shared: np.ndarray,
-    samples: dict[int, np.ndarray],
+    samples: tuple[np.ndarray, np.ndarray],
     threshold: float,
     contained: float,
     parent: np.ndarray,
@@ -268,9 +291,7 @@ def _link_best(
     for lo in range(0, len(pairs), PAIR_CHUNK):
         a, b = earlier[lo : lo + PAIR_CHUNK], later[lo : lo + PAIR_CHUNK]
         sims[lo : lo + PAIR_CHUNK] = similarity(run.signatures[a], run.signatures[b])
-    counts = np.zeros(n, dtype=np.int64)
-    for doc, kept in samples.items():
-        counts[doc] = len(kept)
+    counts = np.bincount(samples[1], minlength=n)  # non-common samples per body
     judged = judge_pairs(sims, run.shingles[later], run.shingles[earlier], counts[later],
                          counts[earlier], shared, threshold, contained)
     found, best_of, best = best_matches(earlier, later, *judged)
