@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from run_engine import made_up_captures  # bench/run_engine.py
+from run_engine import made_up_captures, rss  # bench/run_engine.py
 
 from cleaner import __version__, core_build
 from cleaner.dedup.sketch import Layout, Sketcher
@@ -108,15 +108,12 @@ class Workers:
                     continue
                 try:
                     command = (proc / "cmdline").read_bytes()
-                    rss = next(int(line.split()[1]) * 1024 for line in
-                               (proc / "status").read_text().splitlines()
-                               if line.startswith("VmRSS:"))
-                except (OSError, StopIteration):
+                except OSError:
                     continue
                 if int(proc.name) == me:
-                    self.driver = max(self.driver, rss)
+                    self.driver = max(self.driver, rss(me))
                 elif command.startswith(b"ray::"):
-                    self.worker = max(self.worker, rss)
+                    self.worker = max(self.worker, rss(int(proc.name)))
             time.sleep(0.2)
 
     def stop(self) -> None:

@@ -99,8 +99,8 @@ class PeakMemory:
 
     def _watch(self) -> None:
         while self.running:
-            parent = _rss(self.pid)
-            tree = parent + sum(_rss(child) for child in _children(self.pid))
+            parent = rss(self.pid)
+            tree = parent + sum(rss(child) for child in _children(self.pid))
             self.parent = max(self.parent, parent)
             self.tree = max(self.tree, tree)
             time.sleep(0.2)
@@ -110,7 +110,8 @@ class PeakMemory:
         self.thread.join()
 
 
-def _rss(pid: int) -> int:
+def rss(pid: int) -> int:
+    """Resident memory of process `pid` in bytes (0 once it is gone)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
