@@ -260,3 +260,40 @@ def test_wix_html_page_is_recognised_without_a_url():
     assert article.meta["rules"].startswith("wix@")
     assert article.meta["site"] == "balitangmarino.com"  # from the canonical link
     assert "top of page" not in article.body
+
+
+def streamed_page(script: str = '$RC("B:0","S:0")') -> str:
+    """A page whose story comes late, as React's streaming server rendering sends it: a
+    boundary with a fallback, then the hidden story and the script that moves it in."""
+    story = "".join(f"<p>{text}</p>" for text in PROSE)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Council approves budget</title></head>
+<body><nav><a href="/">Home</a> <a href="/politics">Politics</a></nav>
+<main><!--$?--><template id="B:0"></template><div class="skeleton">Loading the story</div><!--/$--></main>
+<footer><p>Copyright 2024 Example Times. All rights reserved.</p></footer>
+<div hidden id="S:0"><article><h1>Council approves budget</h1>{story}</article></div>
+<script>{script}</script></body></html>"""
+
+
+@pytest.mark.parametrize("script", ['$RC("B:0","S:0")', "", '$RC("B:9","S:7")'])
+def test_a_story_streamed_in_a_hidden_segment_is_read(script):
+    # placed by its script, or (no script, or one naming other parts) shown where it stands
+    doc = html_document(Capture(text=streamed_page(script), kind=HTML, url="https://example.com/a/1"))
+    kept = kept_text(doc)
+    assert all(text in kept for text in PROSE)
+
+
+def test_streamed_segments_are_moved_where_their_scripts_say():
+    from cleaner.extract.blocks import parse_html, remove_hidden
+
+    tree = parse_html(
+        '<body><p>a</p><!--$?--><template id="B:1"></template><p>fallback</p>'
+        '<!--$--><p>inner fallback</p><!--/$--><!--/$--><p>b</p><template id="P:2"></template>'
+        '<p>c</p><div hidden>gone</div><div hidden id="S:1"><p>one</p><p>two</p></div>'
+        '<div hidden id="S:2"><p>three</p></div><div hidden id="S:a"><p>orphan</p></div>'
+        '<script>$RC("B:1","S:1");$RS("S:2","P:2")</script></body>'
+    )
+    remove_hidden(tree)
+    texts = [node.text() for node in tree.body.css("p")]
+    assert texts == ["a", "one", "two", "b", "three", "c", "orphan"]
+    assert tree.css_first("template") is None

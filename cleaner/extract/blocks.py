@@ -23,6 +23,7 @@ from typing import Any, Final
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..text.lines import normalise
+from .streamed import is_segment, show_segments
 
 # Elements whose content is never visible text (or is a widget's, not the page's):
 # their subtrees are not walked.
@@ -277,12 +278,19 @@ def remove_hidden(tree: LexborHTMLParser) -> int:
     """Remove the elements a browser would not show (the hidden attribute, an inline
     display:none or visibility:hidden): lexbor finds them faster than a test of every
     element's attributes in Python would. (lexbor unlinks every node of a removed
-    subtree, so one inside a hidden element removed before has no parent left.)"""
+    subtree, so one inside a hidden element removed before has no parent left.) Hidden
+    parts that the page's scripts show once loaded (`streamed`) are shown instead."""
     removed = 0
+    segments = []
     for node in tree.css(HIDDEN_SELECTOR):
         if node.parent is not None:
+            if is_segment(node):
+                segments.append(node)
+                continue
             node.decompose()
             removed += 1
+    if segments:
+        show_segments(tree, segments)
     return removed
 
 
