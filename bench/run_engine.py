@@ -162,9 +162,9 @@ def made_up_captures(devset: Path, folder: Path, count: int) -> None:
         (sub / f"{n:06d}.txt").write_text("\n\n".join(parts), encoding="utf-8")
 
 
-def index_bytes_per_capture(devset: Path) -> float:
-    """Bytes the run's fingerprint index takes per kept capture (on the dev set's bodies)."""
-    bodies = [clean_capture(read_capture(p)).body for p in find_captures([devset / "text"])]
+def index_bytes_per_capture(paths: list[Path]) -> float:
+    """Bytes the run's fingerprint index takes per kept capture of the captures at `paths`."""
+    bodies = [clean_capture(read_capture(p)).body for p in paths]
     dedup = Deduplicator()
     sketches = RunSketches(dedup.layout)
     for sketch in dedup.sketcher.sketch_many([b for b in bodies if b]):
@@ -172,16 +172,24 @@ def index_bytes_per_capture(devset: Path) -> float:
     return sketches.nbytes / sketches.count
 
 
+# Made-up captures whose index is measured (the index grows linearly: a sample tells).
+INDEX_SAMPLE = 2000
+
+
 def memory(devset: Path, work: Path, sizes: list[int]) -> None:
-    print(f"  run's fingerprint index: {index_bytes_per_capture(devset):.0f} bytes per kept capture")
+    dev_index = index_bytes_per_capture(list(find_captures([devset / "text"])))
+    print(f"  run's fingerprint index: {dev_index:.0f} bytes per kept capture of the dev set")
     for size in sizes:
         inputs = work / f"made-{size}"
         if not inputs.exists():
             made_up_captures(devset, inputs, size)
+        sample = sorted(find_captures([inputs]))[:INDEX_SAMPLE]
+        index = index_bytes_per_capture(sample)
         seconds, parent, _, summary = measured_run(inputs, work / f"out-{size}", 1)
         state = (work / f"out-{size}" / ".cleaner-state.sqlite").stat().st_size
         print(f"  {size:7d} text captures, --jobs 1: peak {parent / 2**20:7.1f} MB "
-              f"({(parent / size) / 1024:.2f} KB per capture), {seconds:.0f} s, "
+              f"({(parent / size) / 1024:.2f} KB per capture; their index "
+              f"{index / 1024:.2f} KB per kept capture), {seconds:.0f} s, "
               f"statuses {summary['statuses']}; state file {state / size:.0f} bytes per capture")
 
 
