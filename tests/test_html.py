@@ -297,3 +297,18 @@ def test_streamed_segments_are_moved_where_their_scripts_say():
     texts = [node.text() for node in tree.body.css("p")]
     assert texts == ["a", "one", "two", "b", "three", "c", "orphan"]
     assert tree.css_first("template") is None
+
+
+def test_code_listings_with_linked_line_numbers_are_kept(engine):
+    # a highlighter's listing links its line numbers to its lines: no teaser card
+    if engine != pipeline.FAST:
+        pytest.skip("teaser cards are the fast engine's (trafilatura drops such tables itself)")
+    listing = (
+        '<div class="highlight"><table><tr><td><pre><a href="#l{n}1">1</a>\n<a href="#l{n}2">2</a>'
+        '</pre></td><td><pre><code>total = budget_{n}.sum()\nprint(total)</code></pre></td></tr>'
+        "</table></div>"
+    )
+    code = "".join(listing.format(n=n) for n in range(3))
+    doc = document(page(PROSE, after=code))
+    kept = kept_text(doc)
+    assert all(f"total = budget_{n}.sum()" in kept for n in range(3))
