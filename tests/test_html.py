@@ -312,3 +312,18 @@ def test_code_listings_with_linked_line_numbers_are_kept(engine):
     doc = document(page(PROSE, after=code))
     kept = kept_text(doc)
     assert all(f"total = budget_{n}.sum()" in kept for n in range(3))
+
+
+def test_linked_section_headings_over_prose_are_kept(engine):
+    # a listicle links each section's heading to the firm it is about
+    if engine != pipeline.FAST:
+        pytest.skip("link blocks are judged by trafilatura on that engine")
+    sections = "".join(
+        f'<h2><a href="https://firm{n}.example/">{n}. Firm number {n} Movers</a></h2><p>{text}</p>'
+        for n, text in enumerate(PROSE, 1)
+    )
+    teaser = '<h3><a href="/b/2">Mayor signs the budget</a></h3><p>Read the story.</p>'
+    doc = document(page([], before=sections + teaser))
+    kept = kept_text(doc)
+    assert all(f"{n}. Firm number {n} Movers" in kept for n in range(1, 4))
+    assert "Mayor signs the budget" not in kept

@@ -48,6 +48,10 @@ from .prune import (
 
 # The headline is looked for among the first kept lines (kicker, date, byline first).
 HEADLINE_SEARCH_LINES: Final = 5
+# A heading (<h2> and below) wholly a link is a section's heading when a paragraph of at
+# least this many words follows it (see spare_linked_headings).
+LINKED_HEADING_MIN_LEVEL: Final = 2
+LINKED_HEADING_PROSE_WORDS: Final = 10
 
 
 def fast_document(
@@ -120,6 +124,7 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
     for line in lines:
         block: Block = line.block
         own.append(LINK_BLOCK if is_link_block(block) else line_facts(line).reason)
+    spare_linked_headings(lines, own)
     prose = prose_by_block(lines, own, blocks)
     exempt = set() if ruled else main_text_elements(page, lines, run_scores(lines, own))
     if not ruled and not exempt:
@@ -152,6 +157,18 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
         drop_after_text(doc, page, inside)
     drop_orphan_headings(doc)
     drop_captions(doc)
+
+
+def spare_linked_headings(lines: list[Line], own: list[str | None]) -> None:
+    """A section heading that is a link (a listicle's "3. Acme Movers", linked to the
+    firm) over a paragraph of prose is the section's heading, not a link block."""
+    for i in range(len(lines) - 1):
+        if own[i] == LINK_BLOCK and lines[i].block.heading >= LINKED_HEADING_MIN_LEVEL:
+            following = lines[i + 1]
+            if own[i + 1] is None and not following.block.heading and (
+                line_facts(following).words >= LINKED_HEADING_PROSE_WORDS
+            ):
+                own[i] = None
 
 
 def drop_headline(doc: Document) -> None:
