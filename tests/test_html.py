@@ -327,3 +327,23 @@ def test_linked_section_headings_over_prose_are_kept(engine):
     kept = kept_text(doc)
     assert all(f"{n}. Firm number {n} Movers" in kept for n in range(1, 4))
     assert "Mayor signs the budget" not in kept
+
+
+def test_tables_and_quotes_in_figures_are_kept_and_captions_dropped(engine):
+    if engine != pipeline.FAST:
+        pytest.skip("figures are read by trafilatura on that engine")
+    figures = (
+        '<figure class="wp-block-table"><table><tr><th>Ward</th><th>Budget</th></tr>'
+        "<tr><td>North ward schools</td><td>12,500,000</td></tr></table>"
+        "<figcaption>Table: the budget by ward</figcaption></figure>"
+        '<figure class="wp-block-pullquote"><blockquote><p>We finally fixed the roads that '
+        "everyone in this city drives on every single day.</p></blockquote></figure>"
+        '<figure><img src="a.jpg"><figcaption>The council chamber on Tuesday evening. '
+        "Photo: Jane Doe</figcaption></figure>"
+    )
+    doc = document(page(PROSE[:2] + PROSE[2:], before=figures))
+    kept = kept_text(doc)
+    assert "North ward schools | 12,500,000" in kept
+    assert "We finally fixed the roads" in kept
+    assert "The council chamber" not in kept
+    assert "Table: the budget by ward" not in kept
