@@ -347,3 +347,17 @@ def test_tables_and_quotes_in_figures_are_kept_and_captions_dropped(engine):
     assert "We finally fixed the roads" in kept
     assert "The council chamber" not in kept
     assert "Table: the budget by ward" not in kept
+
+
+def test_article_goes_on_after_a_related_box_inside_it(engine):
+    if engine != pipeline.FAST:
+        pytest.skip("related lists are judged by trafilatura on that engine")
+    box = ["<strong>Related</strong>",
+           'Planning a renovation? Read <a href="/b/3">our guide to permits</a> first.']
+    more = ("Officials also said that the money for the new library branch on the east side "
+            "would come from a separate fund, which the council will debate in the autumn "
+            "once the auditors have finished their review of last year's spending.")
+    doc = document(page(PROSE[:2] + box + [more, PROSE[2]]))
+    kept = kept_text(doc)
+    assert more in kept and PROSE[2] in kept
+    assert "our guide to permits" not in kept

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from .. import reasons as R
-from ..document import Document
+from ..document import Document, Line
 from ..heuristics.features import word_count
 from ..heuristics.main_run import AFTER_HEADING, article_runs, run_scores
 from ..heuristics.noise import line_facts
@@ -33,6 +33,11 @@ TRAILING_MAX_WORDS: Final = 8
 SPARED_FLAGS: Final = B.IN_LIST | B.IN_TABLE | B.IN_PRE
 # What a figure may hold that is not a caption.
 FIGURE_CONTENT: Final = B.IN_TABLE | B.IN_QUOTE | B.IN_PRE
+
+
+# A related list stands in an article's container when a paragraph of at least this many
+# words, without a link, follows its first item (see resumes_article).
+RESUMED_PROSE_WORDS: Final = 40
 
 
 def drop_after_barriers(doc: Document, page: Page, container: Element) -> None:
@@ -59,11 +64,22 @@ def drop_after_barriers(doc: Document, page: Page, container: Element) -> None:
                 end = container.end_block
             follow = AFTER_HEADING[reason]
             i += 1
+            first = i
             while i < len(lines) and lines[i].block.index < end:
+                if follow == R.POPULAR_LIST and i > first and resumes_article(lines[i]):
+                    break
                 doc.drop(i, follow)
                 i += 1
             continue
         i += 1
+
+
+def resumes_article(line: Line) -> bool:
+    """Whether a line after a related list's heading is the article going on: a long
+    paragraph of prose without a link (teasers are headlines and a sentence or two, and
+    link to their stories). Comments and author boxes are prose too: only lists stop so."""
+    block: Block = line.block
+    return not block.link_chars and line_facts(line).words >= RESUMED_PROSE_WORDS
 
 
 def drop_teaser_cards(doc: Document, page: Page, container: Element) -> None:
