@@ -79,7 +79,9 @@ def prose_by_block(lines: list[Line], own: list[str | None], blocks: int) -> lis
 
 
 def main_text_elements(page: Page, lines: list[Line], scores: list[float]) -> set[int]:
-    """The element holding the best line of the main run of prose, and its ancestors."""
+    """The element holding the best line of the main run of prose, its ancestors, and its
+    siblings of the same tag and class: the article's other paragraphs, whatever their
+    class names say (a paragraph named "contextmenu" for a script is no menu)."""
     around: set[int] = set()
     start, end, total = best_run(scores)
     if total <= 0:
@@ -88,6 +90,13 @@ def main_text_elements(page: Page, lines: list[Line], scores: list[float]) -> se
     block: Block = lines[best].block
     index = block.element
     elements = page.elements
+    holder = elements[index]
+    if holder.attrs and holder.parent >= 0:
+        around.update(
+            i for i, element in enumerate(elements)
+            if element.parent == holder.parent and element.tag == holder.tag
+            and element.attrs == holder.attrs
+        )
     while index >= 0:
         around.add(index)
         index = elements[index].parent
