@@ -18,6 +18,7 @@ from .sources.files import DEFAULT_MAX_BYTES, content_capture
 from .text.language import detect_language
 from .text.lines import repaired, split_lines
 from .text.safety import has_mojibake_sign, repair_mojibake, safe_value, without_surrogates
+from .text.titles import headline
 from .text.values import (
     REFUSALS,
     carried_meta,
@@ -261,6 +262,9 @@ def to_article(doc: Document) -> Article:
         (doc.ruleset and doc.ruleset.site) or site_of(meta.get("url")) or site_name
         or meta.get("site")
     )
+    if meta["title"] and doc.capture.kind == HTML:
+        # a page's <title> names its site too ("Headline | Site"): the story's is the headline
+        meta["title"] = headline(meta["title"], (site_name, meta["site"], site_of(doc.capture.url)))
     meta["language"] = meta.get("language") or detect_language(body)
     meta["source"] = doc.capture.source
     if doc.capture.fetched_at and "fetched_at" not in meta:

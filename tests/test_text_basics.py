@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cleaner.text.language import LANGUAGES_OF, TOKEN_EDGES, WORD, detect_language, function_words
 from cleaner.text.lines import collapse_whitespace, normalise, split_lines
+from cleaner.text.titles import headline
 
 
 def test_lines_are_split_at_every_line_end_and_their_whitespace_collapsed() -> None:
@@ -152,3 +153,23 @@ def test_a_text_capture_keeps_its_own_spacing_between_words_and_is_judged_withou
     # HTML shows a run of spaces as one: its lines are not kept so
     assert split_lines("a  b")[0].shown is None and split_lines("a  b", keep_spacing=True)[0].shown == "a  b"
     assert clean(article.body, source="again.txt").body == article.body
+
+
+@pytest.mark.parametrize(("title", "sites", "expected"), [
+    ("Council approves budget | Example Times", ["Example Times"], "Council approves budget"),
+    ("Council approves budget - example.com", ["example.com"], "Council approves budget"),
+    ("What is Cloud Computing? | Google Cloud", ["cloud.google.com"], "What is Cloud Computing?"),
+    ("What do people love about Rust? | Rust Blog", ["blog.rust-lang.org"],
+     "What do people love about Rust?"),
+    ("How To Book a Flight | It’s All Trip To Me", ["itsalltriptome.com"], "How To Book a Flight"),
+    ("Gym Guide: Everything to Know - Urge Fitness | Affordable Gyms Near You", ["urgefitness.com"],
+     "Gym Guide: Everything to Know"),
+    ("Example Times: Council approves budget", ["Example Times"], "Council approves budget"),
+    # parts that do not name the site stay, and so does a title that would be too short
+    ("Budget 2025 | Analysis", ["example.com"], "Budget 2025 | Analysis"),
+    ("Home - Example Times", ["Example Times"], "Home - Example Times"),
+    ("Council approves e-mail budget", ["e.com"], "Council approves e-mail budget"),
+    ("Council approves budget | Example Times", [None], "Council approves budget | Example Times"),
+])
+def test_headline_leaves_the_site_name_out_of_a_title(title, sites, expected):
+    assert headline(title, sites) == expected
