@@ -52,6 +52,7 @@ HEADLINE_SEARCH_LINES: Final = 5
 # least this many words follows it (see spare_linked_headings).
 LINKED_HEADING_MIN_LEVEL: Final = 2
 LINKED_HEADING_PROSE_WORDS: Final = 10
+LINKED_HEADING_LOOKAHEAD: Final = 3
 
 
 def fast_document(
@@ -161,14 +162,18 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
 
 def spare_linked_headings(lines: list[Line], own: list[str | None]) -> None:
     """A section heading that is a link (a listicle's "3. Acme Movers", linked to the
-    firm) over a paragraph of prose is the section's heading, not a link block."""
+    firm) over a paragraph of prose is the section's heading, not a link block: the
+    paragraph within LINKED_HEADING_LOOKAHEAD lines, before the next heading."""
     for i in range(len(lines) - 1):
-        if own[i] == LINK_BLOCK and lines[i].block.heading >= LINKED_HEADING_MIN_LEVEL:
-            following = lines[i + 1]
-            if own[i + 1] is None and not following.block.heading and (
-                line_facts(following).words >= LINKED_HEADING_PROSE_WORDS
-            ):
+        if own[i] != LINK_BLOCK or lines[i].block.heading < LINKED_HEADING_MIN_LEVEL:
+            continue
+        for j in range(i + 1, min(len(lines), i + 1 + LINKED_HEADING_LOOKAHEAD)):
+            following = lines[j]
+            if following.block.heading:
+                break
+            if own[j] is None and line_facts(following).words >= LINKED_HEADING_PROSE_WORDS:
                 own[i] = None
+                break
 
 
 def drop_headline(doc: Document) -> None:
