@@ -42,7 +42,7 @@ SPACES = re.compile(r"\s+")
 # Pinned 2026-11-30 on the default (fast) engine: the floor sits about 0.005 below.
 WCXB = ROOT.parent / "shared" / "wcxb-dev"
 WCXB_STEP = 3
-FLOOR_WCXB_ARTICLES = 0.932  # measured 0.9377
+FLOOR_WCXB_ARTICLES = 0.933  # measured 0.9380
 
 pytestmark = pytest.mark.skipif(not DEVSET.is_dir(), reason="no ../shared/devset beside the checkout")
 
@@ -96,7 +96,8 @@ def test_wcxb_article_sample_stays_above_its_floor():
     scores = []
     for key in articles[::WCXB_STEP]:
         article = clean_capture(read_capture(WCXB / "html" / f"{key}.html.gz"))
-        title = article.meta.get("title") or ""
+        # an empty article is no article file: nothing is scored, its title neither
+        title = (article.meta.get("title") or "") if article.body else ""
         scores.append(word_f1(f"{title}\n\n{article.body}" if title else article.body,
                               labels[key]["main_content"]))
     measured = sum(scores) / len(scores)
