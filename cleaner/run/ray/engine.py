@@ -222,7 +222,7 @@ class _Run:
                 # files: these tasks, taking turns with the cleaning on every block,
                 # made Ray keep more worker processes than CPUs and end the idle ones,
                 # so that the cleaning moved to new processes that import cleaner again
-                # (seen with 1 and 2 CPUs on the dev set's files: 3-4 cleaning processes).
+                # (the dev set's files: 2 cleaning processes at 1 CPU, 3 at 2 CPUs).
                 dataset = dataset.map_batches(
                     expand, fn_args=(self.work.max_bytes,), batch_format="pyarrow",
                     batch_size=None, num_cpus=0, compute=ray.data.TaskPoolStrategy(size=workers))
