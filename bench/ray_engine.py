@@ -1,15 +1,20 @@
 """The Ray engine against the local one, and the per-capture costs a cluster run is planned from.
 
-usage: python bench/ray_engine.py [--devset DIR] [--rounds N] [--scale N] [--only speed|costs]
-                                  [--work DIR]
+usage: python bench/ray_engine.py [--devset DIR] [--rounds N] [--copies N...] [--scale N]
+                                  [--only speed|costs] [--work DIR]
 
 speed: the dev set's 949 text and 949 HTML captures as one input (1,898 captures, many
 cross-format duplicates), cleaned end to end by `cleaner clean` subprocesses into new
 folders: the local engine with --jobs 1, then the Ray engine (a local Ray started by the
 run) with --jobs 1 and --jobs 2, taking turns round after round; the best round of each
 (load from elsewhere on a shared machine only slows a round down). Aims: Ray with 2 CPUs
-at least 1.7x Ray with 1; Ray with 1 CPU within 25% of the local engine's time. Every
-output is checked to be the same files, byte for byte, as the local engine's.
+at least 1.7x Ray with 1; Ray with 1 CPU within 25% of the local engine's time. Besides
+wall time, the CPU time of each run's whole process tree (the command, and Ray's
+processes and workers it starts: read from /proc every 0.1 s, each process's last
+reading kept), which the load changes far less. Every output is checked to be the same
+files, byte for byte, as the local engine's. `--copies 1 4`: the same at the dev set
+once and four times over (links), and what each capture added costs between the two
+(the fixed costs cancel: what a long run pays per capture).
 
 costs: the Ray engine in this process on a local Ray of 2 CPUs, its steps timed, on the
 dev set and on --scale made-up text captures (each mixes paragraphs of three dev-set
@@ -34,7 +39,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from run_engine import made_up_captures, rss  # bench/run_engine.py
+from run_engine import children, made_up_captures, rss  # bench/run_engine.py
 
 from cleaner import __version__, core_build
 from cleaner.dedup.sketch import Layout, Sketcher
@@ -58,35 +63,111 @@ def tree(out: Path) -> dict[str, bytes]:
             if p.is_file() and not p.relative_to(out).parts[0].startswith(NOT_COMPARED)}
 
 
-def end_to_end(inputs: Path, out: Path, engine: str, jobs: int) -> float:
-    """Wall seconds of one `cleaner clean` run into a new OUT."""
+class TreeCPU:
+    """CPU seconds (user + system) of a process and of every process under it, read
+    from /proc every 0.1 s; a process's last reading counts (so at most its last 0.1 s
+    is missed). Ray's processes are not waited for by the command itself (the raylet
+    reaps its workers), so the usual children's times would leave them out."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.seen: dict[tuple[int, str], float] = {}
+        self.running = True
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while self.running:
+            waiting = [self.pid]
+            while waiting:
+                pid = waiting.pop()
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except (OSError, IndexError):
+                    continue
+                # utime and stime, by the process's start time (pids are reused)
+                self.seen[pid, fields[19]] = (int(fields[11]) + int(fields[12])) / tick
+                waiting.extend(children(pid))
+            time.sleep(0.1)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return sum(self.seen.values())
+
+
+def end_to_end(inputs: Path, out: Path, engine: str, jobs: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of its process tree) of one `cleaner clean` run into a
+    new OUT."""
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run([*CLEANER, str(inputs), "-o", str(out), "--jobs", str(jobs), "--quiet",
-                    "--engine", engine], check=True, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    process = subprocess.Popen([*CLEANER, str(inputs), "-o", str(out), "--jobs", str(jobs),
+                                "--quiet", "--engine", engine], stderr=subprocess.DEVNULL)
+    cpu = TreeCPU(process.pid)
+    if process.wait():
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    wall = time.perf_counter() - started
+    return wall, cpu.stop()
 
 
-def speed(devset: Path, work: Path, rounds: int) -> None:
+def copies_of(devset: Path, work: Path, copies: int) -> Path:
+    """The dev set's text and HTML captures `copies` times over, as one input folder of
+    links (each copy is cleaned again, then placed as an exact duplicate)."""
+    if copies == 1:
+        return devset
+    folder = work / f"devset-x{copies}"
+    if not folder.exists():
+        for n in range(copies):
+            for kind in ("text", "html"):
+                (folder / f"copy{n}" / kind).mkdir(parents=True)
+                for path in sorted((devset / kind).iterdir()):
+                    (folder / f"copy{n}" / kind / path.name).symlink_to(path.resolve())
+    return folder
+
+
+def speed(devset: Path, work: Path, rounds: int, sizes: list[int]) -> None:
     runs = {"local, --jobs 1": ("local", 1), "ray, --jobs 1": ("ray", 1),
             "ray, --jobs 2": ("ray", 2)}
-    times: dict[str, list[float]] = {name: [] for name in runs}
+    inputs = {copies: copies_of(devset, work, copies) for copies in sizes}
+    per_copy = sum(len(list((devset / kind).iterdir())) for kind in ("text", "html"))
+    times: dict[tuple[int, str], list[tuple[float, float]]] = {
+        (copies, name): [] for copies in sizes for name in runs}
     for n in range(rounds):
-        for name, (engine, jobs) in runs.items():
-            times[name].append(end_to_end(devset, work / f"{engine}{jobs}", engine, jobs))
-            print(f"    round {n + 1}: {name}: {times[name][-1]:.1f} s, load "
-                  f"{os.getloadavg()[0]:.1f}", flush=True)
-    best = {name: min(found) for name, found in times.items()}
-    for name, found in times.items():
-        print(f"  {name:16s} {best[name]:6.1f} s (best of {rounds}: "
-              + ", ".join(f"{t:.1f}" for t in found) + ")")
-    local = tree(work / "local1")
-    same = all(tree(work / f"ray{jobs}") == local for jobs in (1, 2))
-    overhead = best["ray, --jobs 1"] / best["local, --jobs 1"] - 1
-    scaling = best["ray, --jobs 1"] / best["ray, --jobs 2"]
-    print(f"  Ray at 1 CPU: {overhead:+.0%} of the local engine's time (aim: under +25%); "
-          f"2 CPUs: {scaling:.2f}x 1 CPU (aim: 1.7x); outputs the same as the local "
-          f"engine's: {'yes' if same else 'NO'}")
+        for copies in sizes:
+            for name, (engine, jobs) in runs.items():
+                found = end_to_end(inputs[copies], work / f"{engine}{jobs}-x{copies}", engine,
+                                   jobs)
+                times[copies, name].append(found)
+                print(f"    round {n + 1}, dev set x{copies}: {name}: {found[0]:.1f} s, CPU "
+                      f"{found[1]:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
+    best = {key: min(wall for wall, _ in found) for key, found in times.items()}
+    cpu = {key: min(c for _, c in found) for key, found in times.items()}
+    for copies in sizes:
+        print(f"  the dev set x{copies} ({per_copy * copies} captures):")
+        for name in runs:
+            found = times[copies, name]
+            print(f"    {name:16s} {best[copies, name]:6.1f} s, CPU {cpu[copies, name]:5.1f} s "
+                  f"(best of {rounds}: " + ", ".join(f"{wall:.1f}" for wall, _ in found)
+                  + "; CPU " + ", ".join(f"{c:.1f}" for _, c in found) + ")")
+        local = tree(work / f"local1-x{copies}")
+        same = all(tree(work / f"ray{jobs}-x{copies}") == local for jobs in (1, 2))
+        one, two, alone = (copies, "ray, --jobs 1"), (copies, "ray, --jobs 2"), \
+            (copies, "local, --jobs 1")
+        print(f"    Ray at 1 CPU: {best[one] / best[alone] - 1:+.0%} of the local engine's "
+              f"time (aim: under +25%), {cpu[one] / cpu[alone] - 1:+.0%} of its CPU time; "
+              f"2 CPUs: {best[one] / best[two]:.2f}x 1 CPU (aim: 1.7x), "
+              f"{cpu[two] / cpu[one] - 1:+.0%} CPU time; outputs the same as the local "
+              f"engine's: {'yes' if same else 'NO'}")
+    if len(sizes) > 1:
+        # what a run's size adds: the fixed costs (start-up, Ray's own processes) cancel
+        small, large = min(sizes), max(sizes)
+        added = per_copy * (large - small)
+        # (CPU time only: best rounds of two sizes run at different loads, and the wall
+        # times' difference says more of the load than of the captures)
+        print(f"  CPU per capture added from x{small} to x{large} (best rounds' difference): "
+              + ", ".join(f"{name} {(cpu[large, name] - cpu[small, name]) / added * 1000:.2f} ms"
+                          for name in runs))
 
 
 class Workers:
@@ -229,6 +310,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--copies", type=int, nargs="+", default=[1],
+                        help="speed: the dev set this many times over as one input (several: "
+                             "each, and the cost per capture added between the extremes)")
     parser.add_argument("--scale", type=int, default=20000,
                         help="made-up text captures for the costs at scale (0: none)")
     parser.add_argument("--only", choices=("speed", "costs"))
@@ -243,7 +327,7 @@ def main() -> int:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     if args.only in (None, "speed"):
         print(f"speed, the dev set as one input ({args.devset}):")
-        speed(args.devset, work, args.rounds)
+        speed(args.devset, work, args.rounds, args.copies)
     if args.only in (None, "costs"):
         print("costs:")
         costs(args.devset, work, args.scale)

@@ -100,7 +100,7 @@ class PeakMemory:
     def _watch(self) -> None:
         while self.running:
             parent = rss(self.pid)
-            tree = parent + sum(rss(child) for child in _children(self.pid))
+            tree = parent + sum(rss(child) for child in children(self.pid))
             self.parent = max(self.parent, parent)
             self.tree = max(self.tree, tree)
             time.sleep(0.2)
@@ -121,12 +121,16 @@ def rss(pid: int) -> int:
     return 0
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The child processes of `pid`, whichever of its threads started them (a process
+    pool's workers are started by its managing thread, Ray's by the raylet's threads)."""
+    found: list[int] = []
     try:
-        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for thread in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(child) for child in (thread / "children").read_text().split()]
     except OSError:
-        return []
-    return [int(child) for child in found]
+        pass
+    return found
 
 
 def measured_run(inputs: Path, out: Path, jobs: int) -> tuple[float, int, int, dict]:

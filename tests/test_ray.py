@@ -2,11 +2,19 @@
 local Ray of 2 CPUs (started once for the module, shut down after it)."""
 from __future__ import annotations
 
+import fcntl
 import json
 import multiprocessing
 import os
+import pty
+import select
+import signal
+import struct
 import subprocess
 import sys
+import termios
+import threading
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -22,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 from cleaner.errors import CleanerError, OutputError
 from cleaner.run.local import run as run_local
 from cleaner.run.ray import run as run_ray
+from cleaner.run.ray.engine import RaySession
 from cleaner.sinks import records as record_sinks
 from cleaner.siterules.rulebook import RuleBook, default_rulebook
 from tests.conftest import FIXTURES, ROOT, cleaner_env
@@ -32,8 +41,31 @@ DEVSET = ROOT.parent / "shared" / "devset"
 NOT_COMPARED = (".cleaner-state.sqlite", ".cleaner.lock", ".cleaner-tmp")
 
 
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """An S3-compatible server on this machine (moto's), when moto and s3fs are
+    installed, else None. Its address and made-up keys go into the environment before
+    Ray starts: Ray's worker processes get the environment Ray started with."""
+    try:
+        import s3fs  # noqa: F401
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        yield None
+        return
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    saved = dict(os.environ)
+    os.environ.update(AWS_ENDPOINT_URL_S3=f"http://{host}:{port}", AWS_ACCESS_KEY_ID="testing",
+                      AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    yield f"http://{host}:{port}"
+    os.environ.clear()
+    os.environ.update(saved)
+    server.stop()
+
+
 @pytest.fixture(scope="module", autouse=True)
-def local_ray():
+def local_ray(s3_endpoint):
     # The local engine's worker processes are spawned here, not forked: a process forked
     # from this one, which holds a Ray driver's connections, left the driver's next call
     # to Ray hanging (after a forked worker had died). A command runs one engine, so this
@@ -187,6 +219,28 @@ def test_an_output_url_is_written_through_fsspec_as_the_local_engine_writes_a_fo
     assert manifest(tmp_path / "ray")[0]["source"].startswith("local:///")
 
 
+def test_inputs_and_output_in_an_s3_bucket(s3_endpoint, captures, tmp_path):
+    if s3_endpoint is None:
+        pytest.skip("moto[server] and s3fs are not installed")
+    import fsspec
+
+    s3 = fsspec.filesystem("s3", skip_instance_cache=True)
+    s3.mkdir("crawl")
+    for path in sorted(captures.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            s3.pipe(f"crawl/in/{path.relative_to(captures).as_posix()}", path.read_bytes())
+    formats = ("markdown", "jsonl", "parquet")
+    run_local(["s3://crawl/in"], tmp_path / "local", formats=formats)
+    summary = run_ray(["s3://crawl/in"], "s3://crawl/out", formats=formats)
+    s3.invalidate_cache()
+    s3.get("crawl/out/", str(tmp_path / "ray") + "/", recursive=True)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    rows = manifest(tmp_path / "ray")
+    assert all(row["source"].startswith("s3://crawl/in/") for row in rows)
+    assert summary.statuses["written"] > 10
+    assert any("#" in row["source"] for row in rows)  # the WARC file's records, read from S3
+
+
 def test_size_limit_html_engine_and_names_that_are_not_utf8_as_locally(captures, tmp_path):
     folder = tmp_path / "in"
     write_texts(folder, range(3))
@@ -212,6 +266,66 @@ def test_the_command_line_joins_the_ray_cluster_at_its_address(captures, tmp_pat
     assert done.returncode == 0, done.stderr
     run_local([captures / "texts"], tmp_path / "local")
     assert_same(tmp_path / "local", tmp_path / "ray")
+
+
+def on_a_terminal(command: list[str], cwd: Path) -> str:
+    """What `command` prints to a terminal of 40 x 120 (a pseudo-terminal: it finds
+    stdout and stderr to be one), once it has ended."""
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, cwd=cwd,
+                               env=cleaner_env())
+    os.close(child)
+    shown = bytearray()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if select.select([main], [], [], 1)[0]:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other end closed: the command has ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        elif process.poll() is not None:
+            break
+    os.close(main)
+    assert process.wait(timeout=10) == 0, shown.decode(errors="replace")
+    return shown.decode(errors="replace")
+
+
+def test_ray_datas_progress_bars_show_on_a_terminal_and_not_when_quiet(captures, tmp_path):
+    address = ray.get_runtime_context().gcs_address
+    command = [sys.executable, "-m", "cleaner.cli", "clean", str(captures / "texts"),
+               "--engine", "ray", "--address", address]
+    shown = on_a_terminal([*command, "-o", str(tmp_path / "shown")], tmp_path)
+    assert "MapBatches(clean_items)" in shown  # Ray Data's bar of the cleaning map
+    assert "placing" in shown  # the engine's own, over the steps after it
+    assert "12 captures: 12 written" in shown
+    quiet = on_a_terminal([*command, "-o", str(tmp_path / "quiet"), "--quiet"], tmp_path)
+    assert "MapBatches" not in quiet and "placing" not in quiet
+
+
+class FakeContext:
+    def __init__(self, dashboard_url: str | None) -> None:
+        self.dashboard_url = dashboard_url
+
+
+@pytest.mark.parametrize(("url", "quiet", "printed"), [
+    ("127.0.0.1:8265", False, "Ray dashboard: http://127.0.0.1:8265\n"),
+    ("127.0.0.1:8265", True, ""),
+    (None, False, ""),  # Ray without its dashboard (ray[data] alone reports none)
+])
+def test_the_dashboards_address_is_printed_when_ray_reports_one(
+        monkeypatch, capsys, url, quiet, printed):
+    # Ray as the session finds it when it starts one: not running yet, then reporting
+    # the dashboard's address or none (this module's Ray is left alone)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **options: FakeContext(url))
+    monkeypatch.setattr(ray, "shutdown", lambda: None)
+    with RaySession(None, 2, quiet):
+        pass
+    assert capsys.readouterr().err == printed
 
 
 def test_an_output_folder_holding_files_and_a_state_are_refused(captures, tmp_path):
@@ -252,6 +366,49 @@ def test_a_worker_that_dies_is_retried_and_every_input_is_accounted_once(capture
     run_local([captures / "texts"], tmp_path / "local")
     assert_same(tmp_path / "local", tmp_path / "ray")
     assert summary.statuses == {"written": 12}
+
+
+class StallingRules(RuleBook):
+    """Bundled rules whose lookup, the first time it sees story 4, writes its process id
+    into `flag` and waits there (for the test to kill the process)."""
+
+    def __init__(self, flag: str) -> None:
+        super().__init__()
+        self.__dict__.update(default_rulebook().__dict__)
+        self.flag = flag
+
+    def select(self, url, text, *more):
+        if text.startswith(article(4).split("\n", 1)[0]) and not os.path.exists(self.flag):
+            Path(self.flag + ".tmp").write_text(str(os.getpid()))
+            os.rename(self.flag + ".tmp", self.flag)
+            time.sleep(120)
+        return super().select(url, text, *more)
+
+
+def test_a_worker_killed_from_outside_mid_run_is_replaced_and_every_input_is_accounted_once(
+        captures, tmp_path):
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    flag = tmp_path / "stalled"
+    killed = []
+
+    def kill_when_stalled() -> None:
+        deadline = time.monotonic() + 120
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pid = int(flag.read_text())
+        os.kill(pid, signal.SIGKILL)  # raises if there is no such process
+        killed.append(pid)
+
+    killer = threading.Thread(target=kill_when_stalled)
+    killer.start()
+    summary = run_ray([captures / "texts"], tmp_path / "ray", rules=StallingRules(str(flag)))
+    killer.join()
+    assert killed and killed[0] != os.getpid()
+    run_local([captures / "texts"], tmp_path / "local")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.statuses == {"written": 12}
+    assert [row["source"] for row in manifest(tmp_path / "ray")] == \
+        [row["source"] for row in manifest(tmp_path / "local")]
 
 
 def test_a_capture_that_kills_its_worker_every_time_is_an_error_line_as_locally(

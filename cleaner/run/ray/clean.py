@@ -87,10 +87,12 @@ class ItemSpool:
     def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
         self.file = tempfile.TemporaryFile(prefix="cleaner-items-")  # noqa: SIM115
         self.count = 0
+        self.warcs = 0  # WARC files among the rows: without any, nothing is expanded
         with pa.ipc.new_stream(self.file, ITEM_SCHEMA) as writer:
             for chunk in _chunks(rows, SPOOL_BATCH):
                 writer.write_table(pa.Table.from_pylist(chunk, schema=ITEM_SCHEMA))
                 self.count += len(chunk)
+                self.warcs += sum(row["kind"] == WARC for row in chunk)
 
     def blocks(self, size: int) -> Iterator[pa.Table]:
         """The rows again, in tables of `size` rows (the last one shorter)."""

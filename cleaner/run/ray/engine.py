@@ -179,7 +179,7 @@ class _Run:
         finally:
             items.close()
         self.steps.done("inputs")
-        blocks = self.clean(refs, workers) if refs else []
+        blocks = self.clean(refs, workers, items.warcs > 0) if refs else []
         self.steps.done("clean")
         self.steps.start(5 + (self.layout is not None))
         shards = _shards(blocks, workers, size)
@@ -192,9 +192,9 @@ class _Run:
         self.steps.close()
         return self.summary
 
-    def clean(self, items: list, workers: int) -> list:
-        """The outcome blocks of the item blocks, one for one, in input order (Ray Data,
-        with its progress bars)."""
+    def clean(self, items: list, workers: int, warcs: bool) -> list:
+        """The outcome blocks of the item blocks, in input order (Ray Data, with its
+        progress bars); one for one when there are no WARC files (`warcs`) to expand."""
         import ray.data
 
         ledger = Ledger.remote()
@@ -215,18 +215,21 @@ class _Run:
             # each then cleaned by one worker (the default, 128 MB, would give each file
             # to one worker).
             context.target_max_block_size = EXPANDED_BYTES
-            dataset = (
-                ray.data.from_arrow_refs(items)
+            dataset = ray.data.from_arrow_refs(items)
+            if warcs:
                 # reading a WARC file is cheap next to cleaning its records: no CPU held,
-                # but no more readers than workers either
-                .map_batches(expand, fn_args=(self.work.max_bytes,), batch_format="pyarrow",
-                             batch_size=None, num_cpus=0,
-                             compute=ray.data.TaskPoolStrategy(size=workers))
-                .map_batches(
-                    clean_items, fn_args=(self.work, os.getcwd(), ledger),
-                    batch_format="pyarrow", batch_size=None, num_cpus=1,
-                    compute=ray.data.TaskPoolStrategy(size=workers), max_retries=RETRIES,
-                )
+                # but no more readers than workers either. Only when there are WARC
+                # files: these tasks, taking turns with the cleaning on every block,
+                # made Ray keep more worker processes than CPUs and end the idle ones,
+                # so that the cleaning moved to new processes that import cleaner again
+                # (the dev set's files: 2 cleaning processes at 1 CPU, 3 at 2 CPUs).
+                dataset = dataset.map_batches(
+                    expand, fn_args=(self.work.max_bytes,), batch_format="pyarrow",
+                    batch_size=None, num_cpus=0, compute=ray.data.TaskPoolStrategy(size=workers))
+            dataset = dataset.map_batches(
+                clean_items, fn_args=(self.work, os.getcwd(), ledger),
+                batch_format="pyarrow", batch_size=None, num_cpus=1,
+                compute=ray.data.TaskPoolStrategy(size=workers), max_retries=RETRIES,
             )
             try:
                 return dataset.to_arrow_refs()
