@@ -27,6 +27,7 @@ from setuptools.command.build_ext import build_ext
 # The per-line hot path (measured: line facts, dates, main run, metadata, language guess).
 COMPILED = [
     "cleaner/document.py",
+    "cleaner/reasons.py",
     "cleaner/text/lines.py",
     "cleaner/text/dates.py",
     "cleaner/text/language.py",

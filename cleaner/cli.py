@@ -11,6 +11,7 @@ from . import __version__, core_build
 from .dedup import Deduplicator
 from .errors import CleanerError
 from .pipeline import DEFAULT_HTML_ENGINE, HTML_ENGINES, clean_capture
+from .reasons import DESCRIPTIONS
 from .run.local import run
 from .run.stream import clean_json_lines, dumps
 from .run.summary import Summary
@@ -49,6 +50,18 @@ def command_clean(args: argparse.Namespace) -> int:
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def command_reasons(args: argparse.Namespace) -> int:
+    """List the reasons lines are dropped for, as `explain`, the manifest and summary.json
+    name them, with what each means. A site rule's reason is rule:<rule set>/<rule name>.
+
+    Example: cleaner reasons
+    """
+    width = max(map(len, DESCRIPTIONS))
+    for reason, meaning in DESCRIPTIONS.items():
+        print(f"{reason:<{width}}  {meaning}")
+    return EXIT_OK
 
 
 def command_explain(args: argparse.Namespace) -> int:
@@ -284,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     add_max_bytes(clean)
     add_html_engine(clean)
+
+    add("reasons", command_reasons)
 
     explain = add("explain", command_explain)
     explain.add_argument("capture", type=Path, help="one capture file")

@@ -21,6 +21,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from .. import reasons as R
 from ..document import Capture, Document, Line
 from ..siterules import apply_html
 from ..siterules.apply_html import LxmlEngine
@@ -41,7 +42,6 @@ EXTRACTION = {
 # When a site's `body` selector has already said where the article is, trafilatura
 # should keep what it finds there unless it is clearly noise.
 RULED_EXTRACTION = {**EXTRACTION, "favor_recall": True}
-TITLE_REASON = "title"
 # A short paragraph or heading that is mostly link text is a teaser ("Read also: <headline>",
 # "More on this topic") that trafilatura let through, not article prose. On the development
 # set a share of 0.7 and a length up to 400 characters drop the most such blocks for the
@@ -50,7 +50,6 @@ TITLE_REASON = "title"
 LINK_BLOCK_SHARE = 0.7
 LINK_BLOCK_MAX_CHARS = 400
 LINK_BLOCK_TAGS = frozenset({"p", "head", "quote"})
-LINK_BLOCK_REASON = "link_block"
 GUESSABLE_LANGUAGES = frozenset(FUNCTION_WORDS) | {lang for lang, _ in SCRIPTS}
 # libxml2 stops parsing a page, silently, where elements nest 255 deep (unclosed <font>
 # tags of an old CMS get there): what follows is lost. A parse stopped so ends at that
@@ -186,7 +185,7 @@ def body_lines(body: _Element) -> list[Line]:
     lines: list[Line] = []
     for block in body:
         tail, block.tail = block.tail, None  # a block's tail is loose text, its own line
-        reason = LINK_BLOCK_REASON if is_link_block(block) else None
+        reason = R.LINK_BLOCK if is_link_block(block) else None
         strip_tags(block, "ref")
         block_lines = split_lines(xmltotxt(block, False))
         for line in block_lines:
@@ -216,7 +215,7 @@ def drop_title(doc: Document) -> None:
     title = normalise(doc.meta.get("title") or "").casefold()
     kept = doc.kept()
     if title and kept and doc.lines[kept[0]].text.casefold() == title:
-        doc.drop(kept[0], TITLE_REASON)
+        doc.drop(kept[0], R.TITLE_REPEAT)
 
 
 def check_language(doc: Document) -> None:

@@ -19,11 +19,9 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title,
 from ..siterules import apply_html
 from ..siterules.apply_html import LxmlEngine
 from ..siterules.model import HtmlRules
-from ..text.lines import normalise
+from ..text.names import LIST_JOINS, split_names
 
 LOG = logging.getLogger(__name__)
-# trafilatura joins several authors with "; ".
-AUTHOR_SEPARATOR = ";"
 # An ISO 639-1 code at the start of a language tag: "de", "de-AT", "pt_BR".
 LANGUAGE_TAG = regex.compile(r"^\s*([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*\s*$")
 LANGUAGE_XPATH = "/html/@lang | /html/@xml:lang | //head/meta[@http-equiv='content-language']/@content"
@@ -63,7 +61,7 @@ def split_authors(value: str | None) -> list[str]:
     """trafilatura's "A; B" author string as a list of names."""
     if not value:
         return []
-    return list(dict.fromkeys(n for part in value.split(AUTHOR_SEPARATOR) if (n := normalise(part))))
+    return split_names(value, LIST_JOINS)
 
 
 def declared_language(tree: HtmlElement) -> str | None:

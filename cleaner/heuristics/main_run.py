@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from typing import Final
 
+from .. import reasons as R
 from ..document import Document, Line
 from .noise import line_facts
 
@@ -36,15 +37,15 @@ DROPPED_PENALTY: Final = 1.0
 # Dates, counters and reply links between paragraphs are the mark of comment threads and
 # teaser lists (each item has its own); an article has one date, at the top.
 LISTING_PENALTY: Final = 4.0
-LISTING_REASONS: Final = frozenset({"date_line", "view_counter", "comment_action"})
+LISTING_REASONS: Final = frozenset({R.DATE_LINE, R.VIEW_COUNTER, R.COMMENT_ACTION})
 # Headings that open comments, related or popular lists: the run rarely goes past them.
 BARRIER_PENALTY: Final = 60.0
 # Each heading names what follows it, which is the reason its lines are dropped for.
 AFTER_HEADING: Final = {
-    "related_heading": "popular_list",
-    "comments_heading": "comment_section",
-    "comment_form": "comment_section",
-    "author_heading": "author_box",
+    R.RELATED_HEADING: R.POPULAR_LIST,
+    R.COMMENTS_HEADING: R.COMMENT_SECTION,
+    R.COMMENT_FORM: R.COMMENT_SECTION,
+    R.AUTHOR_HEADING: R.AUTHOR_BOX,
 }
 BARRIER_REASONS: Final = frozenset(AFTER_HEADING)
 # Past such a heading, prose is more often teasers and comments than article: it counts
@@ -69,8 +70,8 @@ TEASER_RUN_MIN: Final = 3
 TEASER_MAX_WORDS: Final = 20
 # Letters of the lines that may make up a stretch outside the runs (see outside_reasons);
 # each kind of stretch is a run of its own letter and "n", noise lines.
-STRETCH_CODES: Final = {"menu_run": "m", "teaser_list": "t", None: "x"}
-STRETCH_RUNS: Final = {"menu_run": re.compile("[mn]+"), "teaser_list": re.compile("[tn]+")}
+STRETCH_CODES: Final = {R.MENU_RUN: "m", R.TEASER_LIST: "t", None: "x"}
+STRETCH_RUNS: Final = {R.MENU_RUN: re.compile("[mn]+"), R.TEASER_LIST: re.compile("[tn]+")}
 
 
 # A kept line's score by whether it ends as a sentence and its words (capped): looked up,
@@ -210,7 +211,7 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
         else:
             codes.append(STRETCH_CODES[stretch_kind(line)])
     code = "".join(codes)
-    for name, least in (("menu_run", MENU_RUN_MIN), ("teaser_list", TEASER_RUN_MIN)):
+    for name, least in ((R.MENU_RUN, MENU_RUN_MIN), (R.TEASER_LIST, TEASER_RUN_MIN)):
         letter = STRETCH_CODES[name]
         for run in STRETCH_RUNS[name].finditer(code):
             if run.end() - run.start() >= least and letter in run.group():
@@ -218,7 +219,7 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
                     if code[i] == letter:
                         reasons[i] = name
     return [
-        None if inside[i] else (reasons[i] or "outside_main_run") for i in range(len(lines))
+        None if inside[i] else (reasons[i] or R.OUTSIDE_MAIN_RUN) for i in range(len(lines))
     ]
 
 
@@ -228,7 +229,7 @@ def stretch_kind(line: Line) -> str | None:
     words, sentence, _ = line.facts or line_facts(line)
     if sentence or words > TEASER_MAX_WORDS:
         return None
-    return "menu_run" if words <= MENU_WORDS else "teaser_list"
+    return R.MENU_RUN if words <= MENU_WORDS else R.TEASER_LIST
 
 
 def drop_title_repeats(doc: Document) -> None:
@@ -240,7 +241,7 @@ def drop_title_repeats(doc: Document) -> None:
     key = title.casefold()
     for i, line in enumerate(doc.lines):
         if len(line.text) == len(title) and line.text.casefold() == key:
-            doc.drop(i, "title_repeat")
+            doc.drop(i, R.TITLE_REPEAT)
 
 
 def drop_repeated_lines(doc: Document) -> None:
@@ -252,7 +253,7 @@ def drop_repeated_lines(doc: Document) -> None:
         return
     for i, line in enumerate(doc.lines):
         if line.text in repeated:
-            doc.drop(i, "repeated_line")
+            doc.drop(i, R.REPEATED_LINE)
 
 
 def drop_menu_runs(doc: Document, start: int, end: int) -> None:
@@ -262,10 +263,10 @@ def drop_menu_runs(doc: Document, start: int, end: int) -> None:
         line = doc.lines[i] if i < end else None
         if line is not None and line.reason is not None:
             continue
-        if line is not None and stretch_kind(line) == "menu_run":
+        if line is not None and stretch_kind(line) == R.MENU_RUN:
             run.append(i)
             continue
         if len(run) >= MENU_RUN_MIN:
             for j in run:
-                doc.drop(j, "menu_run")
+                doc.drop(j, R.MENU_RUN)
         run = []

@@ -10,8 +10,10 @@ from typing import Final
 
 import regex
 
+from .. import reasons as R
 from ..document import Document
 from ..text.dates import find_date
+from ..text.names import split_names
 from . import vocab
 from .features import CLOSING_CHARS, is_sentence, word_count
 from .levels import ALL
@@ -54,8 +56,6 @@ BYLINE: Final = regex.compile(
 # What is left of "von Jane Doe am 14. Mai 2014" once the date is cut out, and trimmed.
 DANGLING_PREPOSITION: Final = regex.compile(r"\s+(?:am|on|le|el|il|op|um|at)\s*$")
 BYLINE_EDGES: Final = " |,·•–—-"
-# Joins between several authors' names.
-NAME_JOINS: Final = regex.compile(r"\s*,\s*|\s+(?:und|and|&|et|y|e|en)\s+", regex.IGNORECASE)
 # A byline names people: more words than this is a sentence that starts with "By".
 BYLINE_MAX_WORDS: Final = 10
 
@@ -84,12 +84,12 @@ def lift_metadata(doc: Document) -> None:
             found = find_date(line.text)
             if found:
                 doc.meta["published"] = found.value
-                doc.drop(i, "date_line")
+                doc.drop(i, R.DATE_LINE)
     if not doc.meta.get("title"):
         title = find_title(doc, start, reasons)
         if title is not None:
             doc.meta["title"] = lines[title].text
-            doc.drop(title, "title")
+            doc.drop(title, R.TITLE)
 
 
 def lift_byline(doc: Document, index: int) -> bool:
@@ -103,10 +103,10 @@ def lift_byline(doc: Document, index: int) -> bool:
     match = BYLINE.fullmatch(rest.strip())
     if match is None:
         return False
-    doc.meta["authors"] = [name for name in NAME_JOINS.split(match["names"]) if name]
+    doc.meta["authors"] = split_names(match["names"])
     if found and "published" not in doc.meta:
         doc.meta["published"] = found.value
-    doc.drop(index, "byline")
+    doc.drop(index, R.BYLINE)
     return True
 
 

@@ -12,6 +12,7 @@ from typing import Final
 # kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
 import regex
 
+from .. import reasons as R
 from ..document import Document, Line
 from ..text.dates import DIGIT, find_date
 from . import vocab
@@ -34,9 +35,9 @@ SHARING: Final = _phrases(vocab.SHARING)
 READ_MORE: Final = _phrases(vocab.READ_MORE)
 # Headings that end the article, by the reason they are dropped for.
 SECTION_HEADINGS: Final = {
-    **{phrase: "related_heading" for phrase in _phrases(vocab.RELATED_HEADINGS)},
-    **{phrase: "comments_heading" for phrase in _phrases(vocab.COMMENT_HEADINGS)},
-    **{phrase: "author_heading" for phrase in _phrases(vocab.AUTHOR_HEADINGS)},
+    **{phrase: R.RELATED_HEADING for phrase in _phrases(vocab.RELATED_HEADINGS)},
+    **{phrase: R.COMMENTS_HEADING for phrase in _phrases(vocab.COMMENT_HEADINGS)},
+    **{phrase: R.AUTHOR_HEADING for phrase in _phrases(vocab.AUTHOR_HEADINGS)},
 }
 ADVERTISING: Final = _phrases(vocab.ADVERTISING)
 COMMENT_ACTIONS: Final = _phrases(vocab.COMMENT_ACTIONS)
@@ -45,11 +46,11 @@ COMMENT_ACTIONS: Final = _phrases(vocab.COMMENT_ACTIONS)
 PHRASE_REASONS: Final = {
     phrase: reason
     for phrases, reason in reversed((
-        (SHARING, "share_line"),
-        (READ_MORE, "read_more"),
-        (NAVIGATION, "nav_line"),
-        (ADVERTISING, "advertisement"),
-        (COMMENT_ACTIONS, "comment_action"),
+        (SHARING, R.SHARE_LINE),
+        (READ_MORE, R.READ_MORE),
+        (NAVIGATION, R.NAV_LINE),
+        (ADVERTISING, R.ADVERTISEMENT),
+        (COMMENT_ACTIONS, R.COMMENT_ACTION),
     ))
     for phrase in phrases
 }
@@ -120,13 +121,13 @@ TRAILING_CREDIT: Final = regex.compile(
 )
 # Fragments that give a line away wherever they stand in it, with the reason they carry.
 FRAGMENT_REASONS: Final = (
-    ("copyright", vocab.COPYRIGHT_FRAGMENTS),
-    ("comment_form", vocab.COMMENT_FORM_FRAGMENTS),
-    ("cookie_notice", vocab.COOKIE_FRAGMENTS),
-    ("subscribe_line", vocab.SUBSCRIBE_FRAGMENTS),
-    ("site_engine", vocab.SITE_ENGINE_FRAGMENTS),
-    ("disclosure", vocab.DISCLOSURE_FRAGMENTS),
-    ("widget_line", vocab.WIDGET_FRAGMENTS),
+    (R.COPYRIGHT, vocab.COPYRIGHT_FRAGMENTS),
+    (R.COMMENT_FORM, vocab.COMMENT_FORM_FRAGMENTS),
+    (R.COOKIE_NOTICE, vocab.COOKIE_FRAGMENTS),
+    (R.SUBSCRIBE_LINE, vocab.SUBSCRIBE_FRAGMENTS),
+    (R.SITE_ENGINE, vocab.SITE_ENGINE_FRAGMENTS),
+    (R.DISCLOSURE, vocab.DISCLOSURE_FRAGMENTS),
+    (R.WIDGET_LINE, vocab.WIDGET_FRAGMENTS),
 )
 # The words of a phrase, as fragments are indexed by them.
 WORDS: Final = re.compile(r"\w+")
@@ -242,9 +243,9 @@ def _noise_reason(text: str, words: int) -> str | None:
             return reason
     if words <= DATE_LINE_MAX_WORDS and digit:
         if "min" in lower and MIN_READ.search(text):
-            return "min_read"
+            return R.MIN_READ
         if _is_date_line(text):
-            return "date_line"
+            return R.DATE_LINE
     tokens = lower.split()
     first = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
     if (
@@ -252,9 +253,9 @@ def _noise_reason(text: str, words: int) -> str | None:
         and (first in CREDIT_FIRST_WORDS or text[:1] in ("©", "("))
         and CREDIT.match(text)
     ):
-        return "credit_line"
+        return R.CREDIT_LINE
     if words <= RELATED_LINK_MAX_WORDS and first in RELATED_FIRST_WORDS and RELATED_LINK.match(text):
-        return "related_link"
+        return R.RELATED_LINK
     # the cheap part of `_credit_mark` first: most lines have no ©, ")" or ":"
     if (
         words <= CAPTION_MAX_WORDS
@@ -262,7 +263,7 @@ def _noise_reason(text: str, words: int) -> str | None:
         and _credit_mark(lower)
         and TRAILING_CREDIT.search(text)
     ):
-        return "caption"
+        return R.CAPTION
     if words <= FRAGMENT_MAX_WORDS and not FRAGMENTS.keys().isdisjoint(tokens):
         # the first fragment group that matches decides, whatever order the words are in
         found = [
@@ -291,25 +292,25 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
     key = lower.strip(KEY_EDGES)
     if not key:
         if BULLET.fullmatch(text):
-            return "bullet_marker"
-        return "number_line" if NUMBERS_ONLY.fullmatch(text) else "symbol_line"
+            return R.BULLET_MARKER
+        return R.NUMBER_LINE if NUMBERS_ONLY.fullmatch(text) else R.SYMBOL_LINE
     if key in SECTION_HEADINGS:
         # "953 Kommentare" is a link to the comments, not the heading that opens them
-        return "view_counter" if digit else SECTION_HEADINGS[key]
+        return R.VIEW_COUNTER if digit else SECTION_HEADINGS[key]
     if key in PHRASE_REASONS:
         return PHRASE_REASONS[key]
     if ":" in text and COMMENT_HEADER.fullmatch(text):
-        return "comment_action"
+        return R.COMMENT_ACTION
     if digit:
         if VIEW_COUNTER.fullmatch(text):
-            return "view_counter"
+            return R.VIEW_COUNTER
         if RELATIVE_TIME.fullmatch(text):
-            return "date_line"
+            return R.DATE_LINE
     if "|" not in text and "•" not in text and "·" not in text and "/" not in text:
         return None  # no MENU_SEPARATORS: these tests are much faster than its search
     parts = [line_key(p) for p in MENU_SEPARATORS.split(text) if line_key(p)]
     if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
-        return "menu_line"
+        return R.MENU_LINE
     return None
 
 

@@ -22,7 +22,6 @@ methods (an engine that only runs CSS can tell XPath selectors by `Selector.kind
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -30,7 +29,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from ..text.dates import parse_date
+from ..text.dates import normalise_date
 from ..text.lines import normalise
 from .model import XPATH, HtmlRule, HtmlRules, Selector
 
@@ -99,23 +98,12 @@ def metadata(engine: HtmlEngine, rules: HtmlRules) -> tuple[dict[str, Any], Coun
             hits[rule.label] += 1
             break
     for rule in rules.published:
-        date = next((d for text in values(engine, rule) if (d := iso_date(text))), None)
+        date = next((d for text in values(engine, rule) if (d := normalise_date(text))), None)
         if date:
             meta["published"] = date
             hits[rule.label] += 1
             break
     return meta, hits
-
-
-def iso_date(text: str) -> str | None:
-    """ISO 8601 date, or date-time when the text gives the time, of a date text:
-    ISO 8601 (datetime attributes, meta tags), else written out ("26 February 2022")."""
-    text = text.strip()
-    try:
-        when = datetime.fromisoformat(text)  # 3.11 reads a trailing Z
-    except ValueError:
-        return parse_date(text)
-    return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
 
 
 @lru_cache(maxsize=1024)

@@ -21,7 +21,6 @@ run's statistics count.
 """
 from __future__ import annotations
 
-import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Final
@@ -30,14 +29,13 @@ import regex
 
 from ..document import Capture, Document
 from ..heuristics.main_run import main_run_span
-from ..text.dates import parse_date
+from ..text.dates import normalise_date
 from ..text.lines import normalise, split_lines
+from ..text.names import split_names
 from .model import LineRule, MetaRule, RuleSet
 from .patterns import RuleTimeout, find_all
 from .rulebook import timeout_warning
 
-# Strftime directives that carry a time of day: with one, `published` is a datetime.
-TIME_DIRECTIVES: Final = ("%H", "%I", "%M", "%S", "%X", "%c")
 # Flags a Document gets (siterules/stats.py counts them per rule set).
 CUT_NOT_FOUND: Final = "{kind}_not_found"
 CUT_OUT_OF_PLACE: Final = "{kind}_out_of_place"
@@ -249,28 +247,11 @@ def read_value(rule: MetaRule, text: str) -> str | list[str] | None:
     """The metadata a rule's group holds: an ISO date, a list of names or a title."""
     text = normalise(text)
     if rule.group == "date":
-        return parse_published(text, rule)
+        return normalise_date(text, rule.formats, rule.timezone)
     if rule.group == "authors":
         assert rule.split is not None
-        return [name for name in (n.strip() for n in rule.split.split(text)) if name]
+        return split_names(text, rule.split)
     return text or None
-
-
-def parse_published(text: str, rule: MetaRule) -> str | None:
-    """ISO date (or datetime when the format has a time) of `text`; None if no format fits."""
-    if not rule.formats:
-        return parse_date(text)
-    for fmt in rule.formats:
-        try:
-            stamp = dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if not any(directive in fmt for directive in TIME_DIRECTIVES):
-            return stamp.date().isoformat()
-        if rule.timezone is not None and stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=rule.timezone)
-        return stamp.isoformat()
-    return None
 
 
 def run_rules(ruleset: RuleSet, text: str) -> Document:

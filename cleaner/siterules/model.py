@@ -22,6 +22,7 @@ from typing import Any, Final
 import regex
 
 from ..heuristics.levels import ALL
+from ..reasons import rule_reason
 
 # Metadata fields a rule set may lift, in both parts.
 META_FIELDS: Final = ("title", "published", "authors")
@@ -177,7 +178,7 @@ class RuleSet:
 
     def reason(self, rule_name: str) -> str:
         """The drop reason of one of this set's rules."""
-        return f"rule:{self.id}/{rule_name}"
+        return rule_reason(self.id, rule_name)
 
     def rule_names(self) -> tuple[str, ...]:
         """The names of every rule, text ones then `html:` ones: what the run's statistics

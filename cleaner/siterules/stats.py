@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..document import HTML, Article, Document, Line, RuleReport
+from ..reasons import RULE_PREFIX
 from .model import RuleSet
 
 # What looked wrong on a capture, by flag, as the statistics and `explain` say it.
@@ -54,7 +55,7 @@ def rule_dropped_share(lines: Iterable[Line]) -> float:
     for line in lines:
         count = words(line)
         total += count
-        if line.reason is not None and line.reason.startswith("rule:"):
+        if line.reason is not None and line.reason.startswith(RULE_PREFIX):
             dropped += count
     return dropped / total if total else 0.0
 

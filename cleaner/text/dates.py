@@ -155,11 +155,18 @@ def parse_date(text: str, reference: dt.date | None = None) -> str | None:
     return found.value if found else None
 
 
-def normalise_date(value: object) -> str | None:
+def normalise_date(
+    value: object, formats: tuple[str, ...] = (), timezone: dt.tzinfo | None = None
+) -> str | None:
     """ISO 8601 date, or date-time when a time is given, of a date stated as a value, or None
-    when it is not a date: ISO 8601 text (datetime attributes, meta tags, front matter) as
-    it is given, a date or datetime object (YAML reads unquoted dates so), else text with
-    a date written out ("26 February 2022").
+    when it is not a date: the one place dates are normalised (front matter, meta tags,
+    site rules).
+
+    With `formats` (strptime codes, tried in order; a site rule's `format`), text must
+    fit one of them, and a time without a zone takes `timezone`. Without, ISO 8601 text
+    (datetime attributes, meta tags, front matter) is taken as it is given, a date or
+    datetime object (YAML reads unquoted dates so) too, else text with a date written
+    out ("26 February 2022").
 
     >>> normalise_date("2022-02-26T15:47:00+09:00"), normalise_date("../../etc")
     ('2022-02-26T15:47:00+09:00', None)
@@ -173,11 +180,32 @@ def normalise_date(value: object) -> str | None:
     text = value.strip()
     if not text or len(text) > MAX_DATE_VALUE_CHARS:
         return None
+    if formats:
+        return _by_formats(text, formats, timezone)
     try:
         when = dt.datetime.fromisoformat(text)  # 3.11 reads a trailing Z
     except ValueError:
         return parse_date(text)
     return when.isoformat() if len(text) > len("YYYY-MM-DD") else when.date().isoformat()
+
+
+# Strftime directives that carry a time of day: with one, the value is a datetime.
+TIME_DIRECTIVES: Final = ("%H", "%I", "%M", "%S", "%X", "%c")
+
+
+def _by_formats(text: str, formats: tuple[str, ...], timezone: dt.tzinfo | None) -> str | None:
+    """ISO date (or datetime when the format has a time) of `text`; None if no format fits."""
+    for fmt in formats:
+        try:
+            stamp = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if not any(directive in fmt for directive in TIME_DIRECTIVES):
+            return stamp.date().isoformat()
+        if timezone is not None and stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone)
+        return stamp.isoformat()
+    return None
 
 
 # A line is looked at by several rules (noise, date line, byline, the date lift itself):
