@@ -8,8 +8,10 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from cleaner import clean
+from cleaner import clean, pipeline
 from cleaner.document import HTML, Capture
+from cleaner.extract import html as trafilatura_engine
+from cleaner.extract.fast import fast_document
 from cleaner.extract.html import html_document
 from cleaner.pipeline import clean_capture
 from cleaner.siterules.load import parse_ruleset
@@ -17,6 +19,18 @@ from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import read_capture
 
 from .conftest import FIXTURES
+
+# Every test here runs on both HTML engines: the document-level ones through
+# `html_document`, the others through the pipeline's default engine.
+ENGINES = {pipeline.TRAFILATURA: trafilatura_engine.html_document, pipeline.FAST: fast_document}
+
+
+@pytest.fixture(autouse=True, params=list(ENGINES))
+def engine(request, monkeypatch):
+    monkeypatch.setattr(pipeline, "DEFAULT_HTML_ENGINE", request.param)
+    monkeypatch.setitem(globals(), "html_document", ENGINES[request.param])
+    return request.param
+
 
 PROSE = [
     ("The city council approved the new budget on Tuesday after a long debate that "

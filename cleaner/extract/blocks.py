@@ -47,6 +47,8 @@ CELL_SEPARATOR: Final = " | "
 # What a <br> leaves in a block's text until it is split into lines: a character no page
 # text holds (the HTML parser drops NULs from text, as the HTML standard says).
 BREAK: Final = "\x00"
+# A body with less text than this (characters) is read from its <noscript> markup too.
+NOSCRIPT_MIN_CHARS: Final = 200
 # lexbor's tag id of text nodes: an int compare, cheaper than reading the tag name.
 TEXT_TAG_ID: Final = 2
 HEADINGS: Final = {f"h{level}": level for level in range(1, 7)}
@@ -236,22 +238,39 @@ def parse_html(html: str) -> LexborHTMLParser | None:
 
 
 def read_page(tree: LexborHTMLParser, roots: list[LexborNode] | None = None) -> Page:
-    """Blocks of `roots` (default: the body) and the page's signals, from `tree`."""
+    """Blocks of `roots` (default: the body) and the page's signals, from `tree`.
+
+    The tree loses its hidden elements (`remove_hidden`). A body that shows (almost) no
+    text but holds markup in <noscript> (a page that renders everything by script and
+    serves crawlers its content there, as Discourse forums do) is read from that markup.
+    """
     walker = _Walker()
     remove_hidden(tree)
+    whole_body = roots is None
     if roots is None:
         body = tree.body or tree.root
         roots = [body] if body is not None else []
     walker.element("body", "", 0, -1, 0, 0)
     for root in roots:
-        walker.walk(root, 0, 1, 0, 0, 0)
-        if walker.text_seen:
-            walker.flush(0, 0, 0, 0)
-        walker.pieces.clear()
+        walker.walk_root(root)
+    if whole_body and sum(block.chars for block in walker.blocks) < NOSCRIPT_MIN_CHARS:
+        for inner in noscript_pages(tree):
+            walker.walk_root(inner)
     walker.elements[0].end_block = len(walker.blocks)
     page = Page(walker.blocks, walker.elements, counts=walker.counts)
     read_signals(tree, page)
     return page
+
+
+def noscript_pages(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The bodies of the markup the body's <noscript> elements hold, each parsed alone."""
+    body = tree.body
+    bodies = []
+    for node in body.css("noscript") if body is not None else ():
+        markup = node.text()
+        if "<" in markup and (inner := parse_html(markup)) is not None and inner.body is not None:
+            bodies.append(inner.body)
+    return bodies
 
 
 def remove_hidden(tree: LexborHTMLParser) -> int:
@@ -287,6 +306,13 @@ class _Walker:
         self.inline_flags = 0  # flags of inline elements (code, button...) in the pieces
         self.text_seen = False  # whether the pieces hold more than whitespace
 
+    def walk_root(self, root: LexborNode) -> None:
+        """Walk `root`'s children as the root element's."""
+        self.walk(root, 0, 1, 0, 0, 0)
+        if self.text_seen:
+            self.flush(0, 0, 0, 0)
+        self.pieces.clear()
+
     def element(self, tag: str, attrs: str, depth: int, parent: int, hints: int, flags: int) -> int:
         self.elements.append(Element(tag, parent, depth, attrs, hints, flags, len(self.blocks)))
         return len(self.elements) - 1
@@ -314,9 +340,11 @@ class _Walker:
                             self.link_chars += len(text.strip())
                 continue
             tag = child.tag
-            if tag in SKIPPED or tag is None:
+            if tag is None:
                 continue
-            counts[tag] += 1
+            counts[tag] += 1  # skipped elements too: images, inputs, selects are page signals
+            if tag in SKIPPED:
+                continue
             if tag in BLOCK_TAGS:
                 if self.text_seen:
                     self.flush(element, flags, hints, heading)

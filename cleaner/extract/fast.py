@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from selectolax.lexbor import LexborHTMLParser
+
 from ..document import Capture, Document, Line
 from ..heuristics.main_run import run_scores
 from ..heuristics.noise import line_facts
@@ -47,7 +49,10 @@ from .prune import (
 HEADLINE_SEARCH_LINES: Final = 5
 
 
-def fast_document(capture: Capture, ruleset: Any = None) -> Document:
+def fast_document(
+    capture: Capture, ruleset: Any = None, page: Page | None = None,
+    tree: LexborHTMLParser | None = None,
+) -> Document:
     """The Document of an HTML capture, read by the fast engine.
 
     `ruleset.html` is the rule set's `html:` part (see `cleaner.siterules.apply_html`):
@@ -55,9 +60,14 @@ def fast_document(capture: Capture, ruleset: Any = None) -> Document:
     selects anything says where the article is (no container is looked for then); what
     each rule found is counted in the Document's `rule_hits`. A page with no text gives
     a Document with no lines, not an error.
+
+    A caller that has read the page already (page typing does) passes its `page` and
+    `tree` (what `blocks.read_page` and `parse_html` gave): they are used as they are
+    unless the rule set has `html:` rules, which need the page parsed anew.
     """
     rules: HtmlRules = ruleset.html if ruleset is not None else HtmlRules()
-    tree = parse_html(capture.text)
+    if page is None or tree is None or rules:
+        page, tree = None, parse_html(capture.text)
     if tree is None:
         meta = {"url": capture.url} if capture.url else {}
         return Document(capture=capture, lines=[], meta=meta, ruleset=ruleset, extracted=True)
@@ -70,9 +80,10 @@ def fast_document(capture: Capture, ruleset: Any = None) -> Document:
         if body_rule is not None:
             hits[body_rule.label] += 1
             roots = part
-    page = read_page(engine.tree, roots)
+    if page is None:
+        page = read_page(engine.tree, roots)
     doc = Document(capture, page_lines(page), meta, ruleset, extracted=True, rule_hits=dict(hits))
-    choose_content(doc, page, ruled=roots is not None)
+    choose_content(doc, page, ruled=roots is not None, guessing=not rules)
     drop_title(doc)
     drop_headline(doc)
     check_language(doc)
@@ -94,11 +105,12 @@ def page_lines(page: Page) -> list[Line]:
     return lines
 
 
-def choose_content(doc: Document, page: Page, ruled: bool = False) -> None:
+def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: bool = True) -> None:
     """Drop the lines that are not the article's, each with its reason.
 
     `ruled`: the page was read from the elements a site rule names as the article's
-    body, which are then the container.
+    body, which are then the container. `guessing`: no site rules say what the site's
+    furniture is, so what follows the article's text is guessed at too (`drop_after_text`).
     """
     lines = doc.lines
     elements = page.elements
@@ -109,6 +121,11 @@ def choose_content(doc: Document, page: Page, ruled: bool = False) -> None:
         own.append(LINK_BLOCK if is_link_block(block) else (line.facts or line_facts(line))[2])
     prose = prose_by_block(lines, own, blocks)
     exempt = set() if ruled else main_text_elements(page, lines, run_scores(lines, own))
+    if not ruled and not exempt:
+        # not one stretch of the page reads as prose: there is no article to find
+        for i in range(len(lines)):
+            doc.drop(i, "no_main_text")
+        return
     furniture = furniture_elements(page, prose, exempt)
     reasons = [
         FURNITURE_BLOCK if furniture[line.block.element] else reason
@@ -130,22 +147,22 @@ def choose_content(doc: Document, page: Page, ruled: bool = False) -> None:
             doc.drop(i, FURNITURE_BLOCK)
     drop_after_barriers(doc, page, container)
     drop_teaser_cards(doc, page, container)
-    drop_after_text(doc, page, inside)
+    if guessing:
+        drop_after_text(doc, page, inside)
     drop_orphan_headings(doc)
     drop_captions(doc)
 
 
 def drop_headline(doc: Document) -> None:
-    """Drop the page's main heading (<h1>) among the first kept lines when the title holds
-    it or it holds the title ("Skoda: Der lange Weg zum Strom" under the title "Skoda: Der
-    lange Weg zum Strom | autohaus.de"): the title lives in the front matter."""
+    """Drop the headline from the first kept lines: a line that repeats the title, and the
+    page's main heading (<h1>) when the title holds it or it holds the title ("Skoda: Der
+    lange Weg zum Strom" under the title "Skoda: Der lange Weg zum Strom | autohaus.de").
+    The title lives in the front matter."""
     title = normalise(doc.meta.get("title") or "").casefold()
     if not title:
         return
     for i in doc.kept()[:HEADLINE_SEARCH_LINES]:
         line = doc.lines[i]
-        if line.block.heading == 1:
-            text = line.text.casefold()
-            if text in title or title in text:
-                doc.drop(i, "title")
-            return
+        text = line.text.casefold()
+        if text == title or (line.block.heading == 1 and (text in title or title in text)):
+            doc.drop(i, "title")
