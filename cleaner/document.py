@@ -121,6 +121,13 @@ class Article:
     def is_empty(self) -> bool:
         return not self.body
 
+    @property
+    def page_type(self) -> str | None:
+        """What kind of page the capture was (article, forum, product, collection,
+        listing, documentation, service; see cleaner.extract.page_type), None if unknown."""
+        kind = self.meta.get("page_type")
+        return kind if isinstance(kind, str) else None
+
     def drop_counts(self) -> Counter[str]:
         """How many lines were dropped for each reason."""
         return Counter([line.reason for line in self.decisions if line.reason])

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
 from .errors import CaptureTypeError
+from .extract.page_type import PAGE_TYPES, classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
@@ -40,7 +41,7 @@ MAX_SETTLE_PASSES = 3
 # the others always (null when unknown), so every article has the same shape.
 OPTIONAL_META = ("url", "fetched_at")
 META_ORDER = (
-    "title", "published", "authors", "site", "url", "language", "source",
+    "title", "published", "authors", "site", "url", "language", "page_type", "source",
     "fetched_at", "sha256", "word_count", "rules", "cleaner",
 )
 # The two ways of reading an HTML capture: our own block extractor on lexbor
@@ -51,7 +52,9 @@ TRAFILATURA = "trafilatura"
 HTML_ENGINES = (FAST, TRAFILATURA)
 DEFAULT_HTML_ENGINE = TRAFILATURA
 # Front matter keys of an input article file that carry over as known metadata.
-CARRIED_META = ("title", "published", "authors", "site", "url", "language", "fetched_at")
+CARRIED_META = (
+    "title", "published", "authors", "site", "url", "language", "page_type", "fetched_at",
+)
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
 # result shorter than GUARD_SUSPECT_WORDS words, or one whose rules dropped most of the
 # capture's words (stats.MOST_WORDS_SHARE), is compared with what the generic
@@ -215,19 +218,25 @@ def to_document(
     matter).
     """
     if capture.kind == HTML and carried is None:
-        return html_reader(html_engine)(capture, ruleset)
+        from .extract.profiles import typed_html_document  # HTML support loads on demand
+
+        return typed_html_document(capture, ruleset, html_reader(html_engine))
     meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
+    lines = split_lines(body)
+    if "page_type" not in meta and lines:
+        meta["page_type"] = classify_lines([line.text for line in lines], capture.url).name
     return Document(
-        capture=capture, lines=split_lines(body), meta=meta, ruleset=ruleset,
-        extracted=carried is not None,
+        capture=capture, lines=lines, meta=meta, ruleset=ruleset, extracted=carried is not None,
     )
 
 
-def html_reader(engine: str | None = None) -> Callable[[Capture, Any], Document]:
-    """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE);
-    ValueError names the engines when it is none of them."""
+def html_reader(engine: str | None = None) -> Callable[[Capture, Any, Any, Any], Document]:
+    """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE),
+    called with the capture, its rule set, and the page and lexbor tree when page typing
+    has read them already (see `extract.profiles.Reader`); ValueError names the engines
+    when `engine` is none of them."""
     engine = engine or DEFAULT_HTML_ENGINE
     # each engine pulls in its parser and extractor: loaded when first asked for
     if engine == FAST:
@@ -237,7 +246,10 @@ def html_reader(engine: str | None = None) -> Callable[[Capture, Any], Document]
     if engine == TRAFILATURA:
         from .extract.html import html_document
 
-        return html_document
+        def trafilatura_document(capture: Capture, ruleset: Any, page: Any, tree: Any) -> Document:
+            return html_document(capture, ruleset)  # lxml parses the page its own way
+
+        return trafilatura_document
     raise ValueError(f"unknown HTML engine {engine!r}: expected one of {', '.join(HTML_ENGINES)}")
 
 
@@ -367,10 +379,11 @@ def date_value(value: Any) -> str | None:
 CARRIED_CHECKS: dict[str, Callable[[Any], Any]] = {
     "title": text_value, "published": normalise_date, "authors": author_list,
     "site": site_name, "url": web_url, "language": language_code, "fetched_at": date_value,
+    "page_type": lambda value: value if value in PAGE_TYPES else None,
 }
 REFUSALS = {
     "title": "is not text", "published": "is not a date", "authors": "is not a list of names",
     "site": "is not a site name", "site_name": "is not a site name",
     "url": "is not an http(s) URL", "language": "is not a language code",
-    "fetched_at": "is not a date",
+    "fetched_at": "is not a date", "page_type": f"is not a page type ({', '.join(PAGE_TYPES)})",
 }

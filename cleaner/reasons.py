@@ -50,6 +50,9 @@ TEASER_LIST: Final = "teaser_list"
 REPEATED_LINE: Final = "repeated_line"
 # HTML pages.
 LINK_BLOCK: Final = "link_block"
+# HTML pages read from their blocks by their page type's profile (extract/profiles.py).
+FURNITURE_BLOCK: Final = "furniture_block"
+OUTSIDE_MAIN: Final = "outside_main"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -89,6 +92,8 @@ DESCRIPTIONS: Final = {
     TEASER_LIST: "part of a list of teasers: headline-length lines in a row",
     REPEATED_LINE: "a line standing three or more times in the capture",
     LINK_BLOCK: "a short block that is mostly link text",
+    FURNITURE_BLOCK: "page furniture: in a nav, header, footer, aside, form or button",
+    OUTSIDE_MAIN: "outside the region the page marks as its main content (<main>)",
 }
 RULE_PREFIX: Final = "rule:"
 
