@@ -134,10 +134,12 @@ def run_kind(kind: str, devset: Path, names: list[str], notes: dict,
         if tally.errors:
             remarks.append(f"{system.name} ({kind}) failed on {tally.errors} pages (scored empty)")
     speeds = {row.system: row.docs_per_s for row in rows}
-    ours, trafilatura = speeds.get(systems[0].name), speeds.get(TRAFILATURA[kind])
-    if ours and trafilatura:
-        remarks.append(f"cleaner ({kind}) took {trafilatura / ours:.2f}x the CPU time of "
-                       f"{TRAFILATURA[kind]} on the same pages")
+    trafilatura = speeds.get(TRAFILATURA[kind])
+    for system in systems:
+        ours = speeds.get(system.name)
+        if system.name.startswith("cleaner") and ours and trafilatura:
+            remarks.append(f"{system.name} took {trafilatura / ours:.2f}x the CPU time of "
+                           f"{TRAFILATURA[kind]} on the same pages ({ours / trafilatura:.2f}x its speed)")
     return rows, remarks
 
 

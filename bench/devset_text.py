@@ -33,7 +33,7 @@ from pathlib import Path
 
 from cleaner import core_build
 from cleaner.frontmatter import render_article
-from cleaner.heuristics.noise import text_facts
+from cleaner.heuristics.noise import clear_facts_cache
 from cleaner.pipeline import clean_capture
 from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import find_captures, read_capture
@@ -44,7 +44,7 @@ DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "dev
 
 def clear_caches() -> None:
     """Forget every line and date remembered by an earlier pass."""
-    text_facts.cache_clear()
+    clear_facts_cache()
     find_date.cache_clear()
 
 

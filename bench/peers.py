@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleaner.document import Capture
-from cleaner.pipeline import clean_capture
+from cleaner.pipeline import DEFAULT_HTML_ENGINE, HTML_ENGINES, clean_capture
 
 HTML_INPUT = "html"
 TEXT_INPUT = "text"
@@ -44,8 +44,16 @@ def lines_as_html(text: str) -> str:
     return f"<html><body>\n{paragraphs}</body></html>"
 
 
-def cleaner_system(kind: str) -> System:
-    return System(f"cleaner {kind}", kind, lambda capture: clean_capture(capture).body)
+def cleaner_systems(kind: str) -> list[System]:
+    """cleaner as it runs by default; on HTML, each engine (the default one first)."""
+    if kind == TEXT_INPUT:
+        return [System(f"cleaner {kind}", kind, lambda capture: clean_capture(capture).body)]
+    engines = [DEFAULT_HTML_ENGINE] + [e for e in HTML_ENGINES if e != DEFAULT_HTML_ENGINE]
+    return [
+        System(f"cleaner {kind} ({engine})", kind,
+               lambda capture, engine=engine: clean_capture(capture, html_engine=engine).body)
+        for engine in engines
+    ]
 
 
 def no_cleaning() -> System:
@@ -116,7 +124,7 @@ PEERS: tuple[tuple[str, Callable[[str], list[System]]], ...] = (
 
 def systems_for(kind: str) -> tuple[list[System], list[str]]:
     """The systems that read `kind` captures, and a note per peer left out."""
-    systems = [cleaner_system(kind)] + ([no_cleaning()] if kind == TEXT_INPUT else [])
+    systems = cleaner_systems(kind) + ([no_cleaning()] if kind == TEXT_INPUT else [])
     skipped = []
     for package, factory in PEERS:
         try:

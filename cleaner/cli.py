@@ -70,7 +70,7 @@ def command_reasons(args: argparse.Namespace) -> int:
 
 
 def command_explain(args: argparse.Namespace) -> int:
-    """Show every line of one capture, kept or dropped and why, then the front matter found.
+    """Show each line of one capture, kept or dropped and why, then its front matter and warnings.
 
     Example: cleaner explain fixtures/japannews/002_04e78b92e40742d0.txt
     """

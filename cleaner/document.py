@@ -31,7 +31,23 @@ class Capture:
         return Capture(text, self.source, self.kind, url, self.fetched_at, self.extra)
 
 
-@dataclass(slots=True)
+class LineFacts:
+    """What the heuristics measure of a line's text, which never changes: its word count,
+    whether it ends as a sentence, and its line-local noise reason (None: it may be
+    article text). Measured once per text (heuristics.noise.text_facts) and read by every
+    heuristic pass: a compiled class, whose fields are read without unboxing a tuple."""
+
+    __slots__ = ("reason", "sentence", "words")
+
+    def __init__(self, words: int, sentence: bool, reason: str | None) -> None:
+        self.words = words
+        self.sentence = sentence
+        self.reason = reason
+
+
+# init=False: the __init__ below is compiled by mypyc, where the one dataclasses writes
+# runs as plain Python (a capture makes a Line for each of its ~180 lines).
+@dataclass(slots=True, init=False)
 class Line:
     """One line of a capture and the decision taken on it (reason None = kept)."""
 
@@ -40,13 +56,40 @@ class Line:
     # Blank lines around a line in the capture: browsers put them around paragraphs.
     blank_before: bool = False
     blank_after: bool = False
-    # (word count, ends as a sentence, line-local noise reason or None) of `text`, which
-    # never changes: every heuristic pass reads them, so they are measured once, on first
-    # use (heuristics.noise.line_facts). Not part of the decision: neither compared nor shown.
-    facts: tuple[int, bool, str | None] | None = field(default=None, compare=False, repr=False)
+    # The LineFacts of `text`, measured on first use (heuristics.noise.line_facts). Not
+    # part of the decision: neither compared nor shown.
+    facts: LineFacts | None = field(default=None, compare=False, repr=False)
     # The HTML block the line comes from (cleaner.extract.blocks.Block), when the fast HTML
     # engine made it: its DOM features, for steps that want them. None for text captures.
     block: Any = field(default=None, compare=False, repr=False)
+    # The line as the text capture wrote it, where that differs from `text` by runs of
+    # spaces between its words: what the article shows (the capture's own spacing), while
+    # every decision reads `text`. None: the article shows `text`.
+    shown: str | None = field(default=None, compare=False, repr=False)
+
+    def __init__(
+        self,
+        text: str,
+        reason: str | None = None,
+        blank_before: bool = False,
+        blank_after: bool = False,
+        facts: LineFacts | None = None,
+        block: Any = None,
+        shown: str | None = None,
+    ) -> None:
+        self.text = text
+        self.reason = reason
+        self.blank_before = blank_before
+        self.blank_after = blank_after
+        self.facts = facts
+        self.block = block
+        self.shown = shown
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Lines cross to and from worker processes: a compiled class is rebuilt through its
+        # __init__ (as Capture is). The facts are measured again if needed.
+        return (Line, (self.text, self.reason, self.blank_before, self.blank_after, None,
+                       self.block, self.shown))
 
     @property
     def kept(self) -> bool:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
 from .errors import CaptureTypeError
-from .extract.page_type import PAGE_TYPES, classify_lines
+from .extract.page_type import classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
@@ -17,17 +16,18 @@ from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
 from .siterules.rulebook import RuleBook, default_rulebook
 from .sources.files import DEFAULT_MAX_BYTES, content_capture
-from .text.dates import normalise_date
 from .text.language import detect_language
 from .text.lines import repaired, split_lines
-from .text.safety import (
-    has_mojibake_sign,
-    repair_mojibake,
-    safe_text,
-    safe_value,
-    without_surrogates,
+from .text.safety import has_mojibake_sign, repair_mojibake, safe_value, without_surrogates
+from .text.values import (
+    REFUSALS,
+    carried_meta,
+    check_page_meta,
+    quoted,
+    site_name,
+    text_value,
+    web_url,
 )
-from .text.values import quoted, site_name, web_url
 from .version import __version__
 
 Step = Callable[[Document], None]
@@ -50,11 +50,7 @@ META_ORDER = (
 FAST = "fast"
 TRAFILATURA = "trafilatura"
 HTML_ENGINES = (FAST, TRAFILATURA)
-DEFAULT_HTML_ENGINE = TRAFILATURA
-# Front matter keys of an input article file that carry over as known metadata.
-CARRIED_META = (
-    "title", "published", "authors", "site", "url", "language", "page_type", "fetched_at",
-)
+DEFAULT_HTML_ENGINE = FAST
 # The guard against a rule set that destroys an article (see `guard`). A rule set's
 # result shorter than GUARD_SUSPECT_WORDS words, or one whose rules dropped most of the
 # capture's words (stats.MOST_WORDS_SHARE), is compared with what the generic
@@ -68,8 +64,11 @@ CARRIED_META = (
 GUARD_SUSPECT_WORDS = 60
 GUARD_MIN_WORDS = 40
 GUARD_SHARE = 0.2
-# An ISO 639-1 (or -3) code, as the language guess and <html lang> give it.
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+# Front matter values cleaner makes or checks itself (see to_article): the others, taken
+# as a page, a file name or a crawler gives them, are made safe (text.safety) as they go in.
+CHECKED_META = frozenset({
+    "published", "site", "url", "language", "sha256", "word_count", "rules", "cleaner",
+})
 
 
 def clean(
@@ -131,9 +130,14 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     said = list(warnings or ())
     front, body = split_front_matter(capture.text)
     carried = carried_meta(front, said) if front is not None else None
+    # mojibake: text lines are repaired before they are judged, HTML before it is parsed
+    # (see checked_capture), and both to a fixed point (see repair_mojibake_lines)
+    mojibake = has_mojibake_sign(capture.text)
+    if mojibake and capture.kind != HTML:
+        body = repair_mojibake(body)
     doc = to_document(capture, ruleset, carried, body, html_engine)
     doc.warnings[:0] = said
-    if has_mojibake_sign(capture.text):
+    if mojibake:
         repair_mojibake_lines(doc)
     # An article file's front matter is its metadata: nothing is lifted from its body.
     steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
@@ -176,8 +180,8 @@ def word_count(body: str) -> int:
 def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
     """The capture with its URL kept only when it is an http(s) one, and, for HTML, its
     mojibake repaired and surrogates replaced before lxml parses it whole (its metadata
-    is read from the tree; a text capture's lines are made safe and repaired one by one:
-    see `lines.normalise` and `repair_mojibake_lines`)."""
+    is read from the tree; a text capture's lines are made safe one by one, see
+    `lines.normalise`, and its body is repaired once its front matter is read)."""
     text = capture.text
     if capture.kind == HTML:
         text = without_surrogates(repair_mojibake(text))
@@ -187,23 +191,6 @@ def checked_capture(capture: Capture, warnings: list[str]) -> Capture:
     if text is capture.text and url == capture.url:
         return capture
     return capture.but(text, url)
-
-
-def carried_meta(front: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
-    """The metadata an article file given as input states in its front matter, each value
-    checked as any other source's: a `published` that is not a date, a `site` that is
-    not a site name or a `url` that is not http(s) is left out, with a warning."""
-    meta: dict[str, Any] = {}
-    for key in CARRIED_META:
-        value = front.get(key)
-        if value in (None, "", []):
-            continue
-        checked = CARRIED_CHECKS[key](value)
-        if checked in (None, "", []):
-            warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
-        else:
-            meta[key] = checked
-    return meta
 
 
 def to_document(
@@ -224,7 +211,7 @@ def to_document(
     meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
-    lines = split_lines(body)
+    lines = split_lines(body, keep_spacing=True)
     if "page_type" not in meta and lines:
         meta["page_type"] = classify_lines([line.text for line in lines], capture.url).name
     return Document(
@@ -260,7 +247,7 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
         kept = doc.kept()
         view = Document(
             doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted,
-            doc.warnings,
+            rule_hits=doc.rule_hits, flags=doc.flags, warnings=doc.warnings,
         )
         for step in steps:
             step(view)
@@ -270,7 +257,8 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
 
 def to_article(doc: Document) -> Article:
     """Freeze a Document into an Article: body from kept lines, complete front matter."""
-    paragraphs = [line.text for line in doc.lines if line.reason is None]
+    kept = [line for line in doc.lines if line.reason is None]
+    paragraphs = [line.text if line.shown is None else line.shown for line in kept]
     body = "\n\n".join(paragraphs)
     meta = dict(doc.meta)
     meta["title"] = text_value(meta.get("title"))  # None when no text is left of it
@@ -289,8 +277,9 @@ def to_article(doc: Document) -> Article:
         meta["fetched_at"] = doc.capture.fetched_at
     meta["sha256"] = body_hash(body)
     # = len(body.split()): a line's text has single spaces between words and none at
-    # its ends (lines.normalise), so counting spaces is enough, and far cheaper
-    meta["word_count"] = body.count(" ") + len(paragraphs)
+    # its ends (lines.normalise), so counting spaces is enough, and far cheaper (a line
+    # shown with runs of spaces is counted by its text)
+    meta["word_count"] = sum(line.text.count(" ") for line in kept) + len(kept)
     meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
     meta["cleaner"] = __version__
     ordered = {
@@ -298,11 +287,13 @@ def to_article(doc: Document) -> Article:
         if key not in OPTIONAL_META or meta.get(key) is not None
     }
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v is not None})
+    for key in ordered.keys() - CHECKED_META:  # values taken as given: made safe here
+        ordered[key] = safe_value(ordered[key])
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
     for line in doc.lines:
         line.block = None  # the HTML block served the decision; it is not part of the article
     return Article(
-        body=body, meta=safe_value(ordered), decisions=tuple(doc.lines),
+        body=body, meta=ordered, decisions=tuple(doc.lines),
         source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),
         rule_report=report,
     )
@@ -316,19 +307,10 @@ def repair_mojibake_lines(doc: Document) -> None:
     for line in doc.lines:
         if has_mojibake_sign(line.text):
             line.text = repaired(line.text) or line.text
+            line.shown = None  # the repaired text is what the article shows
     title = doc.meta.get("title")
     if isinstance(title, str) and has_mojibake_sign(title):
         doc.meta["title"] = repaired(title) or title
-
-
-def check_page_meta(meta: dict[str, Any], warnings: list[str]) -> None:
-    """Leave out a URL or site name a page states (a canonical link, og:site_name) that
-    is not one, with a warning: a capture's own statements are checked like any other."""
-    for key, check in (("url", web_url), ("site_name", site_name)):
-        value = meta.get(key)
-        if value is not None and check(value) is None:
-            del meta[key]
-            warnings.append(f"{key} not kept: {quoted(value)} {REFUSALS[key]}")
 
 
 def body_hash(body: str) -> str:
@@ -345,45 +327,3 @@ def site_of(url: str | None) -> str | None:
     except ValueError:  # not a URL after all (an unclosed IPv6 bracket)
         return None
     return site_name(host.removeprefix("www."))
-
-
-def text_value(value: Any) -> str | None:
-    """A title as text: text itself, a number written out (YAML reads `title: 1984` as one)."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None
-    text = safe_text(str(value))
-    return text if text.strip() else None
-
-
-def author_list(value: Any) -> list[str] | None:
-    """Authors as a list of names: a list of text, or one name alone."""
-    names = value if isinstance(value, list) else [value]
-    checked = [name for name in map(text_value, names) if name]
-    return checked or None
-
-
-def language_code(value: Any) -> str | None:
-    """An ISO 639 code as the front matter holds it ("en"), else None."""
-    return value if isinstance(value, str) and LANGUAGE_CODE.fullmatch(value) else None
-
-
-def date_value(value: Any) -> str | None:
-    """A date or date-time as it is written, when it is one (fetched_at keeps the crawler's
-    own spelling, e.g. a WARC-Date "2024-03-04T05:06:07Z")."""
-    if normalise_date(value) is None:
-        return None
-    return value if isinstance(value, str) else normalise_date(value)
-
-
-# How each carried front matter key is checked, and what a refused value is said not to be.
-CARRIED_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "title": text_value, "published": normalise_date, "authors": author_list,
-    "site": site_name, "url": web_url, "language": language_code, "fetched_at": date_value,
-    "page_type": lambda value: value if value in PAGE_TYPES else None,
-}
-REFUSALS = {
-    "title": "is not text", "published": "is not a date", "authors": "is not a list of names",
-    "site": "is not a site name", "site_name": "is not a site name",
-    "url": "is not an http(s) URL", "language": "is not a language code",
-    "fetched_at": "is not a date", "page_type": f"is not a page type ({', '.join(PAGE_TYPES)})",
-}

@@ -50,9 +50,15 @@ TEASER_LIST: Final = "teaser_list"
 REPEATED_LINE: Final = "repeated_line"
 # HTML pages.
 LINK_BLOCK: Final = "link_block"
-# HTML pages read from their blocks by their page type's profile (extract/profiles.py).
+# The fast HTML engine's reading of a page's blocks (extract/fast.py, prune.py), and a
+# page type's reading of them (extract/profiles.py: furniture, outside <main>).
+OUTSIDE_MAIN_CONTENT: Final = "outside_main_content"
 FURNITURE_BLOCK: Final = "furniture_block"
-OUTSIDE_MAIN: Final = "outside_main"
+TEASER_CARDS: Final = "teaser_cards"
+AFTER_ARTICLE: Final = "after_article"
+TRAILING_FRAGMENT: Final = "trailing_fragment"
+ORPHAN_HEADING: Final = "orphan_heading"
+NO_MAIN_TEXT: Final = "no_main_text"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -92,8 +98,13 @@ DESCRIPTIONS: Final = {
     TEASER_LIST: "part of a list of teasers: headline-length lines in a row",
     REPEATED_LINE: "a line standing three or more times in the capture",
     LINK_BLOCK: "a short block that is mostly link text",
-    FURNITURE_BLOCK: "page furniture: in a nav, header, footer, aside, form or button",
-    OUTSIDE_MAIN: "outside the region the page marks as its main content (<main>)",
+    OUTSIDE_MAIN_CONTENT: "outside the element that holds the page's article (or its <main>)",
+    FURNITURE_BLOCK: "in an element the page marks as furniture (nav, footer, sidebar, form...)",
+    TEASER_CARDS: "in a row of teaser cards (repeated elements, each a link)",
+    AFTER_ARTICLE: "after the article's text, outside the element holding it",
+    TRAILING_FRAGMENT: "a short fragment after the last run of prose",
+    ORPHAN_HEADING: "a heading with no text of its own under it",
+    NO_MAIN_TEXT: "on a page where no stretch of text reads as prose: no article to find",
 }
 RULE_PREFIX: Final = "rule:"
 

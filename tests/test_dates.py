@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cleaner.text import dates
 from cleaner.text.dates import find_date, parse_date
 
 
@@ -60,3 +65,43 @@ def test_look_alike_letters_in_a_month_name_never_crash() -> None:
     # where "ſ" matches "s" and "ı" matches "i" though neither spells a month as written
     assert parse_date("İzmir: 5 marſ 2022, mai") == "2022-03-05"
     assert parse_date("İzmir: 5. maı 2022, mai") is None
+
+
+# The patterns as first written, before they were made to start with their first
+# character (and the all-digit test split at its separator): they must match the same.
+PLAIN_TIME = re.compile(
+    r"(?<![\d:])(?P<hour>[0-2]?\d)[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\.?(?![^\W\d_]))?",
+    re.IGNORECASE,
+)
+PLAIN_ZONE = re.compile(
+    r"(?<![^\W\d_])(?P<zone>" + "|".join(dates.ZONES) + r")(?![^\W\d_])", re.IGNORECASE
+)
+PLAIN_NUMERIC_HINT = re.compile(r"\d(?:[-/.]\d|\s*[年년])")
+DATE_PIECES = st.sampled_from([
+    "2022", "20", "19", "1", "12", "31", "0", "9", ":", "h", "H", ".", "-", "/", ",", " ",
+    "\t", "年", "년", "月", "日", "am", "p.m.", "PM", "a", "utc", "UTC", "CEST", "est", "ſt",
+    "İ", "mai", "März", "Jan.", "sept", "de", "th", "º", "x", "T",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(DATE_PIECES, max_size=14).map("".join), st.integers(0, 8))
+def test_rewritten_date_patterns_match_what_the_plain_ones_do(text: str, pos: int) -> None:
+    def found(matches):
+        return [(m.span(), m.groupdict()) for m in matches]
+
+    assert found(dates.TIME.finditer(text)) == found(PLAIN_TIME.finditer(text))
+    assert found(dates.ZONE.finditer(text, pos, pos + 20)) == found(
+        PLAIN_ZONE.finditer(text, pos, pos + 20)
+    )
+    hint = dates.DIGITS_AROUND_SEPARATOR.search(text) or re.search(r"\d\s*[年년]", text)
+    assert (hint is None) == (PLAIN_NUMERIC_HINT.search(text) is None)
+
+
+def test_only_the_look_alikes_match_a_zone_letter_ignoring_case_but_not_lower_cased() -> None:
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in set("".join(dates.ZONES)):
+        alike = set(re.findall(f"(?i){letter}", every_char))
+        assert {c for c in alike if c.lower() != letter} <= set(dates.CASE_LOOK_ALIKES)
+

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
 from cleaner.dedup import Deduplicator, StateError
+from cleaner.document import Capture
 from cleaner.errors import OutputError
+from cleaner.pipeline import clean_capture
 from cleaner.run import work as work_module
 from cleaner.run.local import DEFAULT_STATE, run
 from cleaner.run.lock import OutputLock
@@ -160,3 +163,46 @@ def test_a_stream_state_is_not_taken_for_an_output_folder(tmp_path):
     summary = run([tmp_path / "in"], tmp_path / "out", state=state)
     assert summary.statuses == {"duplicate": 1}
     assert not (tmp_path / "out" / DEFAULT_STATE).exists()
+
+
+def test_captures_lines_and_articles_survive_pickling():
+    # what crosses to and from worker processes; compiled classes must rebuild too
+    capture = Capture("Title\n\nText.", source="a.txt", url="https://x.org/a", extra={"k": 1})
+    article = clean_capture(capture)
+    for thing in (capture, article, *article.decisions):
+        assert pickle.loads(pickle.dumps(thing)) == thing
+
+
+def test_an_article_that_cannot_be_written_is_an_error_line_and_a_rerun_writes_it(tmp_path, monkeypatch):
+    # files are written by threads in a batch run: a failure there must still reach the
+    # manifest (for the article's every capture), the summary and the index
+    from cleaner.sinks import markdown as markdown_sink
+
+    folder = tmp_path / "in"
+    write_texts(folder, range(600))  # more than one index transaction (PLACE_BATCH)
+    (folder / "zz-copy.txt").write_text(article(7), encoding="utf-8")
+    real = markdown_sink.write_atomic
+    doomed = clean_capture(Capture(article(7), source="x")).meta["title"]
+
+    def full_disk(path, text, *args):
+        if doomed in text:
+            raise OSError(28, "No space left on device")
+        return real(path, text, *args)
+
+    monkeypatch.setattr(markdown_sink, "write_atomic", full_disk)
+    out = tmp_path / "out"
+    summary = run([folder], out)
+    rows = {Path(r["source"]).name: r for r in manifest(out)}
+    for name in ("story-00007.txt", "zz-copy.txt"):
+        assert rows[name]["status"] == "error" and rows[name]["article"] is None
+        assert rows[name]["reason"] == "cannot write: [Errno 28] No space left on device"
+    assert summary.statuses["error"] == 2 and summary.statuses["written"] == 599
+    assert len(list(out.rglob("*.md"))) == 599
+    with Deduplicator(out / DEFAULT_STATE) as index:
+        assert len(index) == 599
+    monkeypatch.setattr(markdown_sink, "write_atomic", real)
+    run([folder], out)
+    rows = {Path(r["source"]).name: r for r in manifest(out)}
+    assert rows["story-00007.txt"]["status"] == "written"
+    assert rows["zz-copy.txt"]["status"] == "duplicate"
+    assert len(list(out.rglob("*.md"))) == 600

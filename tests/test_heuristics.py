@@ -6,12 +6,20 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import clean
 from cleaner.document import HTML, Capture, Document
-from cleaner.heuristics import drop_boilerplate, drop_noise_lines, keep_main_run, lift_metadata
+from cleaner.heuristics import (
+    drop_boilerplate,
+    drop_noise_lines,
+    keep_main_run,
+    lift_metadata,
+    noise,
+)
 from cleaner.heuristics.metadata import is_title_like
-from cleaner.heuristics.noise import noise_reason
+from cleaner.heuristics.noise import TRAILING_CREDIT, ends_in_credit, noise_reason
 from cleaner.text.lines import split_lines
 
 MENU = "Home\nNews\nSport\nWeather\nContact\nSearch\n\n"
@@ -236,3 +244,56 @@ def test_calls_to_action_breadcrumbs_and_short_capitals_are_not_headlines(line: 
 ])
 def test_headlines_stay_title_like(line: str) -> None:
     assert is_title_like(line)
+
+
+CREDIT_PIECES = st.sampled_from([
+    "photo", "Foto", "AP", "ap", "reuters", "Getty Images", "bildquelle", "x", "ab", "de", "/",
+    ":", "©", "(", ")", ".", "!", "?", " ", "\n", "é", "1", "23", "_", "ſ", "K", "a" * 30, "b" * 45,
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(CREDIT_PIECES, max_size=16).map("".join))
+def test_a_credit_is_found_at_the_end_where_the_pattern_finds_it(text: str) -> None:
+    assert ends_in_credit(text) == (TRAILING_CREDIT.search(text) is not None)
+
+
+def plain_short_line_reason(text: str, lower: str, digit: bool) -> str | None:
+    """_short_line_reason as first written: every pattern on the line itself, ignoring case."""
+    key = lower.strip(noise.KEY_EDGES)
+    if not key:
+        if noise.BULLET.fullmatch(text):
+            return "bullet_marker"
+        return "number_line" if noise.NUMBERS_ONLY.fullmatch(text) else "symbol_line"
+    if key in noise.SECTION_HEADINGS:
+        return "view_counter" if digit else noise.SECTION_HEADINGS[key]
+    if key in noise.PHRASE_REASONS:
+        return noise.PHRASE_REASONS[key]
+    if ":" in text and noise.COMMENT_HEADER.fullmatch(text):
+        return "comment_action"
+    if digit:
+        if noise.VIEW_COUNTER.fullmatch(text):
+            return "view_counter"
+        if noise.RELATIVE_TIME.fullmatch(text):
+            return "date_line"
+    parts = [noise.line_key(p) for p in noise.MENU_SEPARATORS.split(text) if noise.line_key(p)]
+    if len(parts) > 1 and all(p in noise.NAVIGATION or p in noise.SHARING for p in parts):
+        return "menu_line"
+    return None
+
+
+SHORT_PIECES = st.sampled_from([
+    "Home", "News", "Kontakt", "Impressum", "share", "Teilen", "3", "12", "1.234", "Views",
+    "KOMMENTARE", "vor", "Stunden", "hours", "ago", "ſ", "İ", "ı", "K", " ", "  ", ":", "|",
+    " | ", "/", " / ", "•", "·", "Foto", "(", ")", "Max", " says:", "\xa0", "\t", "Uhr",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(SHORT_PIECES, min_size=1, max_size=8).map("".join))
+def test_short_line_rules_decide_as_the_plain_patterns_do(text: str) -> None:
+    for digit in (False, True):
+        lower = text.lower()
+        assert noise._short_line_reason(text, lower, digit) == plain_short_line_reason(
+            text, lower, digit
+        )

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from cleaner import Capture, CaptureError, clean, clean_many
 from cleaner.cli import main
+from cleaner.dedup import Deduplicator
 from cleaner.frontmatter import render_article
 from cleaner.run.stream import clean_json_lines
 from cleaner.sinks.jsonl import json_line
@@ -29,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.txt")) + sorted((ROOT / "tests" / "data").rglob("*.txt"))
 CONTROL = {chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]}
 SURROGATES = {chr(c) for c in range(0xD800, 0xE000)}
+STORY = ("Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after eight months "
+         "of repairs, the council said.\nTraffic was light in the morning, officials reported.")
 # Runs on a folder are slower than cleaning in memory: fewer examples.
 FEW = settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow,
                                                       HealthCheck.function_scoped_fixture])
@@ -160,7 +163,8 @@ json_values = st.recursive(
     max_leaves=12,
 )
 records = st.dictionaries(st.sampled_from(["text", "html", "url", "fetched_at", "id", "x"]),
-                          st.one_of(texts, json_values), max_size=5)
+                          st.one_of(texts, json_values, st.just("https://example.com/\ud800")),
+                          max_size=5)
 
 
 @given(st.lists(st.one_of(
@@ -168,8 +172,12 @@ records = st.dictionaries(st.sampled_from(["text", "html", "url", "fetched_at", 
     st.binary(max_size=200),
     st.sampled_from([b"[" * 5000, b"{}", b"null", b"", b'{"text": "x", "n": NaN}']),
 ), max_size=8))
-def test_stream_lines_give_one_safe_line_each(lines_in):
-    out = [json_line(record) for record in clean_json_lines(lines_in, max_bytes=4000)]
+@example([json.dumps({"text": STORY, "url": "https://example.com/\ud800", "id": "\ud800"}).encode(),
+          json.dumps({"text": STORY, "url": "javascript:alert(1)"}).encode()])
+def test_stream_lines_give_one_safe_line_each(tmp_path_factory, lines_in):
+    state = tmp_path_factory.mktemp("state") / "dedup.sqlite"  # SQLite takes no lone surrogate
+    with Deduplicator(state) as dedup:
+        out = [json_line(r) for r in clean_json_lines(lines_in, dedup=dedup, max_bytes=4000)]
     assert len(out) == len(lines_in)
     for line in out:
         record = json.loads(line)  # strict: no NaN

@@ -5,11 +5,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import regex
 
 from cleaner import clean
 from cleaner.errors import RuleError
 from cleaner.siterules.load import load_ruleset
 from cleaner.siterules.model import HtmlRules
+from cleaner.siterules.patterns import required_text
 from cleaner.siterules.rulebook import RuleBook, default_rulebook
 from cleaner.sources.files import find_captures, read_capture
 
@@ -365,3 +367,36 @@ def test_patterns_that_can_backtrack_forever_are_refused_at_load(tmp_path, patte
                                      r"[A-Z][a-z]+(?:, [A-Z][a-z]+)*", r"(?:\n.+){0,2}"])
 def test_safe_repeats_load(tmp_path, pattern):
     load_ruleset(write(tmp_path, "site.yaml", MINIMAL + f"  fingerprints: ['{pattern}']\n"))
+
+
+@pytest.mark.parametrize(
+    ("source", "flags", "needed"),
+    [
+        (r"^\s*Avatar\s*$", regex.MULTILINE, "Avatar"),
+        (r" JST, (?<=^\d\d:\d\d JST, )[A-Z]", regex.MULTILINE, " JST, "),
+        (r"//static\.(?:parastorage|wixstatic)\.com/", 0, "//static."),
+        (r"(?i:abc)defg", 0, "defg"),
+        (r"abc\u2019def", 0, "abc\u2019def"),
+        # nothing every match must hold, or nothing read as it is written
+        (r"abc|defgh", 0, None),
+        (r"ab", 0, None),
+        (r"(?i)abcdef", 0, None),
+        (r"abcdef", regex.IGNORECASE, None),
+        (r"(?x)abc def", 0, None),
+        (r"(?:abcdef){e<=1}", 0, None),
+        (r"[[:alpha:]]xyz", 0, None),
+        (r"\p{Lu}bcdef", 0, None),
+    ],
+)
+def test_the_text_a_fingerprint_needs_is_read_from_its_pattern(source, flags, needed):
+    assert required_text(regex.compile(source, flags)) == needed
+
+
+def test_every_fingerprint_match_holds_the_text_it_needs():
+    texts = [read_capture(path).text for path in find_captures([FIXTURES])]
+    for ruleset in default_rulebook().rulesets:
+        for pattern in ruleset.fingerprints:
+            needed = required_text(pattern)
+            for text in texts:
+                for match in pattern.finditer(text):
+                    assert needed is None or needed in match.group()

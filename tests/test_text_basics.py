@@ -1,12 +1,15 @@
 """Line splitting and the language guess: the two steps every text capture goes through."""
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleaner.text.language import LANGUAGES_OF, WORD, detect_language, function_words
-from cleaner.text.lines import collapse_whitespace, split_lines
+from cleaner.text.language import LANGUAGES_OF, TOKEN_EDGES, WORD, detect_language, function_words
+from cleaner.text.lines import collapse_whitespace, normalise, split_lines
 
 
 def test_lines_are_split_at_every_line_end_and_their_whitespace_collapsed() -> None:
@@ -23,6 +26,38 @@ def test_blank_lines_become_flags_on_their_neighbours() -> None:
         ("First paragraph.", True, False),
         ("Second paragraph.", False, True),
     ]
+
+
+def test_every_whitespace_but_the_space_is_unprintable() -> None:
+    # split_lines leaves a printable line's characters alone: what it relies on
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert not [space for space in spaces - {" "} if space.isprintable()]
+
+
+TEXT_PIECES = st.sampled_from([
+    "a", "bc", "Ü", "x y", " ", "  ", "\n", "\r\n", "\r", "\t", "\xa0", "\u2009", "\u3000",
+    "\x1f", "\x1c", "\x85", "\u2028", "\u200b", "\ufeff", "\xad", "\v", "\f", "\u200e", "é",
+    "\x00", "\x07", "\x1b[31m", "\ud800", "\x9f",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TEXT_PIECES, max_size=20).map("".join))
+def test_each_line_is_normalised_and_blank_ones_dropped(text: str) -> None:
+    # what split_lines does in one pass, line by line: lines that normalise to nothing
+    # are blank, and flag their neighbours
+    expected, blank = [], True
+    for raw in text.splitlines():
+        clean = normalise(raw)
+        if not clean:
+            blank = True
+            if expected:
+                expected[-1][2] = True
+            continue
+        expected.append([clean, blank, False])
+        blank = False
+    lines = split_lines(text)
+    assert [[line.text, line.blank_before, line.blank_after] for line in lines] == expected
 
 
 def test_invisible_characters_go_without_joining_lines() -> None:
@@ -80,3 +115,40 @@ def test_function_words_count_what_a_word_search_finds() -> None:
     assert counted == dict(expected)
     # in order of first use, which breaks ties between languages
     assert list(counted) == list(dict.fromkeys(w for w in WORD.findall(lower) if w in LANGUAGES_OF))
+
+
+def test_token_edges_hold_no_word_character() -> None:
+    # stripping them from a token must leave its WORDs as they were
+    assert not WORD.search(TOKEN_EDGES) and not any(c.isalnum() or c == "_" for c in TOKEN_EDGES)
+
+
+WORD_PIECES = st.sampled_from([
+    *sorted(LANGUAGES_OF)[:40], "word", "l'", "d’", "x²", "½", "_", "3", " ", " ", "—", "(", ")",
+    '"', ",", ".", "«", "»", "-", "'", "ß", "İ",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(WORD_PIECES, max_size=30).map("".join))
+def test_function_words_count_what_a_word_search_finds_in_any_text(lower: str) -> None:
+    words = [w for w in WORD.findall(lower) if w in LANGUAGES_OF]
+    counted = function_words(lower)
+    assert counted == dict(Counter(words)) and list(counted) == list(dict.fromkeys(words))
+
+
+def test_a_text_capture_keeps_its_own_spacing_between_words_and_is_judged_without_it() -> None:
+    from cleaner import clean
+
+    text = ("Stoves for the front\n\n"
+            "The 2,000 field stoves  delivered on Monday went to units in the east, the "
+            "volunteers said, and more will follow before the winter sets in for good.\n\n"
+            "A second   shipment of   blankets is planned for next week, the organisers "
+            "said on Tuesday, after a collection in three cities raised the money.\n")
+    article = clean(text, source="spacing.txt")
+    assert "field stoves  delivered" in article.body
+    assert "A second   shipment of   blankets" in article.body
+    assert article.meta["word_count"] == len(article.body.split())
+    assert [line.text for line in article.decisions][1].startswith("The 2,000 field stoves delivered")
+    # HTML shows a run of spaces as one: its lines are not kept so
+    assert split_lines("a  b")[0].shown is None and split_lines("a  b", keep_spacing=True)[0].shown == "a  b"
+    assert clean(article.body, source="again.txt").body == article.body

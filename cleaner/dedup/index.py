@@ -232,6 +232,10 @@ class Deduplicator:
         line, for resuming."""
         self.store.mark_processed(source, content_hash, row)
 
+    def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """`mark_processed` for many captures (source, content hash, manifest line) at once."""
+        self.store.mark_processed_many(rows)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group writes: all of them are kept, or none if the block raises.

@@ -159,6 +159,10 @@ class MemoryStore:
     def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
         self.done[(source, content_hash)] = row
 
+    def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+        for source, content_hash, row in rows:
+            self.done[(source, content_hash)] = row
+
     def transaction(self) -> AbstractContextManager[None]:
         return _NO_TRANSACTION
 
@@ -483,11 +487,16 @@ class SQLiteStore:
 
     @guarded
     def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
+        self.mark_processed_many([(source, content_hash, row)])
+
+    @guarded
+    def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction():
-            self.db.execute(
+            self.db.executemany(
                 "INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?)",
-                (source, content_hash, now, json.dumps(row, ensure_ascii=False)),
+                [(source, content_hash, now, json.dumps(row, ensure_ascii=False))
+                 for source, content_hash, row in rows],
             )
 
     @contextmanager

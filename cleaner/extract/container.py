@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from .. import reasons as R
 from ..document import Line
 from ..heuristics.features import word_count
 from ..heuristics.main_run import best_run
@@ -58,8 +59,8 @@ STANDFIRST_MIN_WORDS: Final = 10
 STANDFIRST_MAX_LINK_SHARE: Final = 0.3
 HEADLINE_DISTANCE: Final = 60
 
-LINK_BLOCK: Final = "link_block"
-FURNITURE_BLOCK: Final = "furniture_block"
+LINK_BLOCK: Final = R.LINK_BLOCK
+FURNITURE_BLOCK: Final = R.FURNITURE_BLOCK
 
 
 def is_link_block(block: Block) -> bool:

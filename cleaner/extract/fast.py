@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .. import reasons as R
 from ..document import Capture, Document, Line
 from ..heuristics.main_run import run_scores
 from ..heuristics.noise import line_facts
@@ -118,13 +119,13 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
     own: list[str | None] = []  # what each line is on its own: a link block, noise or text
     for line in lines:
         block: Block = line.block
-        own.append(LINK_BLOCK if is_link_block(block) else (line.facts or line_facts(line))[2])
+        own.append(LINK_BLOCK if is_link_block(block) else line_facts(line).reason)
     prose = prose_by_block(lines, own, blocks)
     exempt = set() if ruled else main_text_elements(page, lines, run_scores(lines, own))
     if not ruled and not exempt:
         # not one stretch of the page reads as prose: there is no article to find
         for i in range(len(lines)):
-            doc.drop(i, "no_main_text")
+            doc.drop(i, R.NO_MAIN_TEXT)
         return
     furniture = furniture_elements(page, prose, exempt)
     reasons = [
@@ -140,7 +141,7 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
     for i, line in enumerate(lines):
         reason = reasons[i]
         if not inside[i]:
-            doc.drop(i, "outside_main_content")
+            doc.drop(i, R.OUTSIDE_MAIN_CONTENT)
         elif reason == LINK_BLOCK or reason == FURNITURE_BLOCK:
             doc.drop(i, reason)
         elif inner[line.block.element]:
@@ -165,4 +166,4 @@ def drop_headline(doc: Document) -> None:
         line = doc.lines[i]
         text = line.text.casefold()
         if text == title or (line.block.heading == 1 and (text in title or title in text)):
-            doc.drop(i, "title")
+            doc.drop(i, R.TITLE_REPEAT)

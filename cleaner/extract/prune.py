@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from .. import reasons as R
 from ..document import Document
 from ..heuristics.features import word_count
 from ..heuristics.main_run import AFTER_HEADING, article_runs, run_scores
@@ -41,7 +42,7 @@ def drop_after_barriers(doc: Document, page: Page, container: Element) -> None:
     i = 0
     while i < len(lines):
         line = lines[i]
-        reason = line.reason or (line.facts or line_facts(line))[2]
+        reason = line.reason or line_facts(line).reason
         if line.reason is None and reason is None:
             seen_text = True
         if seen_text and reason in AFTER_HEADING and line.reason in (None, reason):
@@ -89,7 +90,7 @@ def drop_teaser_cards(doc: Document, page: Page, container: Element) -> None:
     if dropped:
         for i, line in enumerate(doc.lines):
             if line.block.index in dropped:
-                doc.drop(i, "teaser_cards")
+                doc.drop(i, R.TEASER_CARDS)
 
 
 def drop_after_text(doc: Document, page: Page, inside: list[bool]) -> None:
@@ -120,9 +121,9 @@ def drop_after_text(doc: Document, page: Page, inside: list[bool]) -> None:
         if block.flags & SPARED_FLAGS:
             continue
         if block.index >= text_end:
-            doc.drop(i, "after_article")
+            doc.drop(i, R.AFTER_ARTICLE)
         elif word_count(line.text) <= TRAILING_MAX_WORDS:
-            doc.drop(i, "trailing_fragment")
+            doc.drop(i, R.TRAILING_FRAGMENT)
 
 
 def drop_orphan_headings(doc: Document) -> None:
@@ -136,12 +137,12 @@ def drop_orphan_headings(doc: Document) -> None:
         level = line.block.heading
         if level:
             while pending and lines[pending[-1]].block.heading >= level:
-                doc.drop(pending.pop(), "orphan_heading")
+                doc.drop(pending.pop(), R.ORPHAN_HEADING)
             pending.append(i)
         else:
             pending.clear()
     for i in pending:
-        doc.drop(i, "orphan_heading")
+        doc.drop(i, R.ORPHAN_HEADING)
 
 
 def drop_captions(doc: Document) -> None:
@@ -149,4 +150,4 @@ def drop_captions(doc: Document) -> None:
     +0.003 F1 on either half of the development set."""
     for i, line in enumerate(doc.lines):
         if line.block.flags & B.IN_FIGURE:
-            doc.drop(i, "caption")
+            doc.drop(i, R.CAPTION)

@@ -14,8 +14,6 @@ bonus, 1 without, for 0.001 of F1).
 """
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Final
 
 from .. import reasons as R
@@ -71,7 +69,8 @@ TEASER_MAX_WORDS: Final = 20
 # Letters of the lines that may make up a stretch outside the runs (see outside_reasons);
 # each kind of stretch is a run of its own letter and "n", noise lines.
 STRETCH_CODES: Final = {R.MENU_RUN: "m", R.TEASER_LIST: "t", None: "x"}
-STRETCH_RUNS: Final = {R.MENU_RUN: re.compile("[mn]+"), R.TEASER_LIST: re.compile("[tn]+")}
+# The kinds of stretch, each with the fewest lines it takes.
+STRETCH_MIN: Final = ((R.MENU_RUN, MENU_RUN_MIN), (R.TEASER_LIST, TEASER_RUN_MIN))
 
 
 # A kept line's score by whether it ends as a sentence and its words (capped): looked up,
@@ -102,7 +101,6 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
     if reasons is None:
         reasons = [line.reason for line in lines]
     scores: list[float] = []
-    append = scores.append
     weight = 1.0
     list_items = 0  # how many more lines may continue a list a colon announced
     for line, reason in zip(lines, reasons):
@@ -110,18 +108,21 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
             if reason in BARRIER_REASONS:
                 weight = AFTER_BARRIER_WEIGHT
             list_items = 0
-            append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
+            scores.append(PENALTIES.get(reason, -DROPPED_PENALTY))  # the weight is for prose
             continue
-        words, sentence, _ = line.facts or line_facts(line)
+        facts = line.facts
+        if facts is None:
+            facts = line_facts(line)
+        words, sentence = facts.words, facts.sentence
         # (no min() call: this runs for every kept line)
         capped = words if words < MAX_WORDS_COUNTED else MAX_WORDS_COUNTED  # noqa: FURB136
         score = PROSE_SCORES[sentence][capped]
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
             list_items -= 1
-        if line.text[-1:] == ":":
+        if line.text.endswith(":"):
             list_items = LIST_MAX_ITEMS
-        append(score * weight if score > 0 else score)
+        scores.append(score * weight if score > 0 else score)
     return scores
 
 
@@ -160,7 +161,7 @@ def article_runs(scores: list[float]) -> list[tuple[int, int]]:
 def main_run_span(lines: list[Line]) -> tuple[int, int] | None:
     """(start of the first run, end of the last) of the article's runs, judging lines by
     their line-local noise too before any is dropped; None when no run stands out."""
-    reasons = [line.reason or (line.facts or line_facts(line))[2] for line in lines]
+    reasons = [line.reason or line_facts(line).reason for line in lines]
     runs = article_runs(run_scores(lines, reasons))
     return (runs[0][0], runs[-1][1]) if runs else None
 
@@ -188,7 +189,8 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
     entries, or all teasers (`stretch_kind`), long enough. Lines already dropped as noise
     (a "Home" among menu entries) belong to a stretch and count towards its length; the
     lines marked are the kept ones. Each line gets a letter (STRETCH_CODES, "n" for such
-    noise, "x" for a line that ends a stretch), and stretches are runs of letters.
+    noise, "x" for a line that ends a stretch), and a stretch of a kind is a run of its
+    letter and "n" (none of whose lines is marked unless it holds that letter).
     """
     reasons: list[str | None] = [None] * len(lines)
     codes: list[str] = []
@@ -210,14 +212,17 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
             codes.append("x")
         else:
             codes.append(STRETCH_CODES[stretch_kind(line)])
-    code = "".join(codes)
-    for name, least in ((R.MENU_RUN, MENU_RUN_MIN), (R.TEASER_LIST, TEASER_RUN_MIN)):
+    for name, least in STRETCH_MIN:
         letter = STRETCH_CODES[name]
-        for run in STRETCH_RUNS[name].finditer(code):
-            if run.end() - run.start() >= least and letter in run.group():
-                for i in range(run.start(), run.end()):
-                    if code[i] == letter:
-                        reasons[i] = name
+        start = 0  # where the run of `letter` and "n" that ends at `i` began
+        for i in range(len(codes) + 1):
+            if i < len(codes) and (codes[i] == letter or codes[i] == "n"):
+                continue
+            if i - start >= least:
+                for j in range(start, i):
+                    if codes[j] == letter:
+                        reasons[j] = name
+            start = i + 1
     return [
         None if inside[i] else (reasons[i] or R.OUTSIDE_MAIN_RUN) for i in range(len(lines))
     ]
@@ -226,7 +231,10 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
 def stretch_kind(line: Line) -> str | None:
     """"menu_run" for a line of a few words (a menu entry), "teaser_list" for a
     headline-length one, when it does not end as a sentence does; else None."""
-    words, sentence, _ = line.facts or line_facts(line)
+    facts = line.facts
+    if facts is None:
+        facts = line_facts(line)
+    words, sentence = facts.words, facts.sentence
     if sentence or words > TEASER_MAX_WORDS:
         return None
     return R.MENU_RUN if words <= MENU_WORDS else R.TEASER_LIST
@@ -247,7 +255,9 @@ def drop_title_repeats(doc: Document) -> None:
 def drop_repeated_lines(doc: Document) -> None:
     """Drop lines whose text stands REPEAT_MIN or more times in the capture: widgets and
     teaser boxes repeat, an article does not say the same line three times."""
-    counts = Counter([line.text for line in doc.lines])
+    counts: dict[str, int] = {}
+    for line in doc.lines:
+        counts[line.text] = counts.get(line.text, 0) + 1
     repeated = {text for text, count in counts.items() if count >= REPEAT_MIN}
     if not repeated:
         return

@@ -70,7 +70,7 @@ def lift_metadata(doc: Document) -> None:
     lines = doc.lines
     if not lines or (doc.ruleset is not None and doc.ruleset.heuristics != ALL):
         return
-    reasons = [line.reason or (line.facts or line_facts(line))[2] for line in lines]
+    reasons = [line.reason or line_facts(line).reason for line in lines]
     runs = article_runs(run_scores(lines, reasons))
     start = runs[0][0] if runs else 0
     head = range(max(0, start - HEAD_LINES_BEFORE), min(len(lines), start + HEAD_LINES_INSIDE))

@@ -5,7 +5,6 @@ Valid for any capture kind, so the HTML path can run them on its own blocks too.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 # The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
@@ -13,8 +12,8 @@ from typing import Final
 import regex
 
 from .. import reasons as R
-from ..document import Document, Line
-from ..text.dates import DIGIT, find_date
+from ..document import Document, Line, LineFacts
+from ..text.dates import CASE_LOOK_ALIKES, DIGIT, find_date
 from . import vocab
 from .features import is_sentence, word_count
 
@@ -62,7 +61,8 @@ KEY_EDGES: Final = (
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
-MENU_SEPARATORS: Final = re.compile(r"\s*[|•·/]\s*")
+MENU_SEPARATOR_CHARS: Final = "|•·/"
+MENU_SEPARATORS: Final = re.compile(r"\s*[" + MENU_SEPARATOR_CHARS + r"]\s*")
 # A line that is only a bullet, an arrow or a rule.
 BULLET: Final = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
 # "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
@@ -105,6 +105,10 @@ RELATIVE_TIME: Final = re.compile(
     r"|maanden|jahren?|years?|ans?|años|anni|jaar)\.?\s*(?:ago|geleden|fa)?",
     re.IGNORECASE,
 )
+# The same two for lower-cased lines: their letters are all lower case, and matching
+# ignoring case is several times slower (see _short_line_reason).
+VIEW_COUNTER_LOWER: Final = re.compile(VIEW_COUNTER.pattern)
+RELATIVE_TIME_LOWER: Final = re.compile(RELATIVE_TIME.pattern)
 # "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
 CREDIT: Final = re.compile(
     r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
@@ -112,13 +116,21 @@ CREDIT: Final = re.compile(
     re.IGNORECASE,
 )
 # A caption ending in its credit: "... Foto: Timur | flickr", "(REUTERS/Denis Balibouse)",
-# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)".
+# "© Sergey Nivens – stock.adobe.com", "(Quelle: Hume/Unsplash/DJV)". Its three parts:
+# a label ("Foto:") or a ©, then the credit's text; or a credit in brackets.
+_CREDIT_LABEL = r"\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*"
+_CREDIT_TEXT = r"[^.!?:]{1,80}\)?\.?"
+_BRACKETED_CREDIT = r"[^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}"
 TRAILING_CREDIT: Final = regex.compile(
-    r"(?:(?:\b(?:" + _alternation(vocab.CREDIT_WORDS) + r"|photograph|bildquelle|abbildung)\s*:"
-    r"|©)[^.!?:]{1,80}\)?\.?"
-    r"|\([^()]{0,40}(?:/|\b(?:" + _alternation(vocab.CREDIT_WORDS) + r")\b)[^()]{0,40}\))$",
-    regex.IGNORECASE,
+    rf"(?:(?:{_CREDIT_LABEL}:|©){_CREDIT_TEXT}|\({_BRACKETED_CREDIT}\))$", regex.IGNORECASE
 )
+# The same parts on their own, for `ends_in_credit`: the label matched backwards from
+# where it must end, the rest where it must start.
+CREDIT_LABEL: Final = regex.compile("(?r)" + _CREDIT_LABEL, regex.IGNORECASE)
+CREDIT_TEXT: Final = regex.compile(_CREDIT_TEXT, regex.IGNORECASE)
+BRACKETED_CREDIT: Final = regex.compile(_BRACKETED_CREDIT, regex.IGNORECASE)
+# The longest credit text after a label or ©: 80 characters, a bracket and a full stop.
+CREDIT_TEXT_CHARS: Final = 82
 # Fragments that give a line away wherever they stand in it, with the reason they carry.
 FRAGMENT_REASONS: Final = (
     (R.COPYRIGHT, vocab.COPYRIGHT_FRAGMENTS),
@@ -208,8 +220,8 @@ def _is_date_line(text: str) -> bool:
     return rest <= DATE_LINE_REST_WORDS or (rest <= DATELINE_REST_WORDS and not is_sentence(text))
 
 
-def line_facts(line: Line) -> tuple[int, bool, str | None]:
-    """(word count, ends as a sentence, noise reason) of a line, measured once per line."""
+def line_facts(line: Line) -> LineFacts:
+    """The LineFacts of a line, measured once per line."""
     facts = line.facts
     if facts is None:
         facts = line.facts = text_facts(line.text)
@@ -217,17 +229,43 @@ def line_facts(line: Line) -> tuple[int, bool, str | None]:
 
 
 # Menus, share bars and footers repeat across a site's pages: remembering the facts of
-# recent lines saves measuring them again on a batch.
-@lru_cache(maxsize=1 << 16)
-def text_facts(text: str) -> tuple[int, bool, str | None]:
-    """(word count, ends as a sentence, noise reason) of a line's text."""
-    words = word_count(text)
-    return words, is_sentence(text), _noise_reason(text, words)
+# recent lines saves measuring them again on a batch. Two plain dicts, the recent lines
+# and the ones before them: read from compiled code several times faster than an
+# lru_cache (whose wrapper is a call through Python's calling convention), and, unlike
+# one dict emptied from its front, each step costs the same however long the run (a
+# dict's iterator skips over every entry deleted before it). Which lines are remembered
+# changes speed only, never a result.
+FACTS_GENERATION: Final = 1 << 15
+_recent_facts: Final[dict[str, LineFacts]] = {}
+_older_facts: Final[dict[str, LineFacts]] = {}
+
+
+def text_facts(text: str) -> LineFacts:
+    """Word count, whether it ends as a sentence, and noise reason of a line's text."""
+    facts = _recent_facts.get(text)
+    if facts is None:
+        facts = _older_facts.get(text)
+        if facts is None:
+            words = word_count(text)
+            facts = LineFacts(words, is_sentence(text), _noise_reason(text, words))
+        if len(_recent_facts) >= FACTS_GENERATION:
+            # the recent lines become the older ones; those before them are forgotten
+            _older_facts.clear()
+            _older_facts.update(_recent_facts)
+            _recent_facts.clear()
+        _recent_facts[text] = facts
+    return facts
+
+
+def clear_facts_cache() -> None:
+    """Forget every line's facts (benchmarks start each pass so)."""
+    _recent_facts.clear()
+    _older_facts.clear()
 
 
 def noise_reason(text: str) -> str | None:
     """Why a line is page furniture on its own, or None when it may be article text."""
-    return text_facts(text)[2]
+    return text_facts(text).reason
 
 
 def _noise_reason(text: str, words: int) -> str | None:
@@ -261,7 +299,7 @@ def _noise_reason(text: str, words: int) -> str | None:
         words <= CAPTION_MAX_WORDS
         and ("©" in lower or ":" in lower or lower[-1:] == ")")
         and _credit_mark(lower)
-        and TRAILING_CREDIT.search(text)
+        and ends_in_credit(text)
     ):
         return R.CAPTION
     if words <= FRAGMENT_MAX_WORDS and not FRAGMENTS.keys().isdisjoint(tokens):
@@ -275,6 +313,38 @@ def _noise_reason(text: str, words: int) -> str | None:
         if found:
             return min(found)[1]
     return None
+
+
+def ends_in_credit(text: str) -> bool:
+    """Whether TRAILING_CREDIT matches `text`, told by trying it only where a match can
+    start: searching for it tries every place in the line, each with every credit word.
+
+    A match ends the line (`$`), so it is one of: a bracket that opens at the last "("
+    and closes at the end; a label whose colon is the line's last colon (the credit text
+    holds none); a © among the last characters after that colon.
+    """
+    if "\n" in text:  # `$` also matches before a final line end: leave it to the pattern
+        return TRAILING_CREDIT.search(text) is not None
+    end = len(text)
+    if text.endswith(")"):
+        opening = text.rfind("(")
+        if (
+            opening >= 0
+            and text.find(")", opening) == end - 1
+            # "(3)" counts something: no credit word or "/" is all digits
+            and not text[opening + 1 : end - 1].isdigit()
+            and BRACKETED_CREDIT.fullmatch(text, opening + 1, end - 1)
+        ):
+            return True
+    colon = text.rfind(":")
+    if colon >= 0 and CREDIT_TEXT.fullmatch(text, colon + 1) and CREDIT_LABEL.match(text, 0, colon):
+        return True
+    mark = text.find("©", max(colon + 1, end - CREDIT_TEXT_CHARS - 1))
+    while mark >= 0:
+        if CREDIT_TEXT.fullmatch(text, mark + 1):
+            return True
+        mark = text.find("©", mark + 1)
+    return False
 
 
 def _credit_mark(lower: str) -> bool:
@@ -299,25 +369,47 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
         return R.VIEW_COUNTER if digit else SECTION_HEADINGS[key]
     if key in PHRASE_REASONS:
         return PHRASE_REASONS[key]
-    if ":" in text and COMMENT_HEADER.fullmatch(text):
+    # (COMMENT_HEADER ends in its colon, and the text must end where it does)
+    if text.endswith(":") and COMMENT_HEADER.fullmatch(text):
         return R.COMMENT_ACTION
     if digit:
-        if VIEW_COUNTER.fullmatch(text):
+        # these patterns ignore case: their lower-case twins on the lower-cased line
+        # match alike and much faster, unless lower-casing changed the line's length or
+        # the line holds a letter they match that lower() does not make (CASE_LOOK_ALIKES)
+        cased = len(lower) == len(text) and not any(c in text for c in CASE_LOOK_ALIKES)
+        subject = lower if cased else text
+        if (VIEW_COUNTER_LOWER if cased else VIEW_COUNTER).fullmatch(subject):
             return R.VIEW_COUNTER
-        if RELATIVE_TIME.fullmatch(text):
+        if (RELATIVE_TIME_LOWER if cased else RELATIVE_TIME).fullmatch(subject):
             return R.DATE_LINE
-    if "|" not in text and "•" not in text and "·" not in text and "/" not in text:
-        return None  # no MENU_SEPARATORS: these tests are much faster than its search
+    separator = _first_separator(text)
+    if separator < 0:
+        return None
+    # a menu's first entry stands before its first separator: most lines with a "/" or
+    # "|" are no menu, and that one entry tells so
+    first = line_key(text[:separator].rstrip())
+    if first and first not in NAVIGATION and first not in SHARING:
+        return None
     parts = [line_key(p) for p in MENU_SEPARATORS.split(text) if line_key(p)]
     if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
         return R.MENU_LINE
     return None
 
 
+def _first_separator(text: str) -> int:
+    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1."""
+    first = -1
+    for separator in MENU_SEPARATOR_CHARS:
+        found = text.find(separator)
+        if found >= 0 and (first < 0 or found < first):
+            first = found
+    return first
+
+
 def drop_noise_lines(doc: Document) -> None:
     """Drop lines that are page furniture on their own: menus, share bars, counters, credits."""
     for i, line in enumerate(doc.lines):
         if line.reason is None:
-            reason = line_facts(line)[2]
+            reason = line_facts(line).reason
             if reason:
                 doc.drop(i, reason)

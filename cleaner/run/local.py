@@ -31,7 +31,7 @@ from ..sources.files import DEFAULT_MAX_BYTES
 from .lock import OutputLock
 from .only import parse_types
 from .outcome import ERROR, ManifestRow, Outcome
-from .placer import BatchPlacer, RunRecords
+from .placer import BatchPlacer, Record, RunRecords
 from .pool import ordered_map
 from .spool import Spool
 from .summary import Summary
@@ -94,7 +94,7 @@ def run(
         index = None
         if dedup:
             index = stack.enter_context(Deduplicator(state or out / DEFAULT_STATE))
-        sinks = Sinks(out, formats, temp)
+        sinks = Sinks(out, formats, temp, background=True)
         spool = Spool(temp)
         stack.callback(spool.close)
         # (an empty Deduplicator is falsy: it has a length)
@@ -123,29 +123,39 @@ def _write_rows(rows: Iterator, out: Path, sinks: Sinks, placer: BatchPlacer,
                 summary: Summary) -> None:
     """Append each manifest line once its article is durable, and record the articles and
     each placed capture in the index, a transaction at a time."""
-    index = placer.index
-    waiting: list[ManifestRow] = []
+    waiting: list[tuple[ManifestRow, Record]] = []
     try:
         manifest = ManifestWriter(out)
     except OSError as err:
         raise OutputError(f"cannot write the manifest in {out}: {err}") from err
-    with manifest, _Batches(index) as batches:
+    with manifest, _Batches(placer.index) as batches:
         for row, record in rows:
-            summary.add_row(row.status, row.page_type, bool(row.warnings))
-            waiting.append(row)
-            if index is not None and row.article is not None:
-                index.mark_processed(record.source, record.content_hash, row.to_dict())
-            if sinks.durable and len(waiting) >= PLACE_BATCH:
-                placer.register()
-                batches.commit()
-                for done in waiting:
-                    manifest.write(done)
-                waiting = []
+            waiting.append((row, record))
+            if len(waiting) >= PLACE_BATCH:
+                placer.settle_writes(waiting)
+                if sinks.durable:
+                    _record(waiting, placer, batches, manifest, summary)
+                    waiting = []
+        placer.settle_writes(waiting)
         sinks.close()
-        placer.register()
-        batches.commit()
-        for done in waiting:
-            manifest.write(done)
+        _record(waiting, placer, batches, manifest, summary)
+
+
+def _record(waiting: list[tuple[ManifestRow, Record]], placer: BatchPlacer, batches: _Batches,
+            manifest: ManifestWriter, summary: Summary) -> None:
+    """Index the articles and captures of `waiting`, commit, then append their manifest
+    lines: a line is in the manifest only once all it says is on disk."""
+    placer.register()
+    for row, _ in waiting:
+        summary.add_row(row.status, row.page_type, bool(row.warnings))
+    if placer.index is not None:
+        placer.index.mark_processed_many([
+            (record.source, record.content_hash, row.to_dict())
+            for row, record in waiting if row.article is not None
+        ])
+    batches.commit()
+    for row, _ in waiting:
+        manifest.write(row)
 
 
 class _Batches:

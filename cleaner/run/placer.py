@@ -29,6 +29,8 @@ from ..dedup.clusters import RunSketches, best_earlier, cluster_roots
 from ..errors import CleanerError
 from ..sinks import Sinks
 from ..sinks.markdown import DUPLICATES
+from ..text.safety import safe_text
+from ..text.values import web_url
 from .outcome import DUPLICATE, DUPLICATE_REASON, ERROR, KEPT, PLACED, WRITTEN, ManifestRow, Outcome
 from .spool import Spool
 from .work import unpack
@@ -268,6 +270,22 @@ class BatchPlacer:
                                      index_payload(reference, source, meta)))
         return _Placed(reference, canonical=canonical, left=len(members))
 
+    def settle_writes(self, rows: list[tuple[ManifestRow, Record]]) -> None:
+        """Wait for the articles being written; the rows (and open clusters) of those that
+        could not be written become errors, and they are not indexed."""
+        failed = self.sinks.flush()
+        if not failed:
+            return
+        for n, (row, record) in enumerate(rows):
+            if row.article in failed:
+                rows[n] = (record.row_of(ERROR, None, f"cannot write: {failed[row.article]}"),
+                           record)
+        for placed in self.open.values():
+            if placed.reference in failed:
+                placed.error = f"cannot write: {failed[placed.reference]}"
+                placed.reference = None
+        self.new_entries = [entry for entry in self.new_entries if entry[0] not in failed]
+
     def register(self) -> None:
         """Add the articles written since the last call to the index (inside the caller's
         transaction), all at once."""
@@ -332,8 +350,10 @@ class OnlinePlacer:
             match = self.index.find(body, sketch=sketch)
             if match is None:
                 reference = None if self.sinks is None else self.sinks.write(meta, body, source)
-                self.register(reference or url or meta.get("url") or source, sketch, body,
-                              index_payload(reference, source, meta))
+                # keys from checked values: a crawler's URL may be no URL, and SQLite
+                # takes no lone surrogate (a library caller's source may hold one)
+                key = reference or web_url(url) or meta.get("url") or safe_text(source)
+                self.register(key, sketch, body, index_payload(reference, source, meta))
                 return WRITTEN, reference, None, None
         payload = self.index.payload(match.key) or {}
         reference = payload.get("article")

@@ -39,13 +39,37 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 class Sinks:
     """The article writers of one run, one per format."""
 
-    def __init__(self, out: Path, formats: Sequence[str], temp_folder: Path) -> None:
-        self.writers = [FORMATS[name](out, temp_folder) for name in check_formats(formats)]
+    def __init__(self, out: Path, formats: Sequence[str], temp_folder: Path,
+                 background: bool = False) -> None:
+        """`background`: article files are written by threads; `flush` tells which failed."""
+        self.writers = [
+            ArticleWriter(out, temp_folder, background) if name == "markdown"
+            else FORMATS[name](out, temp_folder)
+            for name in check_formats(formats)
+        ]
+        self.background = background
+        self.written: list[list[str]] = []  # each article's references since `flush`
 
     def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
         """Write an article in every format; its reference in the first. Raises OSError."""
         references = [writer.write(meta, body, source) for writer in self.writers]
+        if self.background:
+            self.written.append(references)
         return references[0]
+
+    def flush(self) -> dict[str, str]:
+        """Wait for what is written in the background: {reference: error} of the articles
+        (by their reference in the first format) that could not be written in some format."""
+        failed: dict[str, str] = {}
+        for writer in self.writers:
+            failed.update(writer.flush())
+        written, self.written = self.written, []
+        if not failed:
+            return {}
+        return {
+            references[0]: failed[reference]
+            for references in written for reference in references if reference in failed
+        }
 
     def add_duplicates(self, reference: str, duplicates: Sequence[Mapping[str, Any]]) -> None:
         """List more duplicates in an article written earlier, where its format allows."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 TEMP_FOLDER = ".cleaner-tmp"
@@ -18,12 +19,11 @@ def write_atomic(path: Path, text: str, temp_folder: Path | None = None,
     """Write `text` (UTF-8) to `path` through a temporary file, so no reader ever sees half
     a file; the temporary file is in `temp_folder` (on the same disk) or beside `path`.
     `made` remembers the folders already made, to save a system call per file."""
-    if made is None or path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(path.parent)
+    make_folder(path.parent, made)
     folder = temp_folder if temp_folder is not None else path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    # named for the process and thread: two articles of one name in two folders may be
+    # written at once
+    tmp = folder / f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as file:
             file.write(text)
@@ -31,6 +31,14 @@ def write_atomic(path: Path, text: str, temp_folder: Path | None = None,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def make_folder(folder: Path, made: set[Path] | None = None) -> None:
+    """Make `folder` and its parents unless `made` says it was made already."""
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
 
 
 def temp_folder(out: Path) -> Path:

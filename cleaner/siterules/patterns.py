@@ -93,6 +93,46 @@ def starts_at_text_start(source: str) -> bool:
     return len(parsed) > 0 and parsed[0] == (sre.AT, sre.AT_BEGINNING_STRING)
 
 
+# Flags under which the characters a pattern spells out are the very characters it matches
+# (regex.VERSION0 is the default syntax, which re's parser reads).
+LITERAL_FLAGS: Final = regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.ASCII | regex.VERSION0
+# The shortest text worth testing for before a search.
+MIN_REQUIRED_CHARS: Final = 3
+# regex-only syntax that re's parser would read as other characters: fuzzy matching
+# ("{e<=1}"), POSIX classes ("[[:alpha:]]").
+_OTHER_SYNTAX: Final = regex.compile(r"\{[^\d,]|\[:")
+
+
+@lru_cache(maxsize=4096)
+def required_text(pattern: regex.Pattern) -> str | None:
+    """The longest run of plain characters that every match of `pattern` holds, or None.
+
+    A search for a pattern costs a pass over the text, and more with a time budget; `in`
+    tells as fast whether the text holds that run at all, which most captures do not for
+    most rule sets' fingerprints. Read from the pattern's top-level sequence as re's
+    parser reads it (each character there matches itself, in order); None when the
+    pattern ignores case, uses syntax re reads otherwise or cannot read, or holds no run
+    of MIN_REQUIRED_CHARS.
+    """
+    source = pattern.pattern
+    if not isinstance(source, str) or pattern.flags & ~LITERAL_FLAGS or _OTHER_SYNTAX.search(source):
+        return None
+    try:
+        parsed = sre_parse.parse(source)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE | re.LOCALE):
+        return None
+    best, run = "", ""
+    for op, value in parsed:
+        if op is sre.LITERAL:
+            run += chr(value)
+        else:
+            best, run = max(best, run, key=len), ""
+    best = max(best, run, key=len)
+    return best if len(best) >= MIN_REQUIRED_CHARS else None
+
+
 def find_all(pattern: regex.Pattern, text: str) -> list[regex.Match]:
     """Every match of pattern in text within the time budget; RuleTimeout past it."""
     try:

@@ -42,9 +42,9 @@ _LETTER = r"[^\W\d_]"
 # first character, looking behind at it too: (?<!X)\d is written \d(?<!X\d).
 
 
-def _month_alternation(names, not_after: str = "") -> str:
-    """An alternation of month names grouped by first letter, longest first within a group;
-    with `not_after`, a name must not follow a character of that class.
+def _by_first_letter(names, not_after: str = "") -> str:
+    """An alternation of names (months, time zones) grouped by first letter, longest first
+    within a group; with `not_after`, a name must not follow a character of that class.
 
     Names with different first letters never match at the same place, so grouping keeps
     the plain alternation's choices, while the engine tests one first letter per place
@@ -66,7 +66,7 @@ def _day_number(name: str, not_after: str) -> str:
     return rf"(?P<{name}>\d(?<!{not_after}\d)(?:(?<=[0-3])\d)?)"
 
 
-_MONTH = "(?P<month>" + _month_alternation(MONTHS) + r")\.?"
+_MONTH = "(?P<month>" + _by_first_letter(MONTHS) + r")\.?"
 _DAY_SUFFIX = r"(?:st|nd|rd|th|er|º|°)?"
 _DAY = r"(?P<day>[0-3]?\d)" + _DAY_SUFFIX
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
@@ -92,7 +92,7 @@ DAY_MONTH_YEAR: Final = re.compile(
 )
 # February 26, 2022, January 12,2023, Jan. 8 (year optional).
 MONTH_DAY_YEAR: Final = re.compile(
-    "(?P<month>" + _month_alternation(MONTHS, not_after=_LETTER) + r")\.?"
+    "(?P<month>" + _by_first_letter(MONTHS, not_after=_LETTER) + r")\.?"
     + rf"(?!{_LETTER})\s*{_DAY}(?!\d)(?:\s*,?\s*{_YEAR})?"
 )
 # The same for the rare line whose lower-cased form differs in length ("İ" -> "i̇").
@@ -100,9 +100,10 @@ DAY_MONTH_YEAR_ANY_CASE: Final = re.compile(DAY_MONTH_YEAR.pattern, re.IGNORECAS
 MONTH_DAY_YEAR_ANY_CASE: Final = re.compile(MONTH_DAY_YEAR.pattern, re.IGNORECASE)
 # 2022年2月26日 (Chinese, Japanese), 2022년 2월 26일 (Korean).
 CJK_DATE: Final = re.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})")
-# 15:47, 7:43 p.m., 14h30; seconds optional.
+# 15:47, 7:43 p.m., 14h30; seconds optional. (The hour is (?<![\d:])[0-2]?\d, starting
+# with its digit: see above.)
 TIME: Final = re.compile(
-    r"(?<![\d:])(?P<hour>[0-2]?\d)[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
+    r"(?P<hour>\d(?<![\d:]\d)(?:(?<=[0-2])\d)?)[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
     rf"(?:\s*(?P<ampm>[ap])\.?\s?m\.?(?!{_LETTER}))?",
     re.IGNORECASE,
 )
@@ -115,13 +116,17 @@ ZONES: Final = {
     "mdt": "-06:00", "pst": "-08:00", "pdt": "-07:00",
 }
 ZONE: Final = re.compile(
-    rf"(?<!{_LETTER})(?P<zone>" + "|".join(ZONES) + rf")(?!{_LETTER})", re.IGNORECASE
+    "(?P<zone>" + _by_first_letter(ZONES, not_after=_LETTER) + rf")(?!{_LETTER})", re.IGNORECASE
 )
+# Letters that re.IGNORECASE matches to an ASCII letter which lower() does not turn them
+# into: "ſ" (s), "ı" and "İ" (i); the Kelvin sign lower-cases to "k".
+CASE_LOOK_ALIKES: Final = "ſıİ"
 # Every date has digits (a day or a year): a line without any holds none.
 DIGIT: Final = re.compile(r"\d")
-# What every all-digit date holds: digits around a separator, or a CJK year mark.
-# (The leading digit outside the alternation lets the engine skip to digits.)
-NUMERIC_HINT: Final = re.compile(r"\d(?:[-/.]\d|\s*[年년])")
+# What every all-digit date holds: digits around a separator (searched for from the
+# separator, which the engine skips to), or a CJK year mark.
+DIGITS_AROUND_SEPARATOR: Final = re.compile(r"[-/.](?<=\d[-/.])\d")
+CJK_YEAR_MARKS: Final = ("年", "년")
 # How far (characters) a time may stand from its date to count as the same timestamp.
 TIME_REACH: Final = 12
 # Plausible publication years: older "dates" are mostly numbers of something else.
@@ -215,10 +220,7 @@ def find_date(text: str, reference: dt.date | None = None) -> DateMatch | None:
     """Like `parse_date`, with the span of `text` the date and its time cover."""
     if not DIGIT.search(text):
         return None
-    best: tuple[int, int, dt.date] | None = None
-    for start, end, day in _candidates(text, reference):
-        if best is None or start < best[0]:
-            best = (start, end, day)
+    best = _earliest_date(text, reference)
     if best is None:
         return None
     start, end, day = best
@@ -226,45 +228,72 @@ def find_date(text: str, reference: dt.date | None = None) -> DateMatch | None:
     return DateMatch(value, start, end)
 
 
-def _candidates(text: str, reference: dt.date | None):
-    """(start, end, date) of each date pattern's first valid match in `text`."""
-    if NUMERIC_HINT.search(text):
-        yield from _numeric_candidates(text)
+# (start, end, date) of a date found in a line.
+Found = tuple[int, int, dt.date]
+
+
+def _earliest_date(text: str, reference: dt.date | None) -> Found | None:
+    """The earliest of the date patterns' first valid matches in `text`; of two found at
+    the same place, that of the pattern tried first (ISO, CJK, numeric, named months)."""
+    candidates: list[Found | None] = []
+    # the all-digit patterns need digits around a separator, or (CJK) a year mark
+    separated = DIGITS_AROUND_SEPARATOR.search(text) is not None
+    if separated:
+        candidates.append(_first_full_date(ISO_DATE, text))
+    if CJK_YEAR_MARKS[0] in text or CJK_YEAR_MARKS[1] in text:
+        candidates.append(_first_full_date(CJK_DATE, text))
+    if separated:
+        candidates.append(_first_numeric_date(text))
     lower = text.lower()
-    if MONTHS.keys().isdisjoint(lower.replace(".", " ").replace(",", " ").split()):
-        return  # the name patterns are the slow ones: run them only when a month is named
-    if len(lower) == len(text):  # spans in the lower-cased line are spans in the line
-        patterns, subject = (DAY_MONTH_YEAR, MONTH_DAY_YEAR), lower
-    else:
-        patterns, subject = (DAY_MONTH_YEAR_ANY_CASE, MONTH_DAY_YEAR_ANY_CASE), text
-    for pattern in patterns:
-        for m in pattern.finditer(subject):
-            # casefold: the case-insensitive patterns also match look-alikes ("ſ" for "s")
-            month = MONTHS.get(m["month"].casefold())
-            if month is None:
-                continue  # a look-alike of no name's spelling ("ı" for "i")
-            if m["year"]:
-                day = _make(int(m["year"]), month, int(m["day"]))
-            else:
-                day = _without_year(month, int(m["day"]), reference)
-            if day:
-                yield m.start(), m.end(), day
-                break
+    # the name patterns are the slow ones: run them only when a month is named
+    if not MONTHS.keys().isdisjoint(lower.replace(".", " ").replace(",", " ").split()):
+        if len(lower) == len(text):  # spans in the lower-cased line are spans in the line
+            candidates.append(_first_named_date(DAY_MONTH_YEAR, lower, reference))
+            candidates.append(_first_named_date(MONTH_DAY_YEAR, lower, reference))
+        else:
+            candidates.append(_first_named_date(DAY_MONTH_YEAR_ANY_CASE, text, reference))
+            candidates.append(_first_named_date(MONTH_DAY_YEAR_ANY_CASE, text, reference))
+    best: Found | None = None
+    for found in candidates:
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return best
 
 
-def _numeric_candidates(text: str):
-    """(start, end, date) of the first valid all-digit date of each kind in `text`."""
-    for pattern in (ISO_DATE, CJK_DATE):
-        for m in pattern.finditer(text):
-            day = _make(int(m["year"]), int(m["month"]), int(m["day"]))
-            if day:
-                yield m.start(), m.end(), day
-                break
+def _first_full_date(pattern: re.Pattern[str], text: str) -> Found | None:
+    """The first valid date `pattern` (year, month and day groups) finds in `text`."""
+    for m in pattern.finditer(text):
+        day = _make(int(m["year"]), int(m["month"]), int(m["day"]))
+        if day:
+            return m.start(), m.end(), day
+    return None
+
+
+def _first_numeric_date(text: str) -> Found | None:
+    """The first valid day-first (or month-first) all-digit date in `text`."""
     for m in NUMERIC_DATE.finditer(text):
         day = _numeric(int(m["a"]), int(m["b"]), m["year"])
         if day:
-            yield m.start(), m.end(), day
-            break
+            return m.start(), m.end(), day
+    return None
+
+
+def _first_named_date(
+    pattern: re.Pattern[str], subject: str, reference: dt.date | None
+) -> Found | None:
+    """The first valid date with a month name `pattern` finds in `subject`."""
+    for m in pattern.finditer(subject):
+        # casefold: the case-insensitive patterns also match look-alikes ("ſ" for "s")
+        month = MONTHS.get(m["month"].casefold())
+        if month is None:
+            continue  # a look-alike of no name's spelling ("ı" for "i")
+        if m["year"]:
+            day = _make(int(m["year"]), month, int(m["day"]))
+        else:
+            day = _without_year(month, int(m["day"]), reference)
+        if day:
+            return m.start(), m.end(), day
+    return None
 
 
 def _numeric(a: int, b: int, year: str) -> dt.date | None:
@@ -294,6 +323,19 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _find_zone(text: str, start: int, end: int) -> re.Match[str] | None:
+    """ZONE.search(text, start, end), skipped when the lower-cased stretch holds no zone
+    name: most times have none near them, and the case-insensitive search is slow. The
+    few letters that match a zone name's letters ignoring case without lower-casing to
+    them (CASE_LOOK_ALIKES) are left to the search."""
+    stretch = text[start:end]
+    if not any(char in stretch for char in CASE_LOOK_ALIKES):
+        lower = stretch.lower()
+        if not any(name in lower for name in ZONES):
+            return None
+    return ZONE.search(text, start, end)
+
+
 def _with_time(text: str, start: int, end: int, day: dt.date) -> tuple[str, int, int]:
     """ISO value of `day`, with the time (and zone) written next to it if any; and the span."""
     if ":" not in text and "h" not in text and "H" not in text:
@@ -314,7 +356,7 @@ def _with_time(text: str, start: int, end: int, day: dt.date) -> tuple[str, int,
         second = int(m["second"] or 0)
         stamp = dt.datetime.combine(day, dt.time(hour, minute, second)).isoformat()
         span_start, span_end = min(start, m.start()), max(end, m.end())
-        zone = ZONE.search(text, max(0, m.start() - TIME_REACH), m.end() + TIME_REACH)
+        zone = _find_zone(text, max(0, m.start() - TIME_REACH), m.end() + TIME_REACH)
         if zone:
             stamp += ZONES[zone["zone"].lower()]
             span_start, span_end = min(span_start, zone.start()), max(span_end, zone.end())

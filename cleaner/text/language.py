@@ -7,7 +7,6 @@ and None rather than a guess when the evidence is thin.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Final
 
 import regex
@@ -46,11 +45,14 @@ FUNCTION_WORDS: Final = {
     "uk": "і в на що не з до це як та але за від він її його які було",
 }
 # Each word points at every language that lists it, so a text is read once.
-LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+LANGUAGES_OF: Final[dict[str, tuple[str, ...]]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
 WORD: Final = re.compile(r"[^\W\d_]+")
+# Punctuation that clings to words ("said,", "(the", "l'"): none of it is a WORD
+# character, so a token stripped of it holds the same WORDs.
+TOKEN_EDGES: Final = ".,;:!?\"'()[]{}<>«»‹›“”„‘’‚`*…-–—/|"
 # Fewer function-word hits than this is too thin to call a language.
 MIN_HITS: Final = 5
 # The best language must beat the runner-up by this factor, or the call is unsure.
@@ -64,17 +66,23 @@ def function_words(lower: str) -> dict[str, int]:
     use (a tie between languages goes to the one seen first).
 
     The same as counting WORD.findall(lower), but splitting at whitespace first: a token
-    of letters only is one word and needs no regex, and only the rest (punctuation,
-    apostrophes, digits) is split further; each distinct token once.
+    of letters only is one word and needs no regex; nor does one that is such a word once
+    the punctuation at its ends is stripped ("said," "(the"); only the rest (apostrophes,
+    digits) is split further.
     """
     counts: dict[str, int] = {}
-    for token, count in Counter(lower.split()).items():
+    for token in lower.split():
         if token in LANGUAGES_OF:
-            counts[token] = counts.get(token, 0) + count
+            counts[token] = counts.get(token, 0) + 1
         elif not token.isalpha():
-            for word in WORD.findall(token):
-                if word in LANGUAGES_OF:
-                    counts[word] = counts.get(word, 0) + count
+            core = token.strip(TOKEN_EDGES)
+            if core.isalpha():
+                if core in LANGUAGES_OF:
+                    counts[core] = counts.get(core, 0) + 1
+            elif core:
+                for word in WORD.findall(core):
+                    if word in LANGUAGES_OF:
+                        counts[word] = counts.get(word, 0) + 1
     return counts
 
 
@@ -87,12 +95,17 @@ def detect_language(text: str) -> str | None:
         for lang, script in SCRIPTS:
             if letters and len(script.findall(sample)) / letters >= SCRIPT_SHARE:
                 return lang
-    hits: Counter[str] = Counter()
+    hits: dict[str, int] = {}
     for word, count in function_words(lower).items():
         for lang in LANGUAGES_OF[word]:
-            hits[lang] += count
-    ranked = hits.most_common(2) + [("", 0), ("", 0)]
-    (best, count), (_, runner_up) = ranked[0], ranked[1]
+            hits[lang] = hits.get(lang, 0) + count
+    # the most hits and the runner-up's; of languages with as many, the first seen leads
+    best, count, runner_up = "", 0, 0
+    for lang, lang_hits in hits.items():
+        if lang_hits > count:
+            best, count, runner_up = lang, lang_hits, count
+        elif lang_hits > runner_up:
+            runner_up = lang_hits
     if count < MIN_HITS or count < MIN_LEAD * runner_up:
         return None
     return best

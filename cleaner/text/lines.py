@@ -58,10 +58,11 @@ def collapse_whitespace(text: str) -> str:
     return text
 
 
-def split_lines(text: str) -> list[Line]:
-    """Non-blank lines of `text`, each noting whether a blank line stood before or after it."""
+def split_lines(text: str, keep_spacing: bool = False) -> list[Line]:
+    """Non-blank lines of `text`, each noting whether a blank line stood before or after it.
+    `keep_spacing`: a line whose words stand apart by runs of spaces keeps them in its
+    `shown` text (a text capture's own spacing; in HTML, runs of spaces show as one)."""
     lines: list[Line] = []
-    append = lines.append
     blank = True
     raw_lines = text.splitlines()
     if has_invisible(text):
@@ -69,12 +70,27 @@ def split_lines(text: str) -> list[Line]:
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
     for raw in raw_lines:
-        clean = collapse_whitespace(raw)
+        shown = None
+        # Every whitespace character but " " is unprintable, as are control characters
+        # and surrogates: a printable line needs at most its runs of spaces collapsed.
+        if not raw.isprintable():
+            clean = collapse_whitespace(raw)
+        elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
+            clean = " ".join(raw.split())
+            if keep_spacing:
+                stripped = raw.strip(" ")
+                if stripped != clean:
+                    shown = stripped
+        else:
+            clean = raw
         if not clean:
             blank = True
             if lines:
                 lines[-1].blank_after = True
             continue
-        append(Line(clean, None, blank))  # text, reason, blank_before
+        if shown is None:
+            lines.append(Line(clean, None, blank))  # text, reason, blank_before
+        else:
+            lines.append(Line(clean, None, blank, False, None, None, shown))
         blank = False
     return lines
