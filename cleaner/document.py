@@ -8,6 +8,11 @@ from typing import Any, Final, NamedTuple
 
 TEXT: Final = "text"
 HTML: Final = "html"
+# What kind of page a capture is (`Article.page_type`; decided by extract/page_type.py),
+# here beside the other words of the flow so that checks low in the package can name them.
+PAGE_TYPES: Final = (
+    "article", "forum", "product", "collection", "listing", "documentation", "service",
+)
 
 
 @dataclass(frozen=True, slots=True)

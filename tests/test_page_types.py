@@ -11,6 +11,7 @@ from cleaner.cli import main
 from cleaner.dedup import Deduplicator
 from cleaner.document import HTML, Capture
 from cleaner.extract import page_type as P
+from cleaner.extract import profiles
 from cleaner.extract.blocks import parse_html, read_page
 from cleaner.extract.capture_features import text_features
 from cleaner.extract.page_features import html_features, ld_types
@@ -159,10 +160,11 @@ def test_an_unknown_page_type_in_an_article_file_is_left_out_with_a_warning():
 def test_block_profile_drops_furniture_and_what_lies_outside_main():
     html = page(
         "<nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
-        "<div class='promo'>Sign up for our newsletter and get ten percent off today</div>"
+        "<div class='intro'>Sign up for our newsletter and get ten percent off today</div>"
         "<main><h1>Running shoes</h1><ul>"
         + "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(8))
-        + "</ul></main><footer><p>Copyright 2024 Example Shop</p></footer>"
+        + "</ul><div class='share-tools'>Share this page with your friends</div></main>"
+        "<footer><p>Copyright 2024 Example Shop</p></footer>"
     )
     tree = parse_html(html)
     capture = Capture(html, kind=HTML, url="https://www.example.com/c/running-shoes")
@@ -171,7 +173,8 @@ def test_block_profile_drops_furniture_and_what_lies_outside_main():
     reasons = {line.text: line.reason for line in doc.lines}
     assert "Trail Runner 0 light and grippy" in kept and "Trail Runner 7 light and grippy" in kept
     assert reasons["Copyright 2024 Example Shop"] == R.FURNITURE_BLOCK
-    assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN
+    assert reasons["Share this page with your friends"] == R.FURNITURE_BLOCK  # named so by its class
+    assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
 
 
 def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
@@ -281,3 +284,26 @@ def test_the_cli_only_option_skips_other_types(tmp_path, capsys):
     assert code == 0
     statuses = {row["source"].rsplit("/", 1)[-1]: row["status"] for row in manifest(tmp_path / "out")}
     assert statuses == {"forum.txt": "written", "story.txt": "skipped"}
+
+
+@pytest.mark.parametrize(("kind", "confidence", "reader"), [
+    (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "engine"), (P.PRODUCT, 0.99, "trafilatura"),
+    (P.LISTING, 0.95, "blocks"), (P.LISTING, 0.6, "trafilatura"), (P.SERVICE, 0.95, "blocks"),
+    (P.DOCUMENTATION, 0.5, "trafilatura"), (P.COLLECTION, 0.96, "blocks"), (P.COLLECTION, 0.9, "trafilatura"),
+])
+def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, reader):
+    used = []
+
+    def engine(capture, ruleset, page, tree):
+        used.append("engine")
+        return block_document(capture, ruleset, tree, page)
+
+    def trafilatura_engine(capture, ruleset):
+        used.append("trafilatura")
+        return engine(capture, ruleset, read_page(parse_html(capture.text)), parse_html(capture.text))
+
+    monkeypatch.setattr(profiles, "classify_html", lambda page, html, url: P.PageType(kind, confidence, {}))
+    monkeypatch.setattr(profiles, "html_document", trafilatura_engine)
+    doc = profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine)
+    assert doc.meta["page_type"] == kind
+    assert (used[:1] or ["blocks"]) == [reader]

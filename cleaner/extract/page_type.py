@@ -23,19 +23,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
+from ..document import PAGE_TYPES
 from .capture_features import text_features
 
 if TYPE_CHECKING:
     from .blocks import Page
 
-ARTICLE: Final = "article"
-FORUM: Final = "forum"
-PRODUCT: Final = "product"
-COLLECTION: Final = "collection"
-LISTING: Final = "listing"
-DOCUMENTATION: Final = "documentation"
-SERVICE: Final = "service"
-PAGE_TYPES: Final = (ARTICLE, FORUM, PRODUCT, COLLECTION, LISTING, DOCUMENTATION, SERVICE)
+ARTICLE, FORUM, PRODUCT, COLLECTION, LISTING, DOCUMENTATION, SERVICE = PAGE_TYPES
 MODEL_FILE: Final = "page_type_model.json.gz"
 # One model per kind of capture, with and without its URL: a page's URL says much about
 # it, and a model that has to do without it is better trained so (cross-validated

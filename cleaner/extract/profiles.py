@@ -1,21 +1,26 @@
 """Type-aware extraction: each page type read by the reader that keeps its main content.
 
 An HTML page is read into blocks once (`blocks.read_page`) and typed
-(`page_type.classify_html`). Then:
+(`page_type.classify_html`). Then, by the type's profile (`PROFILES`):
 
-- article pages, and every page of a site whose rule set has `html:` rules, go to the
-  HTML engine as before (the fast engine is handed the page already read): news keeps
-  today's behaviour;
-- the other types are read from the blocks by their profile (`PROFILES`): the page's
+- article pages and forum threads, and every page of a site whose rule set has `html:`
+  rules, go to the run's HTML engine as before (the fast engine is handed the page
+  already read): news keeps today's behaviour;
+- collection, listing, service and documentation pages typed with at least
+  MIN_BLOCKS_CONFIDENCE are read from the blocks (`block_document`): the page's
   furniture (nav, header, footer, aside, forms, buttons) is dropped and, when the page
   marks its main region (<main>, role=main) and that region holds enough of the text,
   everything outside it; the rest is kept whole, so that a listing keeps its items, a
-  service page all its sections.
+  service page all its sections, documentation its code, tables and headings;
+- those types typed with less, and product pages, go to the trafilatura engine,
+  whichever engine the run uses: the fast engine looks for one article's run of prose,
+  and on these pages it keeps a fraction of what trafilatura's keeps (when trafilatura
+  finds nothing, the run's engine reads the page);
 - a product page whose visible text lacks its description gets the JSON-LD one.
 
-Each dropped line carries its reason (`furniture_block`, `outside_main`), as `explain`
-shows. Which types take which reader was measured on the WCXB development split
-(bench/wcxb.py, per type against the engine's reading of the same pages).
+Each dropped line carries its reason (`furniture_block`, `outside_main_content`), as
+`explain` shows. Which types take which reader was measured on the WCXB development
+split with cross-validated types (bench/wcxb.py --out-of-fold; figures in the README).
 """
 from __future__ import annotations
 
@@ -30,9 +35,10 @@ from ..document import Capture, Document, Line
 from ..text.lines import normalise
 from . import blocks as B
 from .blocks import Page, parse_html, read_page
+from .container import furniture_elements
 from .fast import page_lines
 from .fast_meta import page_metadata
-from .html import check_language, drop_title
+from .html import check_language, drop_title, html_document
 from .lexbor_engine import LexborEngine
 from .page_features import ld_types
 from .page_type import (
@@ -54,14 +60,25 @@ Reader = Callable[[Capture, Any, Page | None, LexborHTMLParser | None], Document
 FURNITURE_FLAGS: Final = (
     B.IN_NAV | B.IN_HEADER | B.IN_FOOTER | B.IN_ASIDE | B.IN_FORM | B.IN_BUTTON
 )
+# Class/id categories that name furniture on a page read from its blocks: the fast
+# engine's (container.FURNITURE_HINTS) but for RELATED and META, which name a listing's
+# own items ("teaser", "more-", "date", "author", "category").
+BLOCK_FURNITURE_HINTS: Final = (
+    B.NAV | B.FOOTER | B.SIDEBAR | B.SHARE | B.COMMENT | B.AD | B.COOKIE | B.SUBSCRIBE
+    | B.HIDDEN
+)
 # The page's marked main region replaces the whole page when it holds at least this
 # share of the text left after furniture: below it, <main> is a hero or a wrapper of
 # one widget. On the WCXB split 0.2-0.5 score within 0.005 F1 of 0.3 on every type.
 MAIN_MIN_SHARE: Final = 0.3
-# The blocks are read instead of the engine only when the page's type has at least
-# this probability: a news story taken for a listing loses much more (the block reading
-# keeps its teasers and menus) than a listing read by the engine.
-MIN_BLOCKS_CONFIDENCE: Final = 0.9
+# The blocks are read only when the page's type has at least this probability: a news
+# story taken for a listing loses much more (the block reading keeps its teasers, related
+# links and comments) than a listing read by an engine. Measured 2026-11-29: on the WCXB
+# split (cross-validated types) a floor of 0.9 gives F1 0.826 over all pages, 0.95 gives
+# 0.824 (listings 0.590 -> 0.578); on the dev set's news pages (typed without their URL)
+# 0.9 reads 10 from their blocks and costs HTML F1 (0.936 against 0.937 without page
+# types), 0.95 does not (0.938). The news path comes first.
+MIN_BLOCKS_CONFIDENCE: Final = 0.95
 # A JSON-LD description shorter than this is a tagline, not a product description.
 MIN_DESCRIPTION_CHARS: Final = 80
 PRODUCT_LD_TYPES: Final = frozenset({"product", "productgroup", "individualproduct", "productmodel"})
@@ -69,22 +86,29 @@ PRODUCT_LD_TYPES: Final = frozenset({"product", "productgroup", "individualprodu
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """How one page type is read: by the HTML engine, or from the blocks."""
+    """How one page type is read: from its blocks when the type is sure enough, else by
+    an HTML engine (the run's, or trafilatura's)."""
 
-    blocks: bool
+    blocks: bool = False
+    trafilatura: bool = False
     # Fill in the JSON-LD product description when the kept text lacks it.
     ld_description: bool = False
 
 
-ENGINE: Final = Profile(blocks=False)
+# Measured per type on the WCXB split, mean F1 of the pages typed so (cross-validated),
+# fast engine / trafilatura engine / blocks: collection 0.538/0.534/0.615, listing
+# 0.362/0.544/0.640, service 0.737/0.741/0.779, documentation 0.881/0.901/0.919, product
+# 0.538/0.608/0.526, forum 0.740/0.698/0.621.
+ENGINE: Final = Profile()
+BLOCKS_ELSE_TRAFILATURA: Final = Profile(blocks=True, trafilatura=True)
 PROFILES: Final[Mapping[str, Profile]] = {
     ARTICLE: ENGINE,
-    DOCUMENTATION: ENGINE,
-    PRODUCT: Profile(blocks=False, ld_description=True),
     FORUM: ENGINE,
-    COLLECTION: Profile(blocks=True),
-    LISTING: Profile(blocks=True),
-    SERVICE: Profile(blocks=True),
+    DOCUMENTATION: BLOCKS_ELSE_TRAFILATURA,
+    PRODUCT: Profile(trafilatura=True, ld_description=True),
+    COLLECTION: BLOCKS_ELSE_TRAFILATURA,
+    LISTING: BLOCKS_ELSE_TRAFILATURA,
+    SERVICE: BLOCKS_ELSE_TRAFILATURA,
 }
 
 
@@ -97,9 +121,14 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
     page = read_page(tree)
     kind = classify_html(page, capture.text, capture.url)
     profile = PROFILES.get(kind.name, ENGINE)
-    ruled = bool(getattr(ruleset, "html", None))
-    if profile.blocks and not ruled and kind.confidence >= MIN_BLOCKS_CONFIDENCE:
+    if getattr(ruleset, "html", None):  # the site's own rules say where its text is
+        doc = engine(capture, ruleset, page, tree)
+    elif profile.blocks and kind.confidence >= MIN_BLOCKS_CONFIDENCE:
         doc = block_document(capture, ruleset, tree, page)
+    elif profile.trafilatura:
+        doc = html_document(capture, ruleset)
+        if not doc.kept():  # trafilatura kept no main content: the run's engine may
+            doc = engine(capture, ruleset, page, tree)
     else:
         doc = engine(capture, ruleset, page, tree)
     if profile.ld_description:
@@ -123,7 +152,7 @@ def block_document(
     the main region dropped; metadata as the fast engine reads it."""
     meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
     doc = Document(capture, page_lines(page), meta, ruleset, extracted=True)
-    keep_main_blocks(doc)
+    keep_main_blocks(doc, page)
     drop_title(doc)
     check_language(doc)
     return doc
@@ -136,12 +165,16 @@ def ruleset_rules(ruleset: Any) -> Any:
     return ruleset.html if ruleset is not None else HtmlRules()
 
 
-def keep_main_blocks(doc: Document) -> None:
-    """Drop furniture blocks, and what lies outside the marked main region when it
-    holds MAIN_MIN_SHARE of the rest."""
+def keep_main_blocks(doc: Document, page: Page) -> None:
+    """Drop furniture blocks (by their tags and roles, or inside an element whose
+    class/id names it furniture and that holds less than half the text), and what lies
+    outside the marked main region when it holds MAIN_MIN_SHARE of the rest."""
     lines = doc.lines
+    furniture = furniture_elements(
+        page, [float(block.chars) for block in page.blocks], set(), hints=BLOCK_FURNITURE_HINTS
+    )
     for i, line in enumerate(lines):
-        if line.block.flags & FURNITURE_FLAGS:
+        if line.block.flags & FURNITURE_FLAGS or furniture[line.block.element]:
             doc.drop(i, R.FURNITURE_BLOCK)
     seen: set[int] = set()
     rest = main = 0
@@ -154,7 +187,7 @@ def keep_main_blocks(doc: Document) -> None:
     if main and main >= MAIN_MIN_SHARE * rest:
         for i, line in enumerate(lines):
             if not line.block.flags & B.IN_MAIN:
-                doc.drop(i, R.OUTSIDE_MAIN)
+                doc.drop(i, R.OUTSIDE_MAIN_CONTENT)
 
 
 def add_ld_description(doc: Document, page: Page) -> None:

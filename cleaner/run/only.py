@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Final
 
+from ..document import PAGE_TYPES
 from ..errors import PageTypeError
-from ..pipeline import PAGE_TYPES
 
 SKIP_PREFIX: Final = "page type: "
 
