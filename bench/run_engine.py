@@ -13,7 +13,7 @@ a shared machine only ever slows a round down):
   summary (wall time).
 
 Memory: `cleaner clean --jobs 1` on N made-up text captures (each mixes paragraphs of
-three dev-set pages, so that they are distinct stories), and `cleaner clean --jobs 2` on
+three dev-set pages, their words shuffled, so that they are distinct stories), and `cleaner clean --jobs 2` on
 a WARC file of at least --warc-gb GB made of the dev set's HTML pages; the peak resident
 memory of the cleaner process (and of its workers, summed) is sampled from /proc. The
 run's fingerprint index is measured too: bytes per kept capture.
@@ -99,8 +99,8 @@ class PeakMemory:
 
     def _watch(self) -> None:
         while self.running:
-            parent = _rss(self.pid)
-            tree = parent + sum(_rss(child) for child in _children(self.pid))
+            parent = rss(self.pid)
+            tree = parent + sum(rss(child) for child in _children(self.pid))
             self.parent = max(self.parent, parent)
             self.tree = max(self.tree, tree)
             time.sleep(0.2)
@@ -110,7 +110,8 @@ class PeakMemory:
         self.thread.join()
 
 
-def _rss(pid: int) -> int:
+def rss(pid: int) -> int:
+    """Resident memory of process `pid` in bytes (0 once it is gone)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -144,13 +145,18 @@ def measured_run(inputs: Path, out: Path, jobs: int) -> tuple[float, int, int, d
 
 
 def made_up_captures(devset: Path, folder: Path, count: int) -> None:
-    """`count` text captures, each made of the paragraphs of three dev-set pages, shuffled
-    (so that their articles are distinct stories, not copies of one page's)."""
+    """`count` text captures, each made of the paragraphs of three dev-set pages, shuffled,
+    with the words of each paragraph shuffled too: distinct stories that read like the
+    dev set's pages line by line (lengths, punctuation, menus), but share no run of words
+    (captures sharing whole paragraphs would be near duplicates of a thousand others at
+    100,000 captures: a test of clustering, not of memory)."""
     pages = [p.read_text(encoding="utf-8").split("\n\n") for p in sorted((devset / "text").glob("*.txt"))]
     rng = random.Random(count)
     for n in range(count):
         parts = [paragraph for page in rng.sample(pages, 3) for paragraph in page[:40]]
         rng.shuffle(parts)
+        parts = [" ".join(rng.sample(words, len(words))) if len(words := part.split(" ")) > 4
+                 else part for part in parts]
         sub = folder / f"{n // 1000:03d}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"{n:06d}.txt").write_text("\n\n".join(parts), encoding="utf-8")

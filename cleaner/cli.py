@@ -21,6 +21,7 @@ from .siterules.rulebook import RuleBook, bundled_rules_folder
 from .siterules.stats import RuleStats, describe
 from .sources.files import DEFAULT_MAX_BYTES, read_capture
 from .sources.records import bounded_lines
+from .sources.urls import is_url
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -40,18 +41,38 @@ def command_clean(args: argparse.Namespace) -> int:
     documentation, service); --only article writes articles alone, the others are
     `skipped` lines in the manifest ("page type: listing").
 
+    --engine ray runs on Ray (pip install 'cleaner[ray]'): a local Ray sized by --jobs, or
+    the cluster at --address (auto, ray://HOST:10001); INPUT and OUT may then be URLs
+    (s3://, gs://, file://) and OUT must be new or empty (no --state: duplicates are
+    found within the run). The files written are the local engine's, byte for byte.
+
     Example: cleaner clean captures/ -o articles/ --jobs 2 --only article
+    Example: cleaner clean s3://crawl/2024-05/ -o s3://corpus/2024-05/ --engine ray --address auto
     """
     refuse_state_without_dedup(args)
     only = parse_types(args.only)
     rules = load_rules(args.rules)
-    jobs = args.jobs or os.cpu_count() or 1
     progress = not args.quiet and sys.stderr.isatty()
-    summary = run(
-        args.inputs, args.output, rules=rules, jobs=jobs, progress=progress,
-        dedup=not args.no_dedup, state=args.state, formats=check_formats(args.format),
-        max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
-    )
+    formats = check_formats(args.format)
+    if args.engine == "ray":
+        from .run.ray import run as run_on_ray
+
+        jobs = args.jobs if args.jobs or args.address else os.cpu_count() or 1
+        summary = run_on_ray(
+            args.inputs, args.output, rules=rules, jobs=jobs, address=args.address,
+            progress=progress, quiet=args.quiet, dedup=not args.no_dedup, state=args.state,
+            formats=formats, max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
+        )
+    else:
+        if args.address is not None:
+            raise CleanerError("--address is for --engine ray")
+        if is_url(args.output):
+            raise CleanerError(f"-o {args.output}: an output URL needs --engine ray")
+        summary = run(
+            args.inputs, Path(args.output), rules=rules, jobs=args.jobs or os.cpu_count() or 1,
+            progress=progress, dedup=not args.no_dedup, state=args.state, formats=formats,
+            max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
+        )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -291,7 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = add("clean", command_clean)
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="capture files or folders")
-    clean.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="output folder")
+    clean.add_argument("-o", "--output", required=True, metavar="OUT",
+                       help="output folder (with --engine ray, also a URL)")
     clean.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     clean.add_argument("--jobs", type=positive, metavar="N", help="worker processes (default: all cores)")
     clean.add_argument("--state", type=Path, metavar="PATH",
@@ -302,6 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how articles are written: {', '.join(FORMATS)} (default: markdown)",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    clean.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="local: this machine's cores (default); ray: a Ray cluster")
+    clean.add_argument("--address", metavar="ADDR",
+                       help="with --engine ray: the cluster (auto, ray://HOST:10001); "
+                       "default: a local Ray of --jobs CPUs")
     add_max_bytes(clean)
     add_html_engine(clean)
     add_only(clean)

@@ -62,3 +62,15 @@ def test_state_with_no_dedup_is_refused_before_any_work(capsys, tmp_path):
     code = main(["clean", str(tmp_path), "-o", str(out), "--no-dedup", "--state", str(tmp_path / "s")])
     assert code == 2 and "--no-dedup" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_address_or_an_output_url_without_the_ray_engine_is_refused_before_work(
+        tmp_path, capsys):
+    captures = tmp_path / "in"
+    captures.mkdir()
+    (captures / "a.txt").write_text("A title\n\nSome text of a story.\n", encoding="utf-8")
+    assert main(["clean", str(captures), "-o", str(tmp_path / "out"), "--address", "auto"]) == 2
+    assert "--address is for --engine ray" in capsys.readouterr().err
+    assert main(["clean", str(captures), "-o", f"file://{tmp_path / 'out'}"]) == 2
+    assert "needs --engine ray" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleaner.dedup import (
@@ -373,3 +374,35 @@ def test_a_mark_leaves_out_what_was_registered_after_it():
     dedup.add(OTHER, "new")
     assert dedup.find(edited(ARTICLE, 40), before=mark).key == "old"
     assert dedup.find(OTHER, before=mark) is None and dedup.find(OTHER).key == "new"
+
+
+def test_candidate_pairs_merged_in_batches_are_the_distinct_pairs_with_their_counts():
+    from cleaner.dedup.clusters import PAIR_CHUNK, _Merged
+
+    rng = np.random.default_rng(3)
+    slices = [rng.integers(0, 5 * PAIR_CHUNK, size) for size in rng.integers(0, PAIR_CHUNK, 40)]
+    merged = _Merged()
+    for part in slices:
+        merged.add(part)
+    pairs, counts = merged.result()
+    expected, expected_counts = np.unique(np.concatenate(slices), return_counts=True)
+    assert np.array_equal(pairs, expected) and np.array_equal(counts, expected_counts)
+
+
+def test_samples_held_by_more_than_the_cap_are_left_out_of_a_runs_clustering(monkeypatch):
+    from cleaner.dedup import clusters
+
+    monkeypatch.setattr(clusters, "MAX_SAMPLE_DOCS", 3)
+    dedup = Deduplicator()
+    run = clusters.RunSketches(dedup.layout)
+    stock = "The council met on Monday to discuss the budget for the coming year."
+    for n in range(12):  # a stock sentence in every body: its samples are common
+        run.add(dedup.sketch(f"{stock} Story {n} " + " ".join(f"w{n}x{k}" for k in range(300))))
+    live = np.arange(run.count)
+    values, owners = clusters._non_common_samples(run, live)
+    every = np.concatenate([run.samples(d) for d in live])
+    unique, counts = np.unique(every, return_counts=True)
+    common = set(unique[counts > 3].tolist())
+    assert common  # the test makes some
+    expected = [(int(s), d) for d in live for s in run.samples(d) if int(s) not in common]
+    assert list(zip(values.tolist(), owners.tolist())) == expected

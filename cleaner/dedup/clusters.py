@@ -115,7 +115,7 @@ def best_earlier(
     if n < 2:
         return parent, kind
     live = np.flatnonzero(run.shingles[:n] > 0)  # a body with no words never matches
-    first = _first_of_exact_groups(run.exact[live])
+    first = first_of_exact_groups(run.exact[live])
     is_copy = first != np.arange(len(live))
     parent[live[is_copy]] = live[first[is_copy]]
     kind[live[is_copy]] = KINDS.index(EXACT)
@@ -135,7 +135,7 @@ def cluster_roots(parent: np.ndarray) -> np.ndarray:
     return roots
 
 
-def _first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
+def first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
     """For each body (by position in `exact`), the position of the first body with its hash."""
     _, inverse = np.unique(exact, return_inverse=True)
     firsts = np.full(inverse.max() + 1 if len(inverse) else 0, len(exact), dtype=np.int64)
@@ -143,46 +143,103 @@ def _first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
     return firsts[inverse]
 
 
-def _non_common_samples(run: RunSketches, live: np.ndarray) -> dict[int, np.ndarray]:
-    """Each live body's samples that no more than MAX_SAMPLE_DOCS live bodies hold."""
-    if not len(live):
-        return {}
-    values = np.concatenate([run.samples(d) for d in live.tolist()])
+def _non_common_samples(run: RunSketches, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(samples, owners): the live bodies' samples that no more than MAX_SAMPLE_DOCS live
+    bodies hold, body after body in the run's order, and the body of each. Flat arrays:
+    a run of 100,000 bodies made a dict of as many arrays and tested each against the
+    common samples alone (70 s, and several KB per body)."""
+    ends = run.sample_ends[: run.count]
+    lengths = np.diff(ends, prepend=0)
+    is_live = np.zeros(run.count, dtype=bool)
+    is_live[live] = True
+    # every body's samples lie one after the other in run.sample_values: those of the live
+    # bodies are picked by a mask, without copying a slice per body
+    picked = np.repeat(is_live, lengths)
+    values = run.sample_values[: len(picked)][picked]
+    owners = np.repeat(np.arange(run.count, dtype=np.int64), lengths)[picked]
     if not len(values):
-        return {d: values for d in live.tolist()}
-    unique, counts = np.unique(values, return_counts=True)
-    common = unique[counts > MAX_SAMPLE_DOCS]
-    if not len(common):
-        return {d: run.samples(d) for d in live.tolist()}
-    return {d: run.samples(d)[~np.isin(run.samples(d), common)] for d in live.tolist()}
+        return values, owners
+    # A body's samples are distinct, so a sample more than MAX_SAMPLE_DOCS bodies hold is
+    # one that, in sorted order, equals the value MAX_SAMPLE_DOCS places on: found with
+    # a comparison, where counting every sample (np.unique) and testing every sample
+    # against them (np.isin) took several times the samples' memory.
+    ordered = np.sort(values)
+    common = np.unique(ordered[MAX_SAMPLE_DOCS:][ordered[MAX_SAMPLE_DOCS:] == ordered[:-MAX_SAMPLE_DOCS]])
+    del ordered
+    if len(common):
+        at = np.searchsorted(common, values)
+        np.minimum(at, len(common) - 1, out=at)
+        keep = common[at] != values
+        del at
+        values, owners = values[keep], owners[keep]
+    return values, owners
 
 
 def _candidate_pairs(
-    run: RunSketches, reps: np.ndarray, samples: dict[int, np.ndarray]
+    run: RunSketches, reps: np.ndarray, samples: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """(pairs as earlier * n + later, shared non-common samples of each) of the bodies
     in `reps` that share a band, or at least MIN_SHARED_SAMPLES samples."""
     n = np.int64(run.count)
-    banded = np.empty(0, dtype=np.int64)
+    banded = _Merged()
     for band in range(run.layout.bands):
-        for pairs in _pairs_of_equal_keys(run.bands[reps, band], reps, n):
-            banded = np.union1d(banded, pairs)
-    sampled, counts = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        for pairs in pairs_of_equal_keys(run.bands[reps, band], reps, n):
+            banded.add(pairs)
+    by_samples = _Merged()
     if len(reps):
-        keys = np.concatenate([samples[d] for d in reps.tolist()])
-        owners = np.repeat(reps, [len(samples[d]) for d in reps.tolist()])
+        values, holders = samples
+        is_rep = np.zeros(run.count, dtype=bool)
+        is_rep[reps] = True
+        of_reps = is_rep[holders]
+        # most runs hold few exact copies: then no copy of the samples is needed
+        keys, owners = (values, holders) if of_reps.all() else (values[of_reps], holders[of_reps])
+        del of_reps
         parts = max(1, len(keys) // SAMPLES_PER_PART)
         for part in range(parts):  # by sample value: equal samples fall in one part
             mine = keys % parts == part if parts > 1 else slice(None)
-            for pairs in _pairs_of_equal_keys(keys[mine], owners[mine], n):
-                sampled, counts = _count(np.concatenate([sampled, pairs]),
-                                         np.concatenate([counts, np.ones(len(pairs), np.int64)]))
+            for pairs in pairs_of_equal_keys(keys[mine], owners[mine], n):
+                by_samples.add(pairs)
+    banded_pairs, _ = banded.result()
+    sampled, counts = by_samples.result()
     enough = counts >= MIN_SHARED_SAMPLES
-    pairs = np.union1d(banded, sampled[enough])
+    pairs = np.union1d(banded_pairs, sampled[enough])
     shared = np.zeros(len(pairs), dtype=np.int64)
     known = np.isin(sampled, pairs)  # one shared sample only counts for a banded pair
     shared[np.searchsorted(pairs, sampled[known])] = counts[known]
     return pairs, shared
+
+
+class _Merged:
+    """Pairs as they come, made distinct with how often each came. Slices wait in a list
+    and are merged once they outweigh what is merged already: each pair is sorted a few
+    times in all (merging at every slice sorted the whole set again each time, quadratic
+    in a run with many candidate pairs), and memory stays within about twice the distinct
+    pairs and the slices waiting."""
+
+    def __init__(self) -> None:
+        self.pairs = np.empty(0, dtype=np.int64)
+        self.counts = np.empty(0, dtype=np.int64)
+        self.waiting: list[np.ndarray] = []
+        self.waiting_size = 0
+
+    def add(self, pairs: np.ndarray) -> None:
+        self.waiting.append(pairs)
+        self.waiting_size += len(pairs)
+        if self.waiting_size > max(len(self.pairs), PAIR_CHUNK):
+            self._merge()
+
+    def _merge(self) -> None:
+        if self.waiting:
+            self.pairs, self.counts = _count(
+                np.concatenate([self.pairs, *self.waiting]),
+                np.concatenate([self.counts, np.ones(self.waiting_size, np.int64)]),
+            )
+            self.waiting, self.waiting_size = [], 0
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct pairs in order, how many times each came)."""
+        self._merge()
+        return self.pairs, self.counts
 
 
 def _count(pairs: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -191,7 +248,7 @@ def _count(pairs: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return distinct, np.bincount(inverse, weights=counts, minlength=len(distinct)).astype(np.int64)
 
 
-def _pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Iterator[np.ndarray]:
+def pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Iterator[np.ndarray]:
     """Every pair (earlier * n + later) of `docs` whose `keys` are equal, a slice at a
     time (pairs at distance 1, 2, ... within each run of equal keys: one NumPy step per
     distance), so that a run's redundant pairs never pile up in memory."""
@@ -203,7 +260,13 @@ def _pairs_of_equal_keys(keys: np.ndarray, docs: np.ndarray, n: np.int64) -> Ite
     starts = np.flatnonzero(np.concatenate([[True], ~same]))
     sizes = np.diff(np.append(starts, len(keys)))
     run_of = np.repeat(np.arange(len(starts)), sizes)
+    longer = np.repeat(sizes, sizes)  # the length of each row's run
     for gap in range(1, int(sizes.max())):
+        # only runs longer than the distance give pairs: the others are left out, so that
+        # the steps cost as much as the pairs they give, not rows x the longest run
+        keep = longer > gap
+        if not keep.all():
+            run_of, docs, longer = run_of[keep], docs[keep], longer[keep]
         ok = run_of[gap:] == run_of[:-gap]
         if not ok.any():
             return
@@ -214,7 +277,7 @@ def _link_best(
     run: RunSketches,
     pairs: np.ndarray,
     shared: np.ndarray,
-    samples: dict[int, np.ndarray],
+    samples: tuple[np.ndarray, np.ndarray],
     threshold: float,
     contained: float,
     parent: np.ndarray,
@@ -227,12 +290,37 @@ def _link_best(
     sims = np.empty(len(pairs))
     for lo in range(0, len(pairs), PAIR_CHUNK):
         a, b = earlier[lo : lo + PAIR_CHUNK], later[lo : lo + PAIR_CHUNK]
-        sims[lo : lo + PAIR_CHUNK] = (run.signatures[a] == run.signatures[b]).mean(axis=1)
-    size, other = run.shingles[later], run.shingles[earlier]
-    counts = np.zeros(n, dtype=np.int64)
-    for doc, kept in samples.items():
-        counts[doc] = len(kept)
-    fewer = np.where(size <= other, counts[later], counts[earlier])
+        sims[lo : lo + PAIR_CHUNK] = similarity(run.signatures[a], run.signatures[b])
+    counts = np.bincount(samples[1], minlength=n)  # non-common samples per body
+    judged = judge_pairs(sims, run.shingles[later], run.shingles[earlier], counts[later],
+                         counts[earlier], shared, threshold, contained)
+    found, best_of, best = best_matches(earlier, later, *judged)
+    # a body with an exact copy before it is already linked: exact is the strongest match
+    free = parent[found] < 0
+    parent[found[free]] = best_of[free]
+    kind[found[free]] = best[free]
+
+
+def similarity(signatures: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of each signature with the one on the same row of `others`."""
+    return (signatures == others).mean(axis=1)
+
+
+def judge_pairs(
+    sims: np.ndarray,
+    size: np.ndarray,
+    other: np.ndarray,
+    samples: np.ndarray,
+    other_samples: np.ndarray,
+    shared: np.ndarray,
+    threshold: float,
+    contained: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`match_kind` of every candidate pair at once, from the later body's shingle and
+    non-common sample counts (`size`, `samples`), the earlier's (`other`, `other_samples`),
+    their estimated similarity and their shared non-common samples: (matched, kind rank,
+    kind as an index into KINDS, similarity, containment) per pair."""
+    fewer = np.where(size <= other, samples, other_samples)
     smaller = np.minimum(size, other)
     with np.errstate(divide="ignore", invalid="ignore"):
         by_samples = np.minimum(1.0, shared / fewer)
@@ -243,17 +331,28 @@ def _link_best(
     share = np.where(fewer >= MIN_SAMPLES, by_samples, by_jaccard)
     near = sims >= threshold
     held = ~near & (share >= contained) & (smaller >= MIN_CONTAINED_SHINGLES)
-    ok = near | held
-    if not ok.any():
-        return
     rank = np.where(near, KIND_RANK[NEAR], KIND_RANK[CONTAINED])
     found = np.where(near, KINDS.index(NEAR),
                      np.where(size <= other, KINDS.index(CONTAINED), KINDS.index(CONTAINS)))
+    return near | held, rank, found, sims, share
+
+
+def best_matches(
+    earlier: np.ndarray,
+    later: np.ndarray,
+    ok: np.ndarray,
+    rank: np.ndarray,
+    found: np.ndarray,
+    sims: np.ndarray,
+    share: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(later body, its best earlier match, kind) for each later body of a matched pair:
+    the strongest kind, then the highest similarity, then the highest containment, then
+    the earliest. Every pair of a later body must be given for its choice to be right."""
     e, l_, r, s, c, f = earlier[ok], later[ok], rank[ok], sims[ok], share[ok], found[ok]
+    if not len(l_):
+        return l_, e, f
     order = np.lexsort((e, -c, -s, r, l_))
     l_sorted = l_[order]
     best = order[np.concatenate([[True], l_sorted[1:] != l_sorted[:-1]])]
-    # a body with an exact copy before it is already linked: exact is the strongest match
-    free = parent[l_[best]] < 0
-    parent[l_[best][free]] = e[best][free]
-    kind[l_[best][free]] = f[best][free]
+    return l_[best], e[best], f[best]

@@ -230,7 +230,7 @@ class Deduplicator:
     def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
         """Record capture `source` (with its content hash) as processed, with its manifest
         line, for resuming."""
-        self.store.mark_processed(source, content_hash, row)
+        self.store.mark_processed_many([(source, content_hash, row)])
 
     def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         """`mark_processed` for many captures (source, content hash, manifest line) at once."""

@@ -156,9 +156,6 @@ class MemoryStore:
     def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
         return self.done.get((source, content_hash))
 
-    def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
-        self.done[(source, content_hash)] = row
-
     def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         for source, content_hash, row in rows:
             self.done[(source, content_hash)] = row
@@ -484,10 +481,6 @@ class SQLiteStore:
     @guarded
     def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
         return processed_row(self.db, source, content_hash)
-
-    @guarded
-    def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
-        self.mark_processed_many([(source, content_hash, row)])
 
     @guarded
     def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:

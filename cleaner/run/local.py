@@ -95,6 +95,7 @@ def run(
         if dedup:
             index = stack.enter_context(Deduplicator(state or out / DEFAULT_STATE))
         sinks = Sinks(out, formats, temp, background=True)
+        stack.callback(sinks.stop)  # however the run ends, no file is written after it
         spool = Spool(temp)
         stack.callback(spool.close)
         # (an empty Deduplicator is falsy: it has a length)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,23 @@ def merge_metadata(
         for key in MERGED_META:
             if not merged.get(key) and other.get(key):
                 merged[key] = other[key]
+    return merged
+
+
+def mergeable(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a capture's metadata that its story's canonical may take from it."""
+    return {key: meta.get(key) for key in MERGED_META}
+
+
+def article_meta(
+    meta: Mapping[str, Any], others: Sequence[tuple[str, Mapping[str, Any]]]
+) -> dict[str, Any]:
+    """The front matter of a story's article: its canonical's metadata, gaps filled from
+    the other captures (source, `mergeable` fields), in input order, and listing them
+    under `duplicates`."""
+    merged = merge_metadata(meta, [fields for _, fields in others])
+    if others:
+        merged[DUPLICATES] = [duplicate_entry(source, fields) for source, fields in others]
     return merged
 
 
@@ -153,7 +170,7 @@ class RunRecords:
             yield Record(data)
 
 
-class _Placed:
+class Placed:
     """How a cluster was placed: its article's reference (None when it has none), the
     capture an earlier run wrote it from (None when this run wrote it), its canonical
     member, the error that kept it from being written, and how many members are left."""
@@ -194,7 +211,7 @@ class BatchPlacer:
         else:
             self.roots = np.arange(kept)
         self.groups = _groups(self.roots)
-        self.open: dict[int, _Placed] = {}
+        self.open: dict[int, Placed] = {}
 
     def rows(self) -> Iterator[tuple[ManifestRow, Record]]:
         """(manifest line, spooled record) of every input, in input order, writing the
@@ -216,23 +233,9 @@ class BatchPlacer:
             self.open[root] = placed
         else:
             self.open.pop(root, None)
-        return self.member_row(record, doc, placed)
+        return member_row(record.source, record.row_of, doc, placed)
 
-    @staticmethod
-    def member_row(record: Record, doc: int, placed: _Placed) -> ManifestRow:
-        if placed.error is not None:
-            return record.row_of(ERROR, None, placed.error)
-        if placed.written_from is not None:  # an earlier run's article
-            if placed.written_from == record.source:  # this very capture wrote it
-                return record.row_of(WRITTEN, placed.reference)
-            reason = DUPLICATE_REASON if placed.reference else (
-                f"duplicate of {placed.written_from}, placed by an earlier run")
-            return record.row_of(DUPLICATE, placed.reference, reason)
-        if doc == placed.canonical:
-            return record.row_of(WRITTEN, placed.reference)
-        return record.row_of(DUPLICATE, placed.reference, DUPLICATE_REASON)
-
-    def place_cluster(self, root: int, first: Record) -> _Placed:
+    def place_cluster(self, root: int, first: Record) -> Placed:
         """Place the cluster whose first member is `first`: write its article, or file its
         members as duplicates of an earlier run's article. Members are read one at a
         time: a story crawled ten thousand times never holds ten thousand bodies."""
@@ -243,7 +246,7 @@ class BatchPlacer:
         for doc in members:
             record = first if doc == root else self.records.record(positions[doc])
             meta, body = record.article()
-            listed.append((doc, record.source, {key: meta.get(key) for key in MERGED_META}))
+            listed.append((doc, record.source, mergeable(meta)))
             rank = canonical_rank(meta, self.records.words[doc], positions[doc])
             if best is None or rank > best[0]:
                 best = (rank, doc, meta, body, record.source)
@@ -257,18 +260,16 @@ class BatchPlacer:
                            if src != written_from]
                 if reference is not None and entries:
                     self.sinks.add_duplicates(reference, entries)
-                return _Placed(reference, written_from, left=len(members))
-            others = [(src, fields) for doc, src, fields in listed if doc != canonical]
-            meta = merge_metadata(meta, [fields for _, fields in others])
-            if others:
-                meta[DUPLICATES] = [duplicate_entry(src, fields) for src, fields in others]
+                return Placed(reference, written_from, left=len(members))
+            meta = article_meta(meta, [(src, fields) for doc, src, fields in listed
+                                       if doc != canonical])
             reference = self.sinks.write(meta, body, source)
         except (OSError, CleanerError) as err:
-            return _Placed(None, error=f"cannot write: {err}", left=len(members))
+            return Placed(None, error=f"cannot write: {err}", left=len(members))
         if self.index is not None and self.records.sketches is not None:
             self.new_entries.append((reference, self.records.sketches.sketch(canonical),
                                      index_payload(reference, source, meta)))
-        return _Placed(reference, canonical=canonical, left=len(members))
+        return Placed(reference, canonical=canonical, left=len(members))
 
     def settle_writes(self, rows: list[tuple[ManifestRow, Record]]) -> None:
         """Wait for the articles being written; the rows (and open clusters) of those that
@@ -305,6 +306,23 @@ class BatchPlacer:
                 payload = self.index.payload(match.key) or {}
                 return payload.get("article"), payload.get("source") or match.key
         return None
+
+
+def member_row(source: str, row_of: Callable[..., ManifestRow], doc: int,
+               placed: Placed) -> ManifestRow:
+    """The manifest line of kept capture `doc` (its number among the run's kept captures),
+    a member of the story `placed`; `row_of(status, article, reason)` makes its line."""
+    if placed.error is not None:
+        return row_of(ERROR, None, placed.error)
+    if placed.written_from is not None:  # an earlier run's article
+        if placed.written_from == source:  # this very capture wrote it
+            return row_of(WRITTEN, placed.reference)
+        reason = DUPLICATE_REASON if placed.reference else (
+            f"duplicate of {placed.written_from}, placed by an earlier run")
+        return row_of(DUPLICATE, placed.reference, reason)
+    if doc == placed.canonical:
+        return row_of(WRITTEN, placed.reference)
+    return row_of(DUPLICATE, placed.reference, DUPLICATE_REASON)
 
 
 def _groups(roots: np.ndarray) -> dict[int, list[int]]:

@@ -29,6 +29,8 @@ CHUNK_SIZE = 16
 CHUNKS_PER_WORKER = 4
 # How often a worker checks that its parent is alive, in seconds.
 WATCH_INTERVAL = 1.0
+# Why an item failed when working on it killed its worker process.
+WORKER_DIED = "the worker process cleaning it died (crashed or killed)"
 
 _work: Callable[[list[Any]], list[Any]] | None = None
 
@@ -131,5 +133,5 @@ class _Pool:
             try:
                 yield self.executor.submit(_run_chunk, [item]).result()[0]
             except BrokenProcessPool:
-                yield crashed(item, "the worker process cleaning it died (crashed or killed)")
+                yield crashed(item, WORKER_DIED)
                 raise _Broken(items[n + 1 :]) from None

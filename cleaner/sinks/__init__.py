@@ -82,6 +82,13 @@ class Sinks:
         """True when every article written so far is complete on disk."""
         return all(writer.durable for writer in self.writers)
 
+    def stop(self) -> None:
+        """Wait for the files being written in the background, nothing more: how a run
+        that stops early leaves its sinks (no part is completed)."""
+        for writer in self.writers:
+            if isinstance(writer, ArticleWriter):
+                writer.close()
+
     def close(self) -> None:
         """Complete what is open (the last parts)."""
         for writer in self.writers:

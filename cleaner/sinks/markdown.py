@@ -62,16 +62,16 @@ class ArticleWriter:
         (UnsafePathError, one too, when the path would lie outside OUT); in the background,
         `flush` reports the errors of the writing itself."""
         relative = self.free_path(article_path(meta, source), meta["sha256"])
-        target = inside(self.out, relative)
-        text = render(meta, body)
-        self.taken.add(_digest(relative))
         reference = relative.as_posix()
         if self.pool is None:
-            write_atomic(target, text, self.temp_folder, self.folders)
+            self.write_at(relative, meta, body)
         else:
+            target = inside(self.out, relative)
             make_folder(target.parent, self.folders)
-            future = self.pool.submit(write_atomic, target, text, self.temp_folder, self.folders)
+            future = self.pool.submit(write_atomic, target, render(meta, body),
+                                      self.temp_folder, self.folders)
             self.pending.append((reference, future))
+        self.taken.add(_digest(relative))
         return reference
 
     def flush(self) -> dict[str, str]:
@@ -85,6 +85,11 @@ class ArticleWriter:
                 raise error
         self.pending = []
         return failed
+
+    def write_at(self, relative: Path, meta: Mapping[str, Any], body: str) -> None:
+        """Write an article at a path already chosen (relative to OUT). Raises OSError
+        (UnsafePathError, one too, when the path would lie outside OUT)."""
+        write_atomic(inside(self.out, relative), render(meta, body), self.temp_folder, self.folders)
 
     def free_path(self, relative: Path, sha256: str) -> Path:
         """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""

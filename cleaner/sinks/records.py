@@ -33,11 +33,13 @@ class _Parts:
     suffix = ""
     name = ""
 
-    def __init__(self, out: Path, temp_folder: Path, part_records: int | None = None) -> None:
+    def __init__(self, out: Path, temp_folder: Path, part_records: int | None = None,
+                 number: int | None = None) -> None:
         self.folder = out / self.name
         self.temp_folder = temp_folder
         self.part_records = part_records or PART_RECORDS
-        self.number = self._first_free()
+        # the first part's number: given, or the first that earlier runs left free
+        self.number = self._first_free() if number is None else number
         self.count = 0
         self.open = False
 

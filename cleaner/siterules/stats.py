@@ -135,6 +135,19 @@ class RuleStats:
             if len(examples) < EXAMPLES:
                 examples.append(source)
 
+    def merge(self, later: RuleStats) -> None:
+        """Add the figures of captures that come after these (another part of a run):
+        the same as adding their reports here one by one."""
+        for ruleset, theirs in later.by_ruleset.items():
+            stats = self.by_ruleset.setdefault(ruleset, RuleSetStats())
+            stats.claimed += theirs.claimed
+            for name, count in theirs.fired.items():
+                stats.fired[name] += count
+            stats.flags.update(theirs.flags)
+            for flag, sources in theirs.examples.items():
+                examples = stats.examples.setdefault(flag, [])
+                examples.extend(sources[: EXAMPLES - len(examples)])
+
     def to_dict(self) -> dict[str, Any]:
         """The figures as summary.json holds them, rule sets by id."""
         return {

@@ -25,6 +25,7 @@ import charset_normalizer
 from ..document import HTML, TEXT, Capture
 from ..errors import CaptureError, CaptureTypeError
 from .items import SKIPPED, Failed
+from .urls import UrlFile, is_url, local_path, walk_url
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -112,11 +113,43 @@ def walk_inputs(
     to folders are followed and each folder is walked once, so a walk always ends. The
     order is that of the paths' parts, as sorting every path would give."""
     for item in inputs:
+        if is_url(item):
+            yield from _walk_url(str(item), also)
+            continue
         path = Path(item)
         if path.is_dir():
             yield from _walk(path, also)
         else:
             yield path
+
+
+def _walk_url(
+    url: str, also: Callable[[Path], bool] | None
+) -> Iterator[Path | Failed]:
+    """`walk_inputs` for a URL: UrlFile objects stand for the Paths. A file:// URL is
+    walked as the local folder it names (links and loops as there)."""
+    local = local_path(url)
+    if local is not None:
+        prefix = url[: url.index("://") + 3]
+        for found in walk_inputs([local], also):
+            if isinstance(found, Failed):
+                yield Failed(prefix + found.source, found.reason, found.status)
+            else:
+                yield UrlFile(prefix + str(found))  # type: ignore[misc]
+        return
+    top = UrlFile(url)
+    try:
+        folder = top.is_dir()
+    except OSError:
+        folder = False  # reading it says why
+    if not folder:
+        yield top  # type: ignore[misc]
+        return
+
+    def wanted(name: str) -> bool:
+        return bool(capture_name(Path(name)) or (also and also(Path(name))))
+
+    yield from walk_url(top, wanted)  # type: ignore[misc]
 
 
 def _walk(root: Path, also: Callable[[Path], bool] | None) -> Iterator[Path | Failed]:
@@ -171,11 +204,11 @@ def listing(folder: Path) -> list[Path]:
         return [folder / name for name in sorted(entry.name for entry in entries)]
 
 
-def source_name(path: str | Path) -> str:
-    """How a capture file is named in the manifest and front matter: its path, with the
-    bytes of a name that are not UTF-8 written as \\xNN (Python holds them as lone
-    surrogates, which no UTF-8 file, JSON line or database can take)."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+def source_name(path: str | Path | UrlFile) -> str:
+    """How a capture file is named in the manifest and front matter: its path (or URL),
+    with the bytes of a name that are not UTF-8 written as \\xNN (Python holds them as
+    lone surrogates, which no UTF-8 file, JSON line or database can take)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def read_capture(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Capture:
@@ -183,9 +216,10 @@ def read_capture(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) ->
 
     Raises CaptureError, saying why, for a file that cannot be read, is not a regular
     file, is larger than `max_bytes` once inflated (None: no limit), is not text, or
-    whose sidecar is not a JSON object of the expected fields.
+    whose sidecar is not a JSON object of the expected fields. A URL (s3://, gs://...)
+    is read through fsspec.
     """
-    path = Path(path)
+    path = UrlFile(path) if is_url(path) else Path(path)  # type: ignore[assignment]
     source = source_name(path)
     data = read_limited(path, max_bytes)
     sidecar = read_sidecar(path, max_bytes)
@@ -202,19 +236,23 @@ def read_capture(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) ->
     return Capture(text=text, source=source, kind=kind, extra=extra, **fields)
 
 
-def read_limited(path: Path, max_bytes: int | None) -> bytes:
+def read_limited(path: Path | UrlFile, max_bytes: int | None) -> bytes:
     """The bytes of the file at `path`, gunzipped; CaptureError when it is not a regular
     file, cannot be read, or holds more than `max_bytes` (found out without reading more
     than that: the file's size first, then a gzip stream inflated up to the limit)."""
     source = source_name(path)
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise CaptureError(source, not_a_file(path, info))
-        with open(path, "rb") as stream:
+        if isinstance(path, UrlFile):
+            size, stream = path.size(), path.open()
+        else:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise CaptureError(source, not_a_file(path, info))
+            size, stream = info.st_size, open(path, "rb")  # noqa: SIM115 - closed just below
+        with stream:
             if stream.read(2) != GZIP_MAGIC:
-                if max_bytes is not None and info.st_size > max_bytes:
-                    raise CaptureError(source, too_big(f"{info.st_size:,} bytes", max_bytes))
+                if max_bytes is not None and size > max_bytes:
+                    raise CaptureError(source, too_big(f"{size:,} bytes", max_bytes))
                 stream.seek(0)
                 return read_up_to(stream, max_bytes, source, "bytes")
             stream.seek(0)
@@ -258,9 +296,9 @@ def not_a_file(path: Path, info: os.stat_result) -> str:
     return f"not a regular file but {kind}"
 
 
-def unreadable(path: Path, err: OSError) -> str:
+def unreadable(path: Path | UrlFile, err: OSError) -> str:
     """What an OSError met reading `path` means, links explained."""
-    if path.is_symlink() and not path.exists():
+    if not isinstance(path, UrlFile) and path.is_symlink() and not path.exists():
         target = os.readlink(path)
         if err.errno == errno.ELOOP:
             return f"a loop of symbolic links (this one points to {target})"
@@ -306,14 +344,14 @@ def utf8_size(content: str | bytes, max_bytes: int) -> int:
     return len(content.encode("utf-8", "surrogatepass"))
 
 
-def sidecar_path(path: Path) -> Path:
+def sidecar_path(path: Path | UrlFile) -> Path | UrlFile:
     """Where the sidecar of the capture at `path` would be: `NAME.meta.json`."""
     named = capture_name(path)
     stem = named[0] if named else path.stem
     return path.with_name(stem + SIDECAR_SUFFIX)
 
 
-def read_sidecar(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict:
+def read_sidecar(path: Path | UrlFile, max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict:
     """The JSON object in `NAME.meta.json` beside the capture, or {} when there is none;
     CaptureError when it is unreadable, larger than `max_bytes`, or not a JSON object."""
     sidecar = sidecar_path(path)

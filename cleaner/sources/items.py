@@ -23,6 +23,17 @@ class CaptureFile:
 
 
 @dataclass(frozen=True, slots=True)
+class WarcFile:
+    """A WARC file found on disk, whose records are the captures (read as they are taken)."""
+
+    path: str
+
+    @property
+    def source(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     """An input that gives no capture: unreadable (`error`) or passed over (`skipped`)."""
 

@@ -23,6 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ..document import HTML, Capture
 from ..errors import CaptureError
 from .files import DEFAULT_MAX_BYTES, decode, refuse_binary, sniff_kind, source_name, too_big
+from .urls import UrlFile, is_url
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as HTML pages; any other response is skipped as not_html.
@@ -57,11 +58,12 @@ def iter_warc(
     Request, metadata and warcinfo records are passed over. A file cut short (a crawler
     killed mid-write) ends quietly after its last whole record. Raises CaptureError for
     an unreadable file or one that is not a WARC (after yielding the records before the
-    damage).
+    damage). `path` may be a URL (s3://...), read through fsspec.
     """
     name = source_name(path)
     try:
-        stream = open(path, "rb")  # noqa: SIM115 - held open while the generator runs
+        # held open while the generator runs
+        stream = UrlFile(str(path)).open() if is_url(path) else open(path, "rb")  # noqa: SIM115
     except OSError as err:
         raise CaptureError(name, f"cannot read: {err.strerror or err}") from err
     with stream:

@@ -1,0 +1,297 @@
+"""The Ray engine against the local one: the same files for the same inputs, on a real
+local Ray of 2 CPUs (started once for the module, shut down after it)."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.data")
+pytest.importorskip("fsspec")
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from cleaner.errors import CleanerError, OutputError
+from cleaner.run.local import run as run_local
+from cleaner.run.ray import run as run_ray
+from cleaner.sinks import records as record_sinks
+from cleaner.siterules.rulebook import RuleBook, default_rulebook
+from tests.conftest import FIXTURES, ROOT, cleaner_env
+from tests.corpus import article, page, write_texts
+
+DEVSET = ROOT.parent / "shared" / "devset"
+# What only the local engine writes: its dedup state; and what either may leave behind.
+NOT_COMPARED = (".cleaner-state.sqlite", ".cleaner.lock", ".cleaner-tmp")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    # The local engine's worker processes are spawned here, not forked: a process forked
+    # from this one, which holds a Ray driver's connections, left the driver's next call
+    # to Ray hanging (after a forked worker had died). A command runs one engine, so this
+    # only concerns tests that run both in one process.
+    # (they unpickle this module's test rules: the repository must be on their path,
+    # after the installed package, which --import-mode=importlib does not put there)
+    method, path = multiprocessing.get_start_method(), list(sys.path)
+    multiprocessing.set_start_method("spawn", force=True)
+    sys.path.append(str(ROOT))
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             configure_logging=True, logging_level="WARNING")
+    yield
+    ray.shutdown()
+    multiprocessing.set_start_method(method, force=True)
+    sys.path[:] = path
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file under OUT (the state and temporary files aside), by relative path."""
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not path.relative_to(out).parts[0].startswith(NOT_COMPARED)
+    }
+
+
+def assert_same(local: Path, distributed: Path) -> None:
+    expected, found = tree(local), tree(distributed)
+    assert sorted(found) == sorted(expected)
+    different = [name for name in expected if expected[name] != found[name]]
+    assert different == []
+
+
+def manifest(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+def response(writer, url: str, body: bytes, status: str = "200 OK",
+             content_type: str = "text/html; charset=utf-8") -> None:
+    http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        url, "response", payload=BytesIO(body), http_headers=http,
+        warc_headers_dict={"WARC-Date": "2024-03-04T05:06:07Z"},
+    ))
+
+
+def corpus(folder: Path) -> Path:
+    """Stories with exact, near, contained and cross-format copies, WARC files (with
+    records to skip, one cut short, one no WARC at all), unreadable and empty captures,
+    a broken link."""
+    write_texts(folder / "texts", range(12))
+    copies = folder / "copies"
+    copies.mkdir()
+    (copies / "a-exact-3.txt").write_text(article(3), encoding="utf-8")
+    (copies / "b-near-5.txt").write_text(article(5) + "\nOne more line of the story.\n",
+                                         encoding="utf-8")
+    teaser = "\n\n".join(article(7).split("\n\n")[:3]) + "\n"
+    (copies / "c-teaser-7.txt").write_text(teaser, encoding="utf-8")
+    (copies / "d-page-2.html").write_text(page(2), encoding="utf-8")
+    (copies / "e-broken.txt.gz").write_bytes(b"\x1f\x8b" + b"not gzip at all")
+    (copies / "f-empty.txt").write_text("", encoding="utf-8")
+    (copies / "g-gone.txt").symlink_to(copies / "nowhere.txt")
+    with (folder / "crawl.warc.gz").open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(20, 26):
+            response(writer, f"https://news.example.org/story/{n}", page(n).encode())
+            if n == 22:
+                response(writer, "https://news.example.org/missing", b"<html>gone</html>",
+                         "404 Not Found")
+                response(writer, "https://news.example.org/logo.png", b"\x89PNG", content_type="image/png")
+        response(writer, "https://news.example.org/again/3", page(3).encode())
+    whole = (folder / "crawl.warc.gz").read_bytes()
+    (folder / "cut-short.warc.gz").write_bytes(whole[:-5])
+    (folder / "not-a.warc.gz").write_bytes(b"no warc\n" * 10)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory) -> Path:
+    return corpus(tmp_path_factory.mktemp("corpus"))
+
+
+def test_the_fixtures_come_out_as_the_local_engine_writes_them_in_every_format(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(record_sinks, "PART_RECORDS", 3)
+    formats = ("markdown", "jsonl", "parquet")
+    run_local([FIXTURES], tmp_path / "local", formats=formats)
+    summary = run_ray([FIXTURES], tmp_path / "ray", formats=formats)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert len(list((tmp_path / "ray" / "jsonl").glob("part-*.jsonl"))) > 2
+    assert summary.statuses["duplicate"] > 0
+
+
+def test_duplicates_warc_records_and_failed_inputs_are_placed_as_the_local_engine_places_them(
+        captures, tmp_path):
+    run_local([captures], tmp_path / "local", formats=("jsonl", "markdown"))
+    summary = run_ray([captures], tmp_path / "ray", formats=("jsonl", "markdown"))
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    rows = manifest(tmp_path / "ray")
+    statuses = {row["status"] for row in rows}
+    assert statuses == {"written", "duplicate", "empty", "error", "skipped"}
+    assert summary.skipped == {"status_404": 2, "not_html": 2}
+    assert any(row["source"].startswith(str(captures / "crawl.warc.gz#")) for row in rows)
+
+
+def test_without_dedup_every_story_gets_its_own_name_as_locally(captures, tmp_path):
+    run_local([captures], tmp_path / "local", dedup=False)
+    run_ray([captures], tmp_path / "ray", dedup=False)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+
+
+def test_a_title_that_is_another_storys_suffixed_name_is_settled_in_input_order(tmp_path):
+    # a and b share a title: b's article gets the name with its hash added; c's title
+    # ends with that hash, so the name it would get is b's, and it gets its own hash too
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def story(title: str, n: int) -> str:
+        return title + "\n\n" + article(n).split("\n\n", 1)[1]
+
+    (folder / "a.txt").write_text(story("Harbour bridge reopens", 1), encoding="utf-8")
+    (folder / "b.txt").write_text(story("Harbour bridge reopens", 2), encoding="utf-8")
+    run_local([folder], tmp_path / "probe")
+    taken = manifest(tmp_path / "probe")[1]["article"]
+    suffix = Path(taken).stem.rsplit("-", 1)[1]
+    (folder / "c.txt").write_text(story(f"Harbour bridge reopens {suffix}", 3), encoding="utf-8")
+    run_local([folder], tmp_path / "local")
+    run_ray([folder], tmp_path / "ray")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    _, second, third = (row["article"] for row in manifest(tmp_path / "ray"))
+    assert second == taken and third.startswith(taken.removesuffix(".md") + "-")
+
+
+def test_inputs_and_output_may_be_urls(captures, tmp_path):
+    url = f"file://{captures / 'texts'}"
+    run_local([url], tmp_path / "local")
+    run_ray([url], f"file://{tmp_path / 'ray'}")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert manifest(tmp_path / "ray")[0]["source"].startswith("file:///")
+
+
+def test_an_output_url_is_written_through_fsspec_as_the_local_engine_writes_a_folder(
+        captures, tmp_path, monkeypatch):
+    # local:// is fsspec's name for this machine's files that `file://` is not taken as a
+    # path for: the workers write into staging folders and upload, as to s3:// or gs://
+    monkeypatch.setattr(record_sinks, "PART_RECORDS", 3)
+    formats = ("markdown", "jsonl", "parquet")
+    run_local([f"local://{captures}"], tmp_path / "local", formats=formats)
+    run_ray([f"local://{captures}"], f"local://{tmp_path / 'ray'}", formats=formats)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert manifest(tmp_path / "ray")[0]["source"].startswith("local:///")
+
+
+def test_size_limit_html_engine_and_names_that_are_not_utf8_as_locally(captures, tmp_path):
+    folder = tmp_path / "in"
+    write_texts(folder, range(3))
+    (folder / os.fsdecode(b"caf\xe9-\xff.txt")).write_text(article(9), encoding="utf-8")
+    (folder / "long.txt").write_text(article(10) * 40, encoding="utf-8")
+    inputs = [folder, captures / "crawl.warc.gz"]
+    options = {"max_bytes": 6000, "html_engine": "trafilatura"}
+    run_local(inputs, tmp_path / "local", **options)
+    run_ray(inputs, tmp_path / "ray", **options)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    reasons = [row["reason"] or "" for row in manifest(tmp_path / "ray")]
+    assert any("too large" in reason for reason in reasons)
+    assert any("\\xe9" in row["source"] for row in manifest(tmp_path / "ray"))
+
+
+def test_only_some_page_types_skips_the_others_and_counts_types_as_locally(captures, tmp_path):
+    local = run_local([captures], tmp_path / "local", only="forum,product")
+    summary = run_ray([captures], tmp_path / "ray", only="forum,product")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.page_types == local.page_types
+    assert summary.page_types["article"] > 0
+    reasons = {row["reason"] for row in manifest(tmp_path / "ray") if row["status"] == "skipped"}
+    assert "page type: article" in reasons
+
+
+def test_the_command_line_joins_the_ray_cluster_at_its_address(captures, tmp_path):
+    address = ray.get_runtime_context().gcs_address
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", "clean", str(captures / "texts"), "-o",
+         str(tmp_path / "ray"), "--engine", "ray", "--address", address, "--quiet"],
+        check=False, env=cleaner_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    run_local([captures / "texts"], tmp_path / "local")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+
+
+def test_an_output_folder_holding_files_and_a_state_are_refused(captures, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not empty"):
+        run_ray([captures / "texts"], out)
+    with pytest.raises(CleanerError, match="--state"):
+        run_ray([captures / "texts"], tmp_path / "other", state=tmp_path / "state.sqlite")
+    assert not (tmp_path / "other").exists()
+
+
+class DyingRules(RuleBook):
+    """Bundled rules whose lookup kills its process when it sees story 4: always, or
+    only the first time (when `flag`, a file it then makes, does not exist yet)."""
+
+    def __init__(self, flag: str | None = None) -> None:
+        super().__init__()
+        self.__dict__.update(default_rulebook().__dict__)
+        self.flag = flag
+
+    def select(self, url, text, *more):
+        if text.startswith(article(4).split("\n", 1)[0]):
+            if self.flag is None:
+                os._exit(1)
+            if not os.path.exists(self.flag):
+                Path(self.flag).touch()
+                os._exit(1)
+        return super().select(url, text, *more)
+
+
+def test_a_worker_that_dies_is_retried_and_every_input_is_accounted_once(captures, tmp_path):
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    flag = tmp_path / "died"
+    summary = run_ray([captures / "texts"], tmp_path / "ray", rules=DyingRules(str(flag)))
+    assert flag.exists()
+    run_local([captures / "texts"], tmp_path / "local")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.statuses == {"written": 12}
+
+
+def test_a_capture_that_kills_its_worker_every_time_is_an_error_line_as_locally(
+        captures, tmp_path):
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    summary = run_ray([captures / "texts"], tmp_path / "ray", rules=DyingRules())
+    run_local([captures / "texts"], tmp_path / "local", rules=DyingRules(), jobs=2)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.statuses == {"written": 11, "error": 1}
+
+
+def devset_inputs(folder: Path, pages: int | None) -> Path:
+    """The dev set's text and HTML captures of the first `pages` pages (all: None), as
+    one input folder of links (both engines read the same paths)."""
+    names = sorted(p.stem for p in (DEVSET / "text").glob("*.txt"))[:pages]
+    for kind, suffix in (("text", ".txt"), ("html", ".html")):
+        (folder / kind).mkdir(parents=True)
+        for name in names:
+            (folder / kind / (name + suffix)).symlink_to(DEVSET / kind / (name + suffix))
+    return folder
+
+
+@pytest.mark.skipif(not DEVSET.is_dir(), reason="the dev set is not beside the repository")
+def test_the_dev_set_as_text_and_html_together_comes_out_as_locally(tmp_path):
+    # CLEANER_TEST_DEVSET=all for the whole set (1,898 captures, a few minutes on 2 CPUs)
+    pages = None if os.environ.get("CLEANER_TEST_DEVSET") == "all" else 120
+    folder = devset_inputs(tmp_path / "devset", pages)
+    formats = ("markdown", "jsonl", "parquet")
+    run_local([folder], tmp_path / "local", jobs=2, formats=formats)
+    summary = run_ray([folder], tmp_path / "ray", formats=formats)
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.statuses["duplicate"] > 0.4 * summary.total
+
