@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-
-from warcio.archiveiterator import ArchiveIterator
+from typing import TYPE_CHECKING
 
 from ..document import HTML, Capture
 from ..errors import CaptureError
 from .files import DEFAULT_MAX_BYTES, decode, refuse_binary, sniff_kind, source_name, too_big
 from .urls import UrlFile, is_url
+
+if TYPE_CHECKING:
+    from warcio.archiveiterator import ArchiveIterator
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as HTML pages; any other response is skipped as not_html.
@@ -60,6 +62,10 @@ def iter_warc(
     an unreadable file or one that is not a WARC (after yielding the records before the
     damage). `path` may be a URL (s3://...), read through fsspec.
     """
+    # warcio (and the fsspec it imports) is a fifth of the start-up time: paid only by
+    # runs that read a WARC file
+    from warcio.archiveiterator import ArchiveIterator
+
     name = source_name(path)
     try:
         # held open while the generator runs
