@@ -120,8 +120,9 @@ def use_out_of_fold(types: dict[str, dict[str, dict[str, float]]]) -> None:
     current = {"id": ""}
     clean_one = EXTRACT["cleaner"]
 
-    def classify(page: object, html: str, url: str | None) -> page_type.PageType:
-        return page_type.decide(types[current["id"]]["html" if url else "html_no_url"])
+    def classify(page: object, url: str | None) -> page_type.PageType:
+        found = types[current["id"]]["html" if url else "html_no_url"]
+        return page_type.decide(found, page_type.MIN_OTHER_CONFIDENCE_HTML)
 
     def cleaner_with_types(capture: Capture) -> str:
         current["id"] = Path(capture.source).name.split(".")[0]

@@ -11,6 +11,7 @@ from .errors import CaptureTypeError
 from .extract.page_type import classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
+from .heuristics.noise import line_facts
 from .siterules import stats
 from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
@@ -144,7 +145,18 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     for step in steps:
         step(doc)
     settle(doc, (drop_boilerplate,))
+    if "page_type" not in doc.meta and doc.lines:
+        doc.meta["page_type"] = text_page_type(doc)
     return to_article(doc)
+
+
+def text_page_type(doc: Document) -> str:
+    """The page type of a text capture, once its lines are judged: typing reads the
+    LineFacts the heuristics measured (word counts, sentences, noise reasons), so it
+    costs little more than its trees."""
+    lines = doc.lines
+    return classify_lines([line.text for line in lines], [line_facts(line) for line in lines],
+                          doc.capture.url).name
 
 
 def guard(capture: Capture, ruleset: RuleSet, ruled: Article, html_engine: str | None = None
@@ -211,11 +223,9 @@ def to_document(
     meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
-    lines = split_lines(body, keep_spacing=True)
-    if "page_type" not in meta and lines:
-        meta["page_type"] = classify_lines([line.text for line in lines], capture.url).name
     return Document(
-        capture=capture, lines=lines, meta=meta, ruleset=ruleset, extracted=carried is not None,
+        capture=capture, lines=split_lines(body, keep_spacing=True), meta=meta,
+        ruleset=ruleset, extracted=carried is not None,
     )
 
 

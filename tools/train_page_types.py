@@ -45,6 +45,8 @@ from cleaner.extract.blocks import parse_html, read_page
 from cleaner.extract.capture_features import text_features, url_features
 from cleaner.extract.page_features import html_features
 from cleaner.extract.page_type import PAGE_TYPES, Trees
+from cleaner.heuristics.noise import text_facts
+from cleaner.text.lines import split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WCXB = ROOT.parent / "shared" / "wcxb-dev"
@@ -62,8 +64,10 @@ PARAMS = {
 # other way: the check allows small gaps, and no change of the most probable type.
 DIGITS = 7
 MAX_PROBABILITY_GAP = 1e-2
-# The package's floors for text captures (page_type.classify_lines).
+# The package's floors (page_type.classify_html, classify_lines).
 FLOORS = {
+    page_type.HTML_MODEL: page_type.MIN_OTHER_CONFIDENCE_HTML,
+    page_type.HTML_MODEL + page_type.NO_URL: page_type.MIN_OTHER_CONFIDENCE_HTML,
     page_type.TEXT_MODEL: page_type.MIN_OTHER_CONFIDENCE_TEXT,
     page_type.TEXT_MODEL + page_type.NO_URL: page_type.MIN_OTHER_CONFIDENCE_TEXT_NO_URL,
 }
@@ -84,7 +88,13 @@ def read_features(path: Path, url: str | None) -> tuple[dict, dict]:
     if tree is None:
         return {}, {}
     page = read_page(tree)
-    return html_features(page, html, url), text_features(page_lines(page), url)
+    return html_features(page, url), lines_features(page_lines(page), url)
+
+
+def lines_features(lines: list[str], url: str | None) -> dict:
+    """A text capture's features from its lines, with their LineFacts as the line
+    heuristics measure them (what the pipeline hands the model)."""
+    return text_features(lines, [text_facts(line) for line in lines], url)
 
 
 def without_url(row: dict) -> dict:
@@ -197,11 +207,12 @@ def devset_check(devset: Path, models: dict[str, Trees]) -> None:
     for name, note in sorted(annotations.items()):
         url = note.get("url")
         html_row, _ = read_features(devset / "html" / name, url)
-        said["html"][page_type.decide(models["html"].probabilities(html_row)).name] += 1
+        html_probabilities = models["html"].probabilities(html_row)
+        said["html"][page_type.decide(html_probabilities, FLOORS["html"]).name] += 1
         text_path = devset / "text" / (Path(name).stem + ".txt")
-        lines = [ln.strip() for ln in text_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        text_probabilities = models["text"].probabilities(text_features(lines, url))
-        said["text"][page_type.decide(text_probabilities, FLOORS["text"]).name] += 1
+        lines = [line.text for line in split_lines(text_path.read_text(encoding="utf-8"))]
+        text_probabilities = models["text"].probabilities(lines_features(lines, url))
+        said["text"][page_type.decide_text(text_probabilities, bool(url), len(lines)).name] += 1
     for kind, counts in said.items():
         total = sum(counts.values())
         print(f"devset {kind}: {counts[page_type.ARTICLE] / total:.3f} typed article "
@@ -241,8 +252,13 @@ def main(argv: list[str] | None = None) -> int:
             out_of_fold.setdefault(key, {})[kind] = found
         report(kind, y, predicted)
         if floor := FLOORS.get(kind):
-            decided = np.array([page_type.decide(found, floor).name for found in probabilities])
-            print(f"as the package decides (article unless another type has >= {floor}): "
+            decided = np.array([
+                page_type.decide_text(found, not kind.endswith(page_type.NO_URL), int(row["l_n"])).name
+                if kind.startswith(page_type.TEXT_MODEL) else page_type.decide(found, floor).name
+                for found, row in zip(probabilities, rows)
+            ])
+            print(f"as the package decides (article unless another type has >= {floor}; "
+                  f"text: or under {page_type.MIN_TYPED_LINES} lines): "
                   f"accuracy {np.mean(decided == y):.3f}, articles kept "
                   f"{np.mean(decided[y == page_type.ARTICLE] == page_type.ARTICLE):.3f}")
         exported[kind] = export(GradientBoostingClassifier(**PARAMS).fit(x, y), names, x)

@@ -1,11 +1,17 @@
 """What any capture shows about its page type, as named numbers: the shape and words of
-its URL, and words of its text (prices, forum, shop and listing words, dates); for a
-text capture, what its lines look like too (`text_features`).
+its URL, and words of its short lines (prices, forum, shop and listing words, dates);
+for a text capture, what its lines look like too (`text_features`), read from the
+LineFacts the line heuristics measure anyway (word counts, sentences, noise reasons).
 
 `page_features` adds what an HTML page's markup and blocks show. The page type model
 (`page_type.py`) is trained on these names: a feature added here means a model
 retrained with `tools/train_page_types.py`. Pure Python: typing a text capture loads
 no HTML library.
+
+Typing must cost little next to cleaning (a tenth of it or so): no feature reads the
+whole text again. Words are counted in the short lines and blocks only, where a page's
+buttons, labels and prices are ("Add to cart", "Reply", "Load more", "$12.99"); the
+prose of an article says little about the kind of page it is on.
 
 Every vocabulary here is a generic web convention (URL path words, shop and forum
 words), never one site's naming.
@@ -16,8 +22,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 from urllib.parse import urlsplit
+
+from .. import reasons as R
+from ..document import LineFacts
 
 # --- URL ------------------------------------------------------------------------------
 # Path words that say what a page is, by type (whole segments, or words of a slug).
@@ -37,7 +47,8 @@ URL_WORDS: Final = {
     "article": r"blog|news|articles?|posts?|stories|story|\d{4}|opinion|features|guides?|"
     r"how-to|what-is|insights",
 }
-URL_WORD_RES: Final = {kind: re.compile(rf"^(?:{words})$") for kind, words in URL_WORDS.items()}
+URL_KINDS: Final = tuple(URL_WORDS)
+URL_WORD_RES: Final = tuple(re.compile(rf"^(?:{URL_WORDS[kind]})$") for kind in URL_KINDS)
 # Host names that say what a site is (a subdomain's first label, or a platform).
 HOST_RES: Final = {
     "forum": re.compile(r"^(?:forums?|community|discuss|discourse|bbs|talk|answers)\.|"
@@ -53,17 +64,11 @@ PAGE_SUFFIX: Final = re.compile(r"\.(?:html?|php|aspx?|jsp)$")
 ID_SEGMENT: Final = re.compile(r"^(?:[a-z]*\d[\w-]*|[0-9a-f]{8,})$")
 DATE_PATH: Final = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
 
-# --- text ---------------------------------------------------------------------------
-# Visible words that say what a page is, counted over the lower-cased words of its text
-# (a set lookup per word: a regex alternation per position costs ten times more).
-# Prices: a currency sign before the amount, or after it (a separate pattern each: a
-# pattern that starts with a character set is searched many times faster).
-PRICE_BEFORE: Final = re.compile(r"[$£€¥₹]\s?\d")
-PRICE_AFTER: Final = re.compile(r"\d\s?(?:€|£|kr\b|zł)")
-WORD: Final = re.compile(r"[a-z]+")
-# Word counts look at this much of the text at most (a few very long pages would
-# otherwise cost what thousands of others do).
-MAX_TEXT_CHARS: Final = 20_000
+# --- words ------------------------------------------------------------------------------
+# Visible words that say what a page is, counted in the lower-cased words of a page's
+# short lines: the text is turned into ASCII letters and spaces by one bytes.translate
+# and split, and the words counted by a Counter (C loops all: a regex per word, or per
+# vocabulary, costs several times more).
 FORUM_WORDS: Final = frozenset({
     "reply", "replies", "replied", "quote", "quoted", "joined", "registered", "member", "members",
     "posts", "upvote", "upvotes", "answered", "asked", "permalink", "views", "likes", "thread",
@@ -82,14 +87,53 @@ DATE_WORDS: Final = frozenset({
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "ago", "yesterday", "today",
 })
+VOCABULARIES: Final = (
+    ("t_forum", tuple(w.encode() for w in sorted(FORUM_WORDS))),
+    ("t_cart", tuple(w.encode() for w in sorted(SHOP_WORDS))),
+    ("t_listing", tuple(w.encode() for w in sorted(LISTING_WORDS))),
+    ("t_dates", tuple(w.encode() for w in sorted(DATE_WORDS))),
+)
+# bytes.translate table: ASCII letters lower-cased, every other byte a space (the bytes
+# of a non-ASCII letter too: such words are in no vocabulary).
+LETTERS: Final = bytes(
+    c if 97 <= c <= 122 else c + 32 if 65 <= c <= 90 else 32 for c in range(256)
+)
+# Prices: a currency sign before the amount, or after it (a separate pattern each: a
+# pattern that starts with a character set is searched many times faster).
+PRICE_BEFORE: Final = re.compile(r"[$£€¥₹]\s?\d")
+PRICE_AFTER: Final = re.compile(r"\d\s?(?:€|£|kr\b|zł)")
 NUMERIC_DATE: Final = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
-# What lines of code end with or hold, and prose rarely does (counted with str.count).
-CODE_MARKS: Final = (";\n", "{\n", "}\n", "()", "=>", "::", "==", "</", "/>")
+# A line (or block) of at most this many words is a label, a button, a price, a date, a
+# menu entry: the words counted are theirs.
+SHORT_TEXT_WORDS: Final = 8
+# Words are counted in this much short text at most (a page of thousands of menu
+# entries would otherwise cost what hundreds of others do).
+MAX_SHORT_CHARS: Final = 6_000
+
+# --- lines ------------------------------------------------------------------------------
 SENTENCE_ENDS: Final = ".!?:\"”"
-# A block (a line) of prose: long enough to be a paragraph.
-PROSE_BLOCK_CHARS: Final = 200
+# A line of prose: long enough to be a paragraph (words).
+PROSE_LINE_WORDS: Final = 33
 # A text line this short is a label, a menu entry or a button.
 SHORT_LINE_WORDS: Final = 4
+# A sentence line counted in the sentence share has more words than this.
+SENTENCE_LINE_WORDS: Final = 12
+# What lines of code end with, and prose lines rarely do.
+CODE_ENDS: Final = frozenset({";", "{", "}", ")", "]", ">"})
+# The noise reasons of lines (heuristics/noise.py) counted as shares of the lines: what
+# a page's furniture is made of says what kind of page it is (prices and counters on a
+# shop, comment actions on a forum, read-more links on a listing).
+LINE_REASONS: Final = (
+    R.SHARE_LINE, R.READ_MORE, R.NAV_LINE, R.MENU_LINE, R.COMMENT_ACTION, R.VIEW_COUNTER,
+    R.DATE_LINE, R.NUMBER_LINE, R.SYMBOL_LINE, R.RELATED_LINK, R.WIDGET_LINE,
+    R.SUBSCRIBE_LINE, R.COPYRIGHT, R.CAPTION,
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def url_word_kinds(word: str) -> tuple[bool, ...]:
+    """Which URL_KINDS a path word or segment is a word of (words repeat across pages)."""
+    return tuple(pattern.match(word) is not None for pattern in URL_WORD_RES)
 
 
 def url_features(url: str | None, out: dict[str, float]) -> None:
@@ -101,7 +145,8 @@ def url_features(url: str | None, out: dict[str, float]) -> None:
     path = parts.path.lower()
     segments = [s for s in path.split("/") if s]
     last = PAGE_SUFFIX.sub("", segments[-1]) if segments else ""
-    words = [w for s in segments for w in (s, *SLUG_SPLIT.split(s)) if w]
+    split = [[w for w in SLUG_SPLIT.split(s) if w] for s in segments]
+    words = [w for s, pieces in zip(segments, split) for w in (s, *pieces)]
     out["u_depth"] = len(segments)
     out["u_root"] = float(bool(url) and not segments)
     out["u_query"] = float(bool(parts.query))
@@ -111,43 +156,66 @@ def url_features(url: str | None, out: dict[str, float]) -> None:
     out["u_last_len"] = len(last)
     out["u_id_seg"] = float(any(ID_SEGMENT.match(s) for s in segments))
     out["u_num_seg"] = float(any(s.isdigit() for s in segments))
-    out["u_max_words"] = max((len([w for w in SLUG_SPLIT.split(s) if w]) for s in segments), default=0)
-    first = segments[0] if segments else ""
-    parent = segments[-2] if len(segments) > 1 else ""
-    for kind, word in URL_WORD_RES.items():
-        out["u_" + kind] = sum(1 for w in words if word.match(w))
-        out["u1_" + kind] = float(bool(word.match(first))) + float(bool(word.match(parent)))
+    out["u_max_words"] = max((len(pieces) for pieces in split), default=0)
+    counts = [0] * len(URL_KINDS)
+    for word in words:
+        for k, found in enumerate(url_word_kinds(word)):
+            counts[k] += found
+    first = url_word_kinds(segments[0]) if segments else (False,) * len(URL_KINDS)
+    parent = url_word_kinds(segments[-2]) if len(segments) > 1 else (False,) * len(URL_KINDS)
+    for k, kind in enumerate(URL_KINDS):
+        out["u_" + kind] = counts[k]
+        out["u1_" + kind] = float(first[k]) + float(parent[k])
     for kind, pattern in HOST_RES.items():
         out["h_" + kind] = float(bool(pattern.search(host)))
 
 
-def word_features(text: str, out: dict[str, float]) -> None:
-    """Counts of prices, forum, shop and listing words and dates in the visible text."""
-    text = text[:MAX_TEXT_CHARS]
-    words = Counter(WORD.findall(text.lower()))
-    out["t_words"] = sum(words.values())
-    out["t_price"] = len(PRICE_BEFORE.findall(text)) + len(PRICE_AFTER.findall(text))
-    out["t_forum"] = sum(words[w] for w in FORUM_WORDS)
-    out["t_cart"] = sum(words[w] for w in SHOP_WORDS)
-    out["t_listing"] = sum(words[w] for w in LISTING_WORDS)
-    out["t_dates"] = sum(words[w] for w in DATE_WORDS) + len(NUMERIC_DATE.findall(text))
+def word_features(short: str, out: dict[str, float]) -> None:
+    """Counts of prices, forum, shop and listing words and dates in `short`, the page's
+    short lines (or blocks) joined."""
+    short = short[:MAX_SHORT_CHARS]
+    words = Counter(short.encode("utf-8", "replace").translate(LETTERS).split())
+    for name, vocabulary in VOCABULARIES:
+        out[name] = sum([words[w] for w in vocabulary])
+    out["t_price"] = len(PRICE_BEFORE.findall(short)) + len(PRICE_AFTER.findall(short))
+    out["t_dates"] += len(NUMERIC_DATE.findall(short))
 
 
-def text_features(lines: Sequence[str], url: str | None) -> dict[str, float]:
-    """The features of a text capture: its URL and what its lines look like."""
+def text_features(lines: Sequence[str], facts: Sequence[LineFacts], url: str | None
+                  ) -> dict[str, float]:
+    """The features of a text capture: its URL, and what its lines (their texts and
+    LineFacts, in order) look like."""
     out: dict[str, float] = {}
     url_features(url, out)
-    # lines are whitespace-normalised (lines.normalise): words = spaces + 1
-    words = [line.count(" ") + 1 for line in lines]
-    total = sum(words) or 1
-    out["l_n"] = len(lines)
+    count = len(lines)
+    total = short_lines = long_words = sentence_words = code = 0
+    short: list[str] = []
+    reasons: dict[str, int] = {}
+    for text, fact in zip(lines, facts):
+        words = fact.words
+        total += words
+        reason = fact.reason
+        if reason is not None:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        if words <= SHORT_TEXT_WORDS:
+            short.append(text)
+            if words <= SHORT_LINE_WORDS:
+                short_lines += 1
+        elif words >= PROSE_LINE_WORDS:
+            long_words += words
+        if words > SENTENCE_LINE_WORDS and fact.sentence:
+            sentence_words += words
+        if text[-1:] in CODE_ENDS:
+            code += 1
+    whole = total or 1
+    out["l_n"] = count
+    out["t_words"] = total
     out["l_log_words"] = math.log1p(total)
-    out["l_short_r"] = sum(1 for n in words if n <= SHORT_LINE_WORDS) / max(1, len(lines))
-    out["l_long_share"] = sum(n for n in words if n >= PROSE_BLOCK_CHARS // 6) / total
-    out["l_sentence_share"] = sum(
-        n for n, line in zip(words, lines) if n > 12 and line.rstrip()[-1:] in SENTENCE_ENDS
-    ) / total
-    text = "\n".join(lines)
-    out["l_code_marks"] = sum(text.count(mark) for mark in CODE_MARKS)
-    word_features(text, out)
+    out["l_short_r"] = short_lines / max(1, count)
+    out["l_long_share"] = long_words / whole
+    out["l_sentence_share"] = sentence_words / whole
+    out["l_code_r"] = code / max(1, count)
+    for reason in LINE_REASONS:
+        out["lr_" + reason] = reasons.get(reason, 0) / max(1, count)
+    word_features("\n".join(short), out)
     return out

@@ -2,10 +2,13 @@
 markup, where its text sits in the blocks, repeated structures (cards, posts, rows), on
 top of what any capture shows (`capture_features`: URL, words).
 
-Read from the fast engine's blocks (`blocks.read_page`: one parse, one walk) and the
-lower-cased markup (microdata and class names of inline elements, which the walk does
-not keep). The page type model (`page_type.py`) is trained on these names: a feature
-added here means a model retrained with `tools/train_page_types.py`.
+Read from what the fast engine's walk gives (`blocks.read_page`: one parse, one walk):
+the blocks, the block-level elements with their class and id names, the tag counts,
+meta tags and JSON-LD. Nothing here reads the markup again: a search of a page's 100 kB
+or more of markup costs about what the fast engine's whole reading of it does (that is
+how the first version spent 6 ms a page). The page type model (`page_type.py`) is
+trained on these names: a feature added here means a model retrained with
+`tools/train_page_types.py`.
 
 Every vocabulary here is a generic web convention (schema.org types, class-name stems),
 never one site's naming.
@@ -19,13 +22,7 @@ from typing import Any, Final
 
 from . import blocks as B
 from .blocks import Page
-from .capture_features import (
-    MAX_TEXT_CHARS,
-    PROSE_BLOCK_CHARS,
-    SENTENCE_ENDS,
-    url_features,
-    word_features,
-)
+from .capture_features import SENTENCE_ENDS, SHORT_TEXT_WORDS, url_features, word_features
 
 # --- structured data ------------------------------------------------------------------
 # schema.org types (lower-cased) by what they say about the page.
@@ -48,30 +45,25 @@ LD_TYPES: Final = {
     "rating": {"aggregaterating", "review", "rating"},
 }
 OG_TYPES: Final = ("article", "product", "website", "video", "profile", "book")
-# Patterns over the lower-cased markup (one lower() instead of case-insensitive
-# matching, which costs several times more on a page of some 100 kB).
-MICRODATA: Final = {
-    "product": re.compile(r"""itemtype=["'][^"']*schema\.org/(?:product|offer)"""),
-    "forum": re.compile(r"""itemtype=["'][^"']*schema\.org/(?:discussionforumposting|comment|"""
-                        r"""answer|question|usercomments)"""),
-    "article": re.compile(r"""itemtype=["'][^"']*schema\.org/(?:\w*article|blogposting)"""),
-    "price": re.compile(r"""itemprop=["']?price"""),
-}
-
 # --- text ------------------------------------------------------------------------------
-# Shop phrases, looked for in an HTML page's text (a regex: dearer than word counts, so
-# not on the text path).
+# Shop phrases, looked for in an HTML page's short blocks (lower-cased).
 SHOP_PHRASES: Final = re.compile(
     r"add to (?:cart|bag|basket|wishlist)|buy now|in stock|out of stock|size guide|"
     r"free (?:shipping|delivery|returns)|select (?:a )?size"
 )
-# A block of prose is PROSE_BLOCK_CHARS long, with less than this share of link text.
+# A block of prose is this long (characters), with less than PROSE_MAX_LINK_SHARE of link text.
+PROSE_BLOCK_CHARS: Final = 200
 PROSE_MAX_LINK_SHARE: Final = 0.3
 SENTENCE_BLOCK_CHARS: Final = 80
 # Siblings with one tag and class make a repeated structure (cards, posts, rows) from 3 on.
 MIN_REPEATS: Final = 3
 # A repeated item holding this many characters is a post or a full card, not a menu entry.
 LONG_ITEM_CHARS: Final = 300
+# Short blocks' text read for words, at most (see capture_features.MAX_SHORT_CHARS).
+MAX_SHORT_TEXT_CHARS: Final = 6_000
+# t_words of a page: its characters by this (a word and its space, on average in English
+# prose): counting words would read the text again.
+CHARS_PER_WORD: Final = 6
 
 # --- markup ---------------------------------------------------------------------------
 # Tags counted (per page, by the block walk: the elements it does not enter too).
@@ -81,26 +73,15 @@ COUNTED_TAGS: Final = (
     "header", "main", "ul", "ol", "span", "div", "label", "fieldset", "figure", "strong", "em",
     "img", "input", "select", "textarea", "iframe", "video", "svg",
 )
-# class and id values anywhere in the markup (inline elements too: span.price, a.reply).
-CLASS_ATTR: Final = re.compile(r"""\s(?:class|id)\s*=\s*["']([^"'<>]{1,300})["']""")
-# Class-name stems by what they say about the page.
-CLASS_WORDS: Final = {
-    "forum": r"post|message|thread|topic|reply|replies|answer|question|vote|upvote|avatar|"
-    r"username|user-?info|member|signature|quote|bbcode|postbody|comment",
-    "product": r"product|price|cart|basket|buy|sku|stock|quantity|qty|variant|swatch|add-?to|"
-    r"checkout|pdp|size-?(?:chart|guide|select)|wishlist",
-    "collection": r"filter|facet|sort|refine|pagination|pager|results|grid|tile|plp|"
-    r"product-?(?:list|grid|card|item|tile)|collection|categor|load-?more",
-    "card": r"card|tile|teaser|item|entry|list-?item|excerpt|summary|feed",
-    "docs": r"toc|sidebar|docs?|api|highlight|language-|hljs|prism|codehilite|syntax|"
-    r"sourcecode|admonition|note|warning|tip|version|edit-?(?:this|on)|breadcrumb|markdown|"
-    r"rst|sphinx|mkdocs|docusaurus|theme-doc",
-    "service": r"hero|cta|feature|benefit|testimonial|pricing|plan|faq|accordion|logo|client|"
-    r"partner|solution|service|banner|section|stats?|counter|icon-?box|btn|button",
-    "article": r"article|entry-?content|post-?content|story|byline|author|published|dateline|"
-    r"share|related|prose|blog",
-}
-CLASS_RES: Final = {kind: re.compile(words) for kind, words in CLASS_WORDS.items()}
+# Class and id categories the walk finds in block-level elements' names (blocks.HINT_WORDS:
+# the engine's, and those only page typing reads), by feature name.
+CLASS_KINDS: Final = (
+    ("forum", B.TYPE_FORUM), ("product", B.TYPE_PRODUCT), ("collection", B.TYPE_COLLECTION),
+    ("card", B.TYPE_CARD), ("docs", B.TYPE_DOCS), ("service", B.TYPE_SERVICE),
+    ("article", B.TYPE_ARTICLE), ("nav", B.NAV), ("sidebar", B.SIDEBAR),
+    ("related", B.RELATED), ("share", B.SHARE), ("comment", B.COMMENT), ("ad", B.AD),
+    ("meta", B.META),
+)
 
 
 def ld_types(objects: Iterable[Any]) -> set[str]:
@@ -121,9 +102,8 @@ def ld_types(objects: Iterable[Any]) -> set[str]:
     return found
 
 
-def structured_features(page: Page, markup: str, out: dict[str, float]) -> None:
-    """JSON-LD types, OpenGraph type, product and article meta tags, microdata (in the
-    lower-cased `markup`)."""
+def structured_features(page: Page, out: dict[str, float]) -> None:
+    """JSON-LD types, OpenGraph type, product and article meta tags."""
     types = ld_types(page.json_ld)
     for kind, names in LD_TYPES.items():
         out["ld_" + kind] = len(types & names)
@@ -135,63 +115,103 @@ def structured_features(page: Page, markup: str, out: dict[str, float]) -> None:
     out["m_price"] = float(any(k.startswith(("product:price", "og:price")) or k == "price" for k in meta))
     out["m_published"] = float(any(k in meta for k in ("article:published_time", "datepublished", "pubdate")))
     out["m_author"] = float("author" in meta or "article:author" in meta)
-    for kind, pattern in MICRODATA.items():
-        out["md_" + kind] = len(pattern.findall(markup))
 
 
-def markup_features(page: Page, markup: str, out: dict[str, float]) -> None:
-    """Tag counts, and class/id stems by kind (as counts and as shares of all names),
-    from the page and its lower-cased `markup`."""
+def markup_features(page: Page, out: dict[str, float]) -> None:
+    """Tag counts, and how many block-level elements have class or id names of each
+    category (CLASS_KINDS; as counts and as shares of the named elements): the walk
+    found the categories already, one look per distinct name."""
     counts = page.counts
     for tag in COUNTED_TAGS:
         out["n_" + tag] = counts.get(tag, 0)
-    names = "\n".join(CLASS_ATTR.findall(markup))
-    total = max(1, names.count("\n") + 1)
-    for kind, pattern in CLASS_RES.items():
-        found = len(pattern.findall(names))
+    bits: dict[int, int] = {}
+    named = 0
+    for element in page.elements:
+        hints = element.hints
+        if element.attrs:
+            named += 1
+        if hints:
+            bits[hints] = bits.get(hints, 0) + 1
+    for kind, bit in CLASS_KINDS:
+        found = sum([times for hints, times in bits.items() if hints & bit])
         out["c_" + kind] = found
-        out["c_" + kind + "_r"] = found / total
+        out["c_" + kind + "_r"] = found / max(1, named)
 
 
 def block_features(page: Page, out: dict[str, float]) -> None:
-    """Where the page's text sits: paragraphs, lists, tables, code, links, headings."""
+    """Where the page's text sits: paragraphs, lists, tables, code, links, headings; and
+    the words of its short blocks (buttons, labels, prices, dates)."""
     blocks = page.blocks
-    total = sum(b.chars for b in blocks) or 1
-
-    def share(test: Any) -> float:
-        return sum(b.chars for b in blocks if test(b)) / total
-
-    headings = [b for b in blocks if b.heading]
+    total = links = p = pre = code = lists = table = nav = comment = article = main = 0
+    headings = linked_headings = link_blocks = prose = prose_chars = biggest = 0
+    sentences = code_lines = short_chars = 0
+    short: list[str] = []
+    for b in blocks:
+        chars = b.chars
+        flags = b.flags
+        total += chars
+        links += b.link_chars
+        biggest = max(biggest, chars)
+        if b.tag == "p":
+            p += chars
+        if flags & B.IN_PRE:
+            pre += chars
+        if flags & (B.IN_PRE | B.IN_CODE):
+            code += chars
+            code_lines += b.text.count("\n") + 1
+        if flags & B.IN_LIST:
+            lists += chars
+        if flags & B.IN_TABLE:
+            table += chars
+        if flags & B.IN_NAV:
+            nav += chars
+        if b.hints & B.COMMENT:
+            comment += chars
+        if flags & B.IN_ARTICLE:
+            article += chars
+        if flags & B.IN_MAIN:
+            main += chars
+        if flags & B.IN_LINK:
+            link_blocks += 1
+        if b.heading:
+            headings += 1
+            if flags & B.IN_LINK:
+                linked_headings += 1
+        if chars >= PROSE_BLOCK_CHARS:
+            if b.link_chars < PROSE_MAX_LINK_SHARE * chars:
+                prose += 1
+                prose_chars += chars
+        elif short_chars < MAX_SHORT_TEXT_CHARS and b.text.count(" ") < SHORT_TEXT_WORDS:
+            short.append(b.text)
+            short_chars += chars
+        if chars > SENTENCE_BLOCK_CHARS and b.text[-1:] in SENTENCE_ENDS:
+            sentences += chars
+    whole = total or 1
     out["b_n"] = len(blocks)
     out["b_log_chars"] = math.log1p(total)
-    out["b_link_share"] = sum(b.link_chars for b in blocks) / total
-    out["b_p_share"] = share(lambda b: b.tag == "p")
-    out["b_pre_share"] = share(lambda b: b.flags & B.IN_PRE)
-    out["b_code_share"] = share(lambda b: b.flags & (B.IN_PRE | B.IN_CODE))
-    out["b_li_share"] = share(lambda b: b.flags & B.IN_LIST)
-    out["b_table_share"] = share(lambda b: b.flags & B.IN_TABLE)
-    out["b_nav_share"] = share(lambda b: b.flags & B.IN_NAV)
-    out["b_comment_share"] = share(lambda b: b.hints & B.COMMENT)
-    out["b_article_share"] = share(lambda b: b.flags & B.IN_ARTICLE)
-    out["b_main_share"] = share(lambda b: b.flags & B.IN_MAIN)
-    out["b_heading_n"] = len(headings)
-    out["b_heading_link_n"] = sum(1 for b in headings if b.flags & B.IN_LINK)
-    out["b_heading_link_r"] = out["b_heading_link_n"] / max(1, len(headings))
-    out["b_link_blocks_r"] = sum(1 for b in blocks if b.flags & B.IN_LINK) / max(1, len(blocks))
-    prose = [b for b in blocks
-             if b.chars >= PROSE_BLOCK_CHARS and b.link_chars < PROSE_MAX_LINK_SHARE * b.chars]
-    out["b_long_n"] = len(prose)
-    out["b_long_share"] = sum(b.chars for b in prose) / total
-    out["b_max_block"] = max((b.chars for b in blocks), default=0) / total
-    out["b_sentence_share"] = share(
-        lambda b: b.chars > SENTENCE_BLOCK_CHARS and b.text.rstrip()[-1:] in SENTENCE_ENDS
-    )
-    text = "\n".join(b.text for b in blocks)
-    out["t_code_lines"] = sum(
-        b.text.count("\n") + 1 for b in blocks if b.flags & (B.IN_PRE | B.IN_CODE)
-    )
+    out["b_link_share"] = links / whole
+    out["b_p_share"] = p / whole
+    out["b_pre_share"] = pre / whole
+    out["b_code_share"] = code / whole
+    out["b_li_share"] = lists / whole
+    out["b_table_share"] = table / whole
+    out["b_nav_share"] = nav / whole
+    out["b_comment_share"] = comment / whole
+    out["b_article_share"] = article / whole
+    out["b_main_share"] = main / whole
+    out["b_heading_n"] = headings
+    out["b_heading_link_n"] = linked_headings
+    out["b_heading_link_r"] = linked_headings / max(1, headings)
+    out["b_link_blocks_r"] = link_blocks / max(1, len(blocks))
+    out["b_long_n"] = prose
+    out["b_long_share"] = prose_chars / whole
+    out["b_max_block"] = biggest / whole
+    out["b_sentence_share"] = sentences / whole
+    out["t_code_lines"] = code_lines
+    out["t_words"] = total / CHARS_PER_WORD
     out["n_times"] = len(page.times)
-    out["t_shop_phrases"] = len(SHOP_PHRASES.findall(text[:MAX_TEXT_CHARS].lower()))
+    text = "\n".join(short)
+    out["t_shop_phrases"] = len(SHOP_PHRASES.findall(text.lower()))
     word_features(text, out)
     out["t_dates"] += len(page.times)
     repeat_features(page, total, out)
@@ -205,11 +225,13 @@ def repeat_features(page: Page, total: int, out: dict[str, float]) -> None:
     """
     blocks, elements = page.blocks, page.elements
     before = [0]
-    for block in blocks:
-        before.append(before[-1] + block.chars)
     links_before = [0]
+    chars = links = 0
     for block in blocks:
-        links_before.append(links_before[-1] + (1 if block.link_chars else 0))
+        chars += block.chars
+        links += 1 if block.link_chars else 0
+        before.append(chars)
+        links_before.append(links)
     groups: dict[tuple[int, str, str], list[int]] = {}
     for index, element in enumerate(elements):
         if element.parent >= 0 and element.end_block > element.first_block:
@@ -220,14 +242,14 @@ def repeat_features(page: Page, total: int, out: dict[str, float]) -> None:
     best_share = 0.0
     best_linked = best_long = 0
     for members in repeated:
-        chars = linked = long_items = 0
+        held_chars = linked = long_items = 0
         for index in members:
             element = elements[index]
             held = before[element.end_block] - before[element.first_block]
-            chars += held
+            held_chars += held
             linked += links_before[element.end_block] > links_before[element.first_block]
             long_items += held > LONG_ITEM_CHARS
-        best_share = max(best_share, chars / total)
+        best_share = max(best_share, held_chars / max(1, total))
         best_linked = max(best_linked, linked)
         best_long = max(best_long, long_items)
     out["r_share"] = best_share
@@ -235,12 +257,11 @@ def repeat_features(page: Page, total: int, out: dict[str, float]) -> None:
     out["r_long"] = best_long
 
 
-def html_features(page: Page, html: str, url: str | None) -> dict[str, float]:
-    """The features of an HTML page read into `page`, from markup `html` at `url`."""
+def html_features(page: Page, url: str | None) -> dict[str, float]:
+    """The features of an HTML page read into `page` (blocks.read_page), at `url`."""
     out: dict[str, float] = {}
-    markup = html.lower()
     url_features(url, out)
-    structured_features(page, markup, out)
-    markup_features(page, markup, out)
+    structured_features(page, out)
+    markup_features(page, out)
     block_features(page, out)
     return out

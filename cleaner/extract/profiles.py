@@ -1,7 +1,8 @@
 """Type-aware extraction: each page type read by the reader that keeps its main content.
 
-An HTML page is read into blocks once (`blocks.read_page`) and typed
-(`page_type.classify_html`). Then, by the type's profile (`PROFILES`):
+An HTML page is parsed and read into blocks once (`blocks.read_page`), typed from
+those blocks (`page_type.classify_html`), and read by its type's profile (`PROFILES`)
+from the same blocks:
 
 - article pages and forum threads, and every page of a site whose rule set has `html:`
   rules, go to the run's HTML engine as before (the fast engine is handed the page
@@ -12,11 +13,14 @@ An HTML page is read into blocks once (`blocks.read_page`) and typed
   marks its main region (<main>, role=main) and that region holds enough of the text,
   everything outside it; the rest is kept whole, so that a listing keeps its items, a
   service page all its sections, documentation its code, tables and headings;
-- those types typed with less, and product pages, go to the trafilatura engine,
-  whichever engine the run uses: the fast engine looks for one article's run of prose,
-  and on these pages it keeps a fraction of what trafilatura's keeps (when trafilatura
-  finds nothing, the run's engine reads the page);
+- those types typed with less, and product pages, go to the run's engine too;
 - a product page whose visible text lacks its description gets the JSON-LD one.
+
+Uncertain types are not read by trafilatura (as the first version did, for pages typed
+product, or listing, collection, service, documentation below the floor): it read some
+of them better (WCXB listings and products), but it parses the page again and takes
+several times the fast engine's time, which made typed HTML cost 2-4 times untyped;
+`--html-engine trafilatura` reads every page with it, for whom that is worth it.
 
 Each dropped line carries its reason (`furniture_block`, `outside_main_content`), as
 `explain` shows. Which types take which reader was measured on the WCXB development
@@ -38,7 +42,7 @@ from .blocks import Page, parse_html, read_page
 from .container import furniture_elements
 from .fast import page_lines
 from .fast_meta import page_metadata
-from .html import check_language, drop_title, html_document
+from .html import check_language, drop_title
 from .lexbor_engine import LexborEngine
 from .page_features import ld_types
 from .page_type import (
@@ -49,7 +53,6 @@ from .page_type import (
     LISTING,
     PRODUCT,
     SERVICE,
-    PageType,
     classify_html,
 )
 
@@ -87,28 +90,27 @@ PRODUCT_LD_TYPES: Final = frozenset({"product", "productgroup", "individualprodu
 @dataclass(frozen=True, slots=True)
 class Profile:
     """How one page type is read: from its blocks when the type is sure enough, else by
-    an HTML engine (the run's, or trafilatura's)."""
+    the run's HTML engine."""
 
     blocks: bool = False
-    trafilatura: bool = False
     # Fill in the JSON-LD product description when the kept text lacks it.
     ld_description: bool = False
 
 
-# Measured per type on the WCXB split, mean F1 of the pages typed so (cross-validated),
-# fast engine / trafilatura engine / blocks: collection 0.538/0.534/0.615, listing
-# 0.362/0.544/0.640, service 0.737/0.741/0.779, documentation 0.881/0.901/0.919, product
-# 0.538/0.608/0.526, forum 0.740/0.698/0.621.
+# Measured per type on the WCXB split (2026-11-29), mean F1 of the pages typed so
+# (cross-validated), fast engine / trafilatura engine / blocks: collection
+# 0.538/0.534/0.615, listing 0.362/0.544/0.640, service 0.737/0.741/0.779, documentation
+# 0.881/0.901/0.919, product 0.538/0.608/0.526, forum 0.740/0.698/0.621.
 ENGINE: Final = Profile()
-BLOCKS_ELSE_TRAFILATURA: Final = Profile(blocks=True, trafilatura=True)
+BLOCKS: Final = Profile(blocks=True)
 PROFILES: Final[Mapping[str, Profile]] = {
     ARTICLE: ENGINE,
     FORUM: ENGINE,
-    DOCUMENTATION: BLOCKS_ELSE_TRAFILATURA,
-    PRODUCT: Profile(trafilatura=True, ld_description=True),
-    COLLECTION: BLOCKS_ELSE_TRAFILATURA,
-    LISTING: BLOCKS_ELSE_TRAFILATURA,
-    SERVICE: BLOCKS_ELSE_TRAFILATURA,
+    DOCUMENTATION: BLOCKS,
+    PRODUCT: Profile(ld_description=True),
+    COLLECTION: BLOCKS,
+    LISTING: BLOCKS,
+    SERVICE: BLOCKS,
 }
 
 
@@ -119,30 +121,17 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
     if tree is None:
         return engine(capture, ruleset, None, None)
     page = read_page(tree)
-    kind = classify_html(page, capture.text, capture.url)
+    kind = classify_html(page, capture.url)
     profile = PROFILES.get(kind.name, ENGINE)
-    if getattr(ruleset, "html", None):  # the site's own rules say where its text is
-        doc = engine(capture, ruleset, page, tree)
-    elif profile.blocks and kind.confidence >= MIN_BLOCKS_CONFIDENCE:
+    if (profile.blocks and kind.confidence >= MIN_BLOCKS_CONFIDENCE
+            and not getattr(ruleset, "html", None)):  # a site's own rules say where its text is
         doc = block_document(capture, ruleset, tree, page)
-    elif profile.trafilatura:
-        doc = html_document(capture, ruleset)
-        if not doc.kept():  # trafilatura kept no main content: the run's engine may
-            doc = engine(capture, ruleset, page, tree)
     else:
         doc = engine(capture, ruleset, page, tree)
     if profile.ld_description:
         add_ld_description(doc, page)
     doc.meta["page_type"] = kind.name
     return doc
-
-
-def page_type_of_html(capture: Capture) -> PageType | None:
-    """The page type of an HTML capture alone (no extraction), or None for no page."""
-    tree = parse_html(capture.text)
-    if tree is None:
-        return None
-    return classify_html(read_page(tree), capture.text, capture.url)
 
 
 def block_document(
