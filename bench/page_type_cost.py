@@ -77,7 +77,7 @@ class Typing:
 
     def off(self) -> None:
         article = page_type.PageType(page_type.ARTICLE, 1.0, {})
-        pipeline.classify_lines = lambda lines, facts, url: article
+        pipeline.classify_lines = lambda lines, url: article
         profiles.typed_html_document = lambda capture, ruleset, engine: engine(
             capture, ruleset, None, None)
 

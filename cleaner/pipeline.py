@@ -11,7 +11,6 @@ from .errors import CaptureTypeError
 from .extract.page_type import classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
-from .heuristics.noise import line_facts
 from .siterules import stats
 from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
@@ -154,9 +153,7 @@ def text_page_type(doc: Document) -> str:
     """The page type of a text capture, once its lines are judged: typing reads the
     LineFacts the heuristics measured (word counts, sentences, noise reasons), so it
     costs little more than its trees."""
-    lines = doc.lines
-    return classify_lines([line.text for line in lines], [line_facts(line) for line in lines],
-                          doc.capture.url).name
+    return classify_lines(doc.lines, doc.capture.url).name
 
 
 def guard(capture: Capture, ruleset: RuleSet, ruled: Article, html_engine: str | None = None

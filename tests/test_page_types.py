@@ -9,7 +9,7 @@ from cleaner import PageTypeError, clean, clean_many
 from cleaner import reasons as R
 from cleaner.cli import main
 from cleaner.dedup import Deduplicator
-from cleaner.document import HTML, Capture
+from cleaner.document import HTML, Capture, Line
 from cleaner.extract import page_type as P
 from cleaner.extract import profiles
 from cleaner.extract.blocks import parse_html, read_page
@@ -17,7 +17,6 @@ from cleaner.extract.capture_features import text_features
 from cleaner.extract.page_features import html_features, ld_types
 from cleaner.extract.profiles import add_ld_description, block_document
 from cleaner.frontmatter import render_article
-from cleaner.heuristics.noise import text_facts
 from cleaner.run.local import run
 from cleaner.run.only import is_wanted, parse_types, skip_reason
 from cleaner.run.outcome import KEPT, SKIPPED
@@ -90,7 +89,7 @@ FORUM_URL = "https://forum.example.com/t/router-keeps-dropping/4821"
 
 def classify_lines(lines: list[str], url: str | None) -> P.PageType:
     """The type of a text capture's lines, with their LineFacts as the heuristics see them."""
-    return P.classify_lines(lines, [text_facts(line) for line in lines], url)
+    return P.classify_lines([Line(line) for line in lines], url)
 
 
 def tiny_model() -> P.Trees:
@@ -117,7 +116,7 @@ def test_shipped_models_cover_every_type_and_their_features():
     names = set(html_features(read_page(tree), PRODUCT_URL))
     assert set(P.models()[P.HTML_MODEL].features) <= names
     assert set(P.models()[P.TEXT_MODEL].features) <= set(
-        text_features(["a line"], [text_facts("a line")], None))
+        text_features([Line("a line")], None))
 
 
 def test_skipped_elements_are_counted_for_the_features():

@@ -40,12 +40,12 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.model_selection import StratifiedGroupKFold
 
+from cleaner.document import Line
 from cleaner.extract import page_type
 from cleaner.extract.blocks import parse_html, read_page
 from cleaner.extract.capture_features import text_features, url_features
 from cleaner.extract.page_features import html_features
 from cleaner.extract.page_type import PAGE_TYPES, Trees
-from cleaner.heuristics.noise import text_facts
 from cleaner.text.lines import split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def read_features(path: Path, url: str | None) -> tuple[dict, dict]:
 def lines_features(lines: list[str], url: str | None) -> dict:
     """A text capture's features from its lines, with their LineFacts as the line
     heuristics measure them (what the pipeline hands the model)."""
-    return text_features(lines, [text_facts(line) for line in lines], url)
+    return text_features([Line(line) for line in lines], url)
 
 
 def without_url(row: dict) -> dict:

@@ -26,7 +26,8 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from .. import reasons as R
-from ..document import LineFacts
+from ..document import Line
+from ..heuristics.noise import line_facts
 
 # --- URL ------------------------------------------------------------------------------
 # Path words that say what a page is, by type (whole segments, or words of a slug).
@@ -184,17 +185,18 @@ def word_features(short: str, out: dict[str, float]) -> None:
     out["t_price"] = sum([short.count(mark) for mark in CURRENCY_MARKS])
 
 
-def text_features(lines: Sequence[str], facts: Sequence[LineFacts], url: str | None
-                  ) -> dict[str, float]:
-    """The features of a text capture: its URL, and what its lines (their texts and
-    LineFacts, in order) look like."""
+def text_features(lines: Sequence[Line], url: str | None) -> dict[str, float]:
+    """The features of a text capture: its URL, and what its lines look like (their
+    texts and LineFacts, as the line heuristics measured them)."""
     out: dict[str, float] = {}
     url_features(url, out)
     count = len(lines)
     total = short_lines = long_words = sentence_words = code = 0
     short: list[str] = []
     reasons: dict[str, int] = {}
-    for text, fact in zip(lines, facts):
+    for line in lines:
+        text = line.text
+        fact = line_facts(line)
         words = fact.words
         total += words
         reason = fact.reason

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
-from ..document import PAGE_TYPES, LineFacts
+from ..document import PAGE_TYPES, Line
 from .capture_features import text_features
 from .trees import Forest
 
@@ -147,9 +147,9 @@ def classify_html(page: Page, url: str | None) -> PageType:
                   MIN_OTHER_CONFIDENCE_HTML)
 
 
-def classify_lines(lines: Sequence[str], facts: Sequence[LineFacts], url: str | None) -> PageType:
+def classify_lines(lines: Sequence[Line], url: str | None) -> PageType:
     """The type of a text capture from its lines (their texts and LineFacts) and URL."""
-    probabilities = model_for(TEXT_MODEL, url).probabilities(text_features(lines, facts, url))
+    probabilities = model_for(TEXT_MODEL, url).probabilities(text_features(lines, url))
     return decide_text(probabilities, bool(url), len(lines))
 
 
