@@ -41,6 +41,9 @@ COMPILED = [
     "cleaner/extract/container.py",
     "cleaner/extract/prune.py",
     "cleaner/extract/fast.py",
+    # Page typing: the features read from the blocks and lines (its trees run in NumPy).
+    "cleaner/extract/capture_features.py",
+    "cleaner/extract/page_features.py",
 ]
 
 

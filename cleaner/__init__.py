@@ -18,14 +18,14 @@ from .version import __version__
 _EXPORTS = {
     "Article": "document", "Capture": "document", "Document": "document", "Line": "document",
     "CaptureError": "errors", "CaptureTypeError": "errors", "CleanerError": "errors",
-    "OutputError": "errors", "RuleError": "errors", "UnsafePathError": "errors",
+    "OutputError": "errors", "PageTypeError": "errors", "RuleError": "errors", "UnsafePathError": "errors",
     "clean": "pipeline", "clean_capture": "pipeline", "Result": "run.stream",
     "clean_many": "run.stream",
 }
 
 __all__ = [
     "Article", "Capture", "CaptureError", "CaptureTypeError", "CleanerError", "Document", "Line",
-    "OutputError", "Result", "RuleError", "UnsafePathError", "__version__", "clean",
+    "OutputError", "PageTypeError", "Result", "RuleError", "UnsafePathError", "__version__", "clean",
     "clean_capture", "clean_many", "core_build",
 ]
 

@@ -13,6 +13,7 @@ from .errors import CleanerError
 from .pipeline import DEFAULT_HTML_ENGINE, HTML_ENGINES, clean_capture
 from .reasons import DESCRIPTIONS
 from .run.local import run
+from .run.only import parse_types
 from .run.stream import clean_json_lines, dumps
 from .run.summary import Summary
 from .sinks import DEFAULT_FORMATS, FORMATS, check_formats
@@ -36,16 +37,20 @@ def command_clean(args: argparse.Namespace) -> int:
     Captures may be .txt, .html, .htm (each also .gz) or WARC files (.warc, .warc.gz).
     --format jsonl or parquet writes the articles as records in OUT/jsonl/ or OUT/parquet/
     (parts of 10,000) instead of files; several formats may be given: --format markdown,jsonl.
+    Every capture gets a page type (article, forum, product, collection, listing,
+    documentation, service); --only article writes articles alone, the others are
+    `skipped` lines in the manifest ("page type: listing").
 
     --engine ray runs on Ray (pip install 'cleaner[ray]'): a local Ray sized by --jobs, or
     the cluster at --address (auto, ray://HOST:10001); INPUT and OUT may then be URLs
     (s3://, gs://, file://) and OUT must be new or empty (no --state: duplicates are
     found within the run). The files written are the local engine's, byte for byte.
 
-    Example: cleaner clean captures/ -o articles/ --jobs 2
+    Example: cleaner clean captures/ -o articles/ --jobs 2 --only article
     Example: cleaner clean s3://crawl/2024-05/ -o s3://corpus/2024-05/ --engine ray --address auto
     """
     refuse_state_without_dedup(args)
+    only = parse_types(args.only)
     rules = load_rules(args.rules)
     progress = not args.quiet and sys.stderr.isatty()
     formats = check_formats(args.format)
@@ -56,7 +61,7 @@ def command_clean(args: argparse.Namespace) -> int:
         summary = run_on_ray(
             args.inputs, args.output, rules=rules, jobs=jobs, address=args.address,
             progress=progress, quiet=args.quiet, dedup=not args.no_dedup, state=args.state,
-            formats=formats, max_bytes=args.max_bytes, html_engine=args.html_engine,
+            formats=formats, max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
         )
     else:
         if args.address is not None:
@@ -66,7 +71,7 @@ def command_clean(args: argparse.Namespace) -> int:
         summary = run(
             args.inputs, Path(args.output), rules=rules, jobs=args.jobs or os.cpu_count() or 1,
             progress=progress, dedup=not args.no_dedup, state=args.state, formats=formats,
-            max_bytes=args.max_bytes, html_engine=args.html_engine,
+            max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
         )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
@@ -237,14 +242,16 @@ def command_stream(args: argparse.Namespace) -> int:
 
     Each input line is an object with "html" or "text" (the capture) and usually "url";
     its other fields pass through. Each output line holds them, then "status" (written,
-    duplicate, empty or error), "reason" (and "duplicate_of") for a dropped capture, or
-    the article's front matter and "body" for a kept one. Duplicates are judged within
+    duplicate, empty, skipped or error), "reason" (and "duplicate_of") and "page_type"
+    for a dropped capture, or the article's front matter and "body" for a kept one.
+    --only article keeps articles alone (the others are "skipped"). Duplicates are judged within
     the stream, and against earlier runs with --state. Lines are flushed one by one,
     so cleaner can sit in a pipe behind a crawler.
 
     Example: cleaner stream --state dedup.sqlite < pages.jsonl > articles.jsonl
     """
     refuse_state_without_dedup(args)
+    only = parse_types(args.only)
     rules = load_rules(args.rules)
     if sys.stdout is None or sys.stdin is None:  # started with stdout (or stdin) closed
         return EXIT_OK
@@ -254,10 +261,10 @@ def command_stream(args: argparse.Namespace) -> int:
     lines = bounded_lines(sys.stdin.buffer, args.max_bytes)
     try:
         for record in clean_json_lines(lines, rules=rules, dedup=dedup, max_bytes=args.max_bytes,
-                                       html_engine=args.html_engine):
+                                       html_engine=args.html_engine, only=only):
             sys.stdout.write(dumps(record) + "\n")
             sys.stdout.flush()
-            summary.statuses[record["status"]] += 1
+            summary.add_row(record["status"], record.get("page_type"), False)
     finally:
         if dedup is not None:
             dedup.close()
@@ -324,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "default: a local Ray of --jobs CPUs")
     add_max_bytes(clean)
     add_html_engine(clean)
+    add_only(clean)
 
     add("reasons", command_reasons)
 
@@ -342,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     stream.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     add_max_bytes(stream)
     add_html_engine(stream)
+    add_only(stream)
 
     rules = add_group("rules", "Keep rule files healthy: check them, read a run's rule statistics.")
     check = add("check", command_rules_check, rules)
@@ -410,6 +419,14 @@ def add_html_engine(command: argparse.ArgumentParser) -> None:
         "--html-engine", choices=HTML_ENGINES, default=DEFAULT_HTML_ENGINE,
         help="how HTML captures are read: our own block extractor (fast) or trafilatura's "
         f"extract() with our heuristics (default: {DEFAULT_HTML_ENGINE})",
+    )
+
+
+def add_only(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--only", metavar="TYPE[,TYPE]",
+        help="write only these page types (article, forum, product, collection, listing, "
+        "documentation, service); the others are skipped lines (default: all)",
     )
 
 

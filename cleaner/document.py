@@ -8,6 +8,11 @@ from typing import Any, Final, NamedTuple
 
 TEXT: Final = "text"
 HTML: Final = "html"
+# What kind of page a capture is (`Article.page_type`; decided by extract/page_type.py),
+# here beside the other words of the flow so that checks low in the package can name them.
+PAGE_TYPES: Final = (
+    "article", "forum", "product", "collection", "listing", "documentation", "service",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +168,13 @@ class Article:
     @property
     def is_empty(self) -> bool:
         return not self.body
+
+    @property
+    def page_type(self) -> str | None:
+        """What kind of page the capture was (article, forum, product, collection,
+        listing, documentation, service; see cleaner.extract.page_type), None if unknown."""
+        kind = self.meta.get("page_type")
+        return kind if isinstance(kind, str) else None
 
     def drop_counts(self) -> Counter[str]:
         """How many lines were dropped for each reason."""

@@ -32,6 +32,10 @@ class RuleError(CleanerError):
         self.problem = problem
 
 
+class PageTypeError(CleanerError):
+    """An unknown page type was asked for (`--only`, `only=`)."""
+
+
 class OutputError(CleanerError):
     """An article or the manifest could not be written."""
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
 from .errors import CaptureTypeError
+from .extract.page_type import classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
@@ -41,7 +42,7 @@ MAX_SETTLE_PASSES = 3
 # the others always (null when unknown), so every article has the same shape.
 OPTIONAL_META = ("url", "fetched_at")
 META_ORDER = (
-    "title", "published", "authors", "site", "url", "language", "source",
+    "title", "published", "authors", "site", "url", "language", "page_type", "source",
     "fetched_at", "sha256", "word_count", "rules", "cleaner",
 )
 # The two ways of reading an HTML capture: our own block extractor on lexbor
@@ -144,7 +145,16 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     for step in steps:
         step(doc)
     settle(doc, (drop_boilerplate,))
+    if "page_type" not in doc.meta and doc.lines:
+        doc.meta["page_type"] = text_page_type(doc)
     return to_article(doc)
+
+
+def text_page_type(doc: Document) -> str:
+    """The page type of a text capture, once its lines are judged: typing reads the
+    LineFacts the heuristics measured (word counts, sentences, noise reasons), so it
+    costs little more than its trees."""
+    return classify_lines(doc.lines, doc.capture.url).name
 
 
 def guard(capture: Capture, ruleset: RuleSet, ruled: Article, html_engine: str | None = None
@@ -205,19 +215,23 @@ def to_document(
     matter).
     """
     if capture.kind == HTML and carried is None:
-        return html_reader(html_engine)(capture, ruleset)
+        from .extract.profiles import typed_html_document  # HTML support loads on demand
+
+        return typed_html_document(capture, ruleset, html_reader(html_engine))
     meta: dict[str, Any] = dict(carried or {})
     if capture.url:
         meta["url"] = capture.url
     return Document(
-        capture=capture, lines=split_lines(body, keep_spacing=True), meta=meta, ruleset=ruleset,
-        extracted=carried is not None,
+        capture=capture, lines=split_lines(body, keep_spacing=True), meta=meta,
+        ruleset=ruleset, extracted=carried is not None,
     )
 
 
-def html_reader(engine: str | None = None) -> Callable[[Capture, Any], Document]:
-    """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE);
-    ValueError names the engines when it is none of them."""
+def html_reader(engine: str | None = None) -> Callable[[Capture, Any, Any, Any], Document]:
+    """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE),
+    called with the capture, its rule set, and the page and lexbor tree when page typing
+    has read them already (see `extract.profiles.Reader`); ValueError names the engines
+    when `engine` is none of them."""
     engine = engine or DEFAULT_HTML_ENGINE
     # each engine pulls in its parser and extractor: loaded when first asked for
     if engine == FAST:
@@ -227,7 +241,10 @@ def html_reader(engine: str | None = None) -> Callable[[Capture, Any], Document]
     if engine == TRAFILATURA:
         from .extract.html import html_document
 
-        return html_document
+        def trafilatura_document(capture: Capture, ruleset: Any, page: Any, tree: Any) -> Document:
+            return html_document(capture, ruleset)  # lxml parses the page its own way
+
+        return trafilatura_document
     raise ValueError(f"unknown HTML engine {engine!r}: expected one of {', '.join(HTML_ENGINES)}")
 
 

@@ -50,7 +50,8 @@ TEASER_LIST: Final = "teaser_list"
 REPEATED_LINE: Final = "repeated_line"
 # HTML pages.
 LINK_BLOCK: Final = "link_block"
-# The fast HTML engine's reading of a page's blocks (extract/fast.py, prune.py).
+# The fast HTML engine's reading of a page's blocks (extract/fast.py, prune.py), and a
+# page type's reading of them (extract/profiles.py: furniture, outside <main>).
 OUTSIDE_MAIN_CONTENT: Final = "outside_main_content"
 FURNITURE_BLOCK: Final = "furniture_block"
 TEASER_CARDS: Final = "teaser_cards"
@@ -97,8 +98,8 @@ DESCRIPTIONS: Final = {
     TEASER_LIST: "part of a list of teasers: headline-length lines in a row",
     REPEATED_LINE: "a line standing three or more times in the capture",
     LINK_BLOCK: "a short block that is mostly link text",
-    OUTSIDE_MAIN_CONTENT: "outside the element that holds the page's article",
-    FURNITURE_BLOCK: "in an element the page marks as furniture (nav, footer, sidebar...)",
+    OUTSIDE_MAIN_CONTENT: "outside the element that holds the page's article (or its <main>)",
+    FURNITURE_BLOCK: "in an element the page marks as furniture (nav, footer, sidebar, form...)",
     TEASER_CARDS: "in a row of teaser cards (repeated elements, each a link)",
     AFTER_ARTICLE: "after the article's text, outside the element holding it",
     TRAILING_FRAGMENT: "a short fragment after the last run of prose",

@@ -256,6 +256,16 @@ def test_size_limit_html_engine_and_names_that_are_not_utf8_as_locally(captures,
     assert any("\\xe9" in row["source"] for row in manifest(tmp_path / "ray"))
 
 
+def test_only_some_page_types_skips_the_others_and_counts_types_as_locally(captures, tmp_path):
+    local = run_local([captures], tmp_path / "local", only="forum,product")
+    summary = run_ray([captures], tmp_path / "ray", only="forum,product")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+    assert summary.page_types == local.page_types
+    assert summary.page_types["article"] > 0
+    reasons = {row["reason"] for row in manifest(tmp_path / "ray") if row["status"] == "skipped"}
+    assert "page type: article" in reasons
+
+
 def test_the_command_line_joins_the_ray_cluster_at_its_address(captures, tmp_path):
     address = ray.get_runtime_context().gcs_address
     done = subprocess.run(

@@ -85,7 +85,8 @@ def test_empty_pages_and_duplicates_are_dropped_with_a_reason(first_crawl):
     article = items[kept]["article_path"]
     assert drops[repeat] == f"cleaner: duplicate: exact duplicate of {article} (similarity 1.00)"
     assert drops["empty.txt"].startswith("cleaner: empty:")
-    assert first_crawl["stats"] == {"cleaner/written": 2, "cleaner/duplicate": 1, "cleaner/empty": 1}
+    assert first_crawl["stats"] == {"cleaner/written": 2, "cleaner/duplicate": 1, "cleaner/empty": 1,
+                                    "cleaner/page_type/article": 3}
 
 
 def test_kept_articles_are_written_as_article_files(first_crawl):
@@ -108,7 +109,31 @@ def test_a_duplicate_is_listed_in_the_front_matter_of_the_article_it_repeats(fir
 def test_a_second_crawl_with_the_same_state_drops_what_the_first_kept(first_crawl, site):
     again = run_crawl(site, first_crawl["out"] / "run2", CLEANER_STATE=str(first_crawl["state"]))
     assert again["items"] == {}
-    assert again["stats"] == {"cleaner/duplicate": 3, "cleaner/empty": 1}
+    assert again["stats"] == {"cleaner/duplicate": 3, "cleaner/empty": 1,
+                              "cleaner/page_type/article": 3}
+
+
+def test_cleaner_only_drops_pages_of_other_types_as_skipped(site, tmp_path):
+    result = run_crawl(site, tmp_path, CLEANER_ONLY="forum,listing")
+    assert result["items"] == {}
+    for name in ("a.txt", "b.txt", "c.txt"):
+        assert result["drops"][name] == "cleaner: skipped: page type: article"
+    assert result["drops"]["empty.txt"].startswith("cleaner: empty:")  # no text, no type
+    assert result["stats"]["cleaner/skipped"] == 3
+    assert result["stats"]["cleaner/page_type/article"] == 3
+    kept = run_crawl(site, tmp_path / "articles", CLEANER_ONLY="article", CLEANER_DEDUP=False)
+    assert sorted(kept["items"]) == ["a.txt", "b.txt", "c.txt"]
+    assert kept["items"]["c.txt"]["page_type"] == "article"
+
+
+def test_an_unknown_cleaner_only_type_is_refused_before_the_crawl():
+    from scrapy.utils.test import get_crawler
+
+    from cleaner.errors import PageTypeError
+    from cleaner.integrations.scrapy import CleanerPipeline
+
+    with pytest.raises(PageTypeError, match="unknown page type stories"):
+        CleanerPipeline.from_crawler(get_crawler(settings_dict={"CLEANER_ONLY": "stories"}))
 
 
 def test_without_dedup_every_page_with_text_is_kept(site, tmp_path):

@@ -197,3 +197,16 @@ def test_the_command_answers_each_line_before_the_next_arrives():
         proc.stdin.close()
         proc.wait(timeout=PIPE_TIMEOUT)
         proc.stdout.close()
+
+
+def test_the_stream_command_skips_page_types_not_asked_for_and_counts_types():
+    records, err, code = stream(
+        {"url": "https://example.com/2024/bridge", "text": BRIDGE},
+        args=["--no-dedup", "--only", "forum"],
+    )
+    assert code == 0
+    assert records[0]["status"] == "skipped" and records[0]["reason"] == "page type: article"
+    assert records[0]["page_type"] == "article" and "body" not in records[0]
+    assert "1 skipped" in err and "page types: 1 article" in err
+    _, err, code = stream({"text": BRIDGE}, args=["--only", "blogs"])
+    assert code == 2 and "unknown page type blogs" in err

@@ -107,6 +107,16 @@ COOKIE: Final = 1 << 10
 SUBSCRIBE: Final = 1 << 11
 HIDDEN: Final = 1 << 12
 CAPTION: Final = 1 << 13
+# Categories that only page typing reads (page_features.py: how many elements of a page
+# are named so); the engine's masks never hold them. Stems found anywhere in a name, as
+# the class-name words of shops, forums, docs and company sites go.
+TYPE_FORUM: Final = 1 << 14
+TYPE_PRODUCT: Final = 1 << 15
+TYPE_COLLECTION: Final = 1 << 16
+TYPE_CARD: Final = 1 << 17
+TYPE_DOCS: Final = 1 << 18
+TYPE_SERVICE: Final = 1 << 19
+TYPE_ARTICLE: Final = 1 << 20
 # The words of each category. A word matches anywhere in a name ("sitefooter",
 # "td-footer-wrapper"), except: "~word" only as a whole word of the name (between its
 # ends, "-" or "_": "ads" in "top-ads", not in "downloads"), "=word" only as the whole
@@ -134,6 +144,22 @@ HINT_WORDS: Final = {
     HIDDEN: "=hidden =hide d-none sr-only visually-hidden visuallyhidden screen-reader "
     "screenreader offscreen",
     CAPTION: "caption credit gallery slide carousel",
+    TYPE_FORUM: "post message thread topic reply answer question vote avatar username "
+    "userinfo user-info member signature quote bbcode comment",
+    TYPE_PRODUCT: "product price cart basket buy sku stock quantity qty variant swatch addto "
+    "add-to checkout pdp sizechart size-chart sizeguide size-guide sizeselect size-select "
+    "wishlist",
+    TYPE_COLLECTION: "filter facet sort refine pagination pager results grid tile plp "
+    "productlist product-list productgrid product-grid productcard product-card productitem "
+    "product-item producttile product-tile collection categor loadmore load-more",
+    TYPE_CARD: "card tile teaser item entry listitem list-item excerpt summary feed",
+    TYPE_DOCS: "toc sidebar doc api highlight language- hljs prism codehilite syntax "
+    "sourcecode admonition note warning tip version editthis edit-this editon edit-on "
+    "breadcrumb markdown rst sphinx mkdocs docusaurus theme-doc",
+    TYPE_SERVICE: "hero cta feature benefit testimonial pricing plan faq accordion logo client "
+    "partner solution service banner section stat counter iconbox icon-box btn button",
+    TYPE_ARTICLE: "article entrycontent entry-content postcontent post-content story byline "
+    "author published dateline share related prose blog",
 }
 # Class names that state something about an element rather than name it: a state
 # ("has-sidebar", "with-ads", "no-share", "comments-enabled", "paywall-on"), or a

@@ -104,17 +104,19 @@ def main_text_elements(page: Page, lines: list[Line], scores: list[float]) -> se
 
 
 def furniture_elements(
-    page: Page, prose: list[float], exempt: set[int], within: Element | None = None
+    page: Page, prose: list[float], exempt: set[int], within: Element | None = None,
+    hints: int = FURNITURE_HINTS,
 ) -> list[bool]:
     """Whether each element is page furniture: named so by its tag, role or class/id
-    (or inside one that is), not one of `exempt`, holding less than FURNITURE_MAX_SHARE
-    of the prose. With `within`, only elements inside that container are judged (by
-    their class/id alone), against its prose."""
+    (`hints`: the class/id categories that name furniture; or inside one that is), not
+    one of `exempt`, holding less than FURNITURE_MAX_SHARE of the prose. With `within`,
+    only elements inside that container are judged (by their class/id alone), against
+    its prose."""
     ends = [0.0]
     for value in prose:
         ends.append(ends[-1] + value)
     first, end, top = 0, len(page.blocks), -1
-    named_by = FURNITURE_HINTS
+    named_by = hints
     if within is not None:
         first, end, top = within.first_block, within.end_block, within.depth
     most = FURNITURE_MAX_SHARE * (ends[end] - ends[first])

@@ -21,11 +21,14 @@ Settings (all optional):
 - CLEANER_RULES: a folder of rule files (default: the bundled rules).
 - CLEANER_OUTPUT_DIR: write each kept article to OUTPUT_DIR/<site>/<date>-<slug>.md, as
   `cleaner clean` does; the item's "article_path" field then holds the relative path.
+- CLEANER_ONLY: the page types kept, as "article,forum" or a list (default: all);
+  an item of another type is dropped (skipped), neither written nor deduplicated.
 
 A kept item gets the article's fields (title, published, authors, site, url, language,
-sha256, word_count... and body). An item whose page leaves no article text, whose
-article duplicates an earlier one, or that cannot be cleaned is dropped with
-DropItem(reason); the crawl stats count `cleaner/<status>`. Items that are not dicts
+page_type, sha256, word_count... and body). An item whose page leaves no article text,
+whose article duplicates an earlier one, whose page type is not wanted, or that cannot
+be cleaned is dropped with DropItem(reason); the crawl stats count `cleaner/<status>`
+and `cleaner/page_type/<type>`. Items that are not dicts
 (scrapy.Item, dataclasses) get only the article fields they declare.
 
 Cleaning runs in the reactor thread: it costs milliseconds per page, a fraction of a
@@ -42,6 +45,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from cleaner.dedup import DEFAULT_THRESHOLD, Deduplicator
 from cleaner.errors import CaptureError, CleanerError
 from cleaner.run.lock import OutputLock
+from cleaner.run.only import parse_types
 from cleaner.run.outcome import ERROR
 from cleaner.run.placer import OnlinePlacer
 from cleaner.run.stream import Result, clean_one
@@ -71,7 +75,9 @@ class CleanerPipeline:
         threshold: float = DEFAULT_THRESHOLD,
         rules: RuleBook | None = None,
         stats: Any = None,
+        only: str | list[str] | None = None,
     ) -> None:
+        self.only = parse_types(only)
         self.fields = (field,) if field else DEFAULT_FIELDS
         self.url_field = url_field
         self.output_dir = Path(output_dir) if output_dir else None
@@ -102,6 +108,7 @@ class CleanerPipeline:
             threshold=settings.getfloat("CLEANER_THRESHOLD", DEFAULT_THRESHOLD),
             rules=RuleBook.load(rules) if rules else None,
             stats=crawler.stats,
+            only=settings.get("CLEANER_ONLY") or None,
         )
 
     def open_spider(self, spider: Any = None) -> None:
@@ -137,11 +144,11 @@ class CleanerPipeline:
         except CaptureError as err:
             result = Result(source, ERROR, reason=err.problem)
         else:
-            result = clean_one(capture, rules=self.rules, placer=self.placer)
+            result = clean_one(capture, rules=self.rules, placer=self.placer, only=self.only)
         fields = result.fields()
         if result.kept and self.output_dir is not None:
             fields[PATH_FIELD] = result.reference
-        self.count_status(result.status)
+        self.count_status(result.status, result.page_type)
         if not result.kept:
             raise DropItem(f"cleaner: {result.status}: {result.reason}")
         for name, value in fields.items():
@@ -151,7 +158,9 @@ class CleanerPipeline:
                 continue
         return item
 
-    def count_status(self, status: str) -> None:
+    def count_status(self, status: str, page_type: str | None = None) -> None:
         if self.stats is not None:
             self.stats.inc_value(STATS_PREFIX + status)
+            if page_type is not None:
+                self.stats.inc_value(f"{STATS_PREFIX}page_type/{page_type}")
 

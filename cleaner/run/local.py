@@ -29,6 +29,7 @@ from ..siterules.rulebook import RuleBook
 from ..sources import Item, iter_inputs
 from ..sources.files import DEFAULT_MAX_BYTES
 from .lock import OutputLock
+from .only import parse_types
 from .outcome import ERROR, ManifestRow, Outcome
 from .placer import BatchPlacer, Record, RunRecords
 from .pool import ordered_map
@@ -62,6 +63,7 @@ def run(
     formats: Sequence[str] = DEFAULT_FORMATS,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
+    only: str | Iterable[str] | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out`; returns the run's Summary.
 
@@ -72,9 +74,13 @@ def run(
     `out`) are written once, and a capture an earlier run placed is not cleaned again. A
     capture larger than `max_bytes` once inflated (None: no limit) is an error line, found
     out without reading it whole. `html_engine` reads HTML captures (see `pipeline.html_reader`).
+    `only` names the page types written ("article,forum" or a list; None: all): a capture
+    of another type is a `skipped` line (see `run.only`).
     Raises OutputError when OUT cannot be used (another run holds it), StateError for
-    an unusable state file: both before any capture is read.
+    an unusable state file, PageTypeError for an unknown page type in `only`: all before
+    any capture is read.
     """
+    wanted = parse_types(only)
     started = time.perf_counter()
     out = Path(out)
     try:
@@ -95,7 +101,7 @@ def run(
         # (an empty Deduplicator is falsy: it has a length)
         records = RunRecords(spool, None if index is None else RunSketches(index.layout))
         work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)),
-                    max_bytes=max_bytes, html_engine=html_engine)
+                    max_bytes=max_bytes, html_engine=html_engine, only=wanted)
         items = iter_inputs(inputs, summary.skipped, max_bytes)
         outcomes = ordered_map(work, items, jobs, crashed)
         for outcome in _shown(outcomes, progress, "cleaning"):
@@ -142,8 +148,7 @@ def _record(waiting: list[tuple[ManifestRow, Record]], placer: BatchPlacer, batc
     lines: a line is in the manifest only once all it says is on disk."""
     placer.register()
     for row, _ in waiting:
-        summary.statuses[row.status] += 1
-        summary.warnings += bool(row.warnings)
+        summary.add_row(row.status, row.page_type, bool(row.warnings))
     if placer.index is not None:
         placer.index.mark_processed_many([
             (record.source, record.content_hash, row.to_dict())

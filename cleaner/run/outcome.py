@@ -29,6 +29,7 @@ class ManifestRow:
     article: str | None = None
     reason: str | None = None
     site: str | None = None
+    page_type: str | None = None
     warnings: tuple[str, ...] = ()  # written only when there are some
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +71,7 @@ class Outcome:
     row: ManifestRow | None = None
     warnings: tuple[str, ...] = ()
     rule_report: RuleReport | None = None
+    page_type: str | None = None
 
 
 def empty_reason(drops: Mapping[str, int]) -> str:

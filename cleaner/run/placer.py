@@ -105,12 +105,12 @@ def index_payload(reference: str | None, source: str, meta: Mapping[str, Any]) -
 class Record:
     """One input as spooled between cleaning and placing."""
 
-    __slots__ = ("content_hash", "reason", "record", "row", "site", "source", "status",
-                 "warnings")
+    __slots__ = ("content_hash", "page_type", "reason", "record", "row", "site", "source",
+                 "status", "warnings")
 
     def __init__(self, data: bytes) -> None:
         (self.source, self.status, self.reason, self.site, self.content_hash, row,
-         self.record, self.warnings) = pickle.loads(data)
+         self.record, self.warnings, self.page_type) = pickle.loads(data)
         self.row = None if row is None else ManifestRow.from_dict(row)
 
     @staticmethod
@@ -118,14 +118,15 @@ class Record:
         row = None if outcome.row is None else outcome.row.to_dict()
         return pickle.dumps(
             (outcome.source, outcome.status, outcome.reason, outcome.site, outcome.content_hash,
-             row, outcome.record, outcome.warnings),
+             row, outcome.record, outcome.warnings, outcome.page_type),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
 
     def row_of(self, status: str, article: str | None = None, reason: str | None = None
                ) -> ManifestRow:
         """This input's manifest line."""
-        return ManifestRow(self.source, status, article, reason, self.site, self.warnings)
+        return ManifestRow(self.source, status, article, reason, self.site, self.page_type,
+                           self.warnings)
 
     def article(self) -> tuple[dict[str, Any], str]:
         """(front matter, body) of a kept capture."""

@@ -26,17 +26,19 @@ from ..sinks.jsonl import json_line
 from ..siterules.rulebook import RuleBook
 from ..sources.files import DEFAULT_MAX_BYTES, check_size, content_capture
 from ..sources.records import CONTENT_FIELDS, parse_record, record_capture
-from .outcome import EMPTY, ERROR, WRITTEN, empty_reason
+from .only import is_wanted, parse_types, skip_reason
+from .outcome import EMPTY, ERROR, SKIPPED, WRITTEN, empty_reason
 from .placer import OnlinePlacer
 from .work import clean_or_reason
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What became of one capture: `status` is written (kept), duplicate, empty or error.
+    """What became of one capture: `status` is written (kept), duplicate, empty, skipped
+    (a page type not asked for) or error.
 
-    `article` is set unless the capture could not be cleaned; `reason` says why a capture
-    was not kept; `duplicate_of` is the dedup key of the earlier document it repeats;
+    `article` is set unless the capture could not be cleaned (its `page_type` says what
+    kind of page it was); `reason` says why a capture was not kept; `duplicate_of` is the dedup key of the earlier document it repeats;
     `reference` where a sink wrote its article (or the earlier article it repeats);
     `extra` holds the capture's extra fields (a stream record's other fields).
     """
@@ -53,6 +55,11 @@ class Result:
     def kept(self) -> bool:
         return self.status == WRITTEN
 
+    @property
+    def page_type(self) -> str | None:
+        """The capture's page type, None when unknown (not cleaned, or no page)."""
+        return None if self.article is None else self.article.page_type
+
     def fields(self) -> dict[str, Any]:
         """The article's front matter and body, for JSON lines or a crawler's item (kept only)."""
         if not self.kept or self.article is None:
@@ -68,6 +75,7 @@ def clean_many(
     sinks: Sinks | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
+    only: str | Iterable[str] | None = None,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
@@ -75,8 +83,19 @@ def clean_many(
     With `dedup`, each kept article is checked against (and registered in) that index;
     without it nothing is deduplicated. With `sinks`, kept articles are written there too.
     An item that is not text, or larger than `max_bytes` (None: no limit), is an error
-    Result. `html_engine` reads HTML (see `pipeline.html_reader`).
+    Result. `html_engine` reads HTML (see `pipeline.html_reader`). `only` names the page
+    types kept ("article,forum" or a list; None: all): a capture of another type is a
+    `skipped` Result, neither written nor deduplicated (see `run.only`).
+    Raises PageTypeError for an unknown type in `only`, at once (before the first item).
     """
+    return _clean_many(items, rules, dedup, sinks, max_bytes, html_engine, parse_types(only))
+
+
+def _clean_many(
+    items: Iterable[Capture | str | bytes], rules: RuleBook | None, dedup: Deduplicator | None,
+    sinks: Sinks | None, max_bytes: int | None, html_engine: str | None,
+    only: frozenset[str] | None,
+) -> Iterator[Result]:
     placer = OnlinePlacer(dedup, sinks)
     for number, item in enumerate(items, 1):
         source = item.source if isinstance(item, Capture) else f"<item {number}>"
@@ -88,7 +107,7 @@ def clean_many(
         except CaptureError as err:
             yield Result(source, ERROR, reason=err.problem)
             continue
-        yield clean_one(item, rules=rules, placer=placer, html_engine=html_engine)
+        yield clean_one(item, rules=rules, placer=placer, html_engine=html_engine, only=only)
 
 
 def clean_one(
@@ -98,12 +117,18 @@ def clean_one(
     dedup: Deduplicator | None = None,
     placer: OnlinePlacer | None = None,
     html_engine: str | None = None,
+    only: str | Iterable[str] | None = None,
 ) -> Result:
     """Clean one capture into a Result: never raises for a bad capture (status 'error').
-    Placed by `placer`, else against `dedup` alone."""
+    Placed by `placer`, else against `dedup` alone; `skipped` when `only` (page types,
+    see `clean_many`) does not want its type (PageTypeError for an unknown type)."""
+    wanted = parse_types(only)
     article, error = clean_or_reason(capture, rules, html_engine)
     if article is None:
         return Result(capture.source, ERROR, reason=error, extra=capture.extra)
+    if not is_wanted(article.page_type, wanted):
+        return Result(capture.source, SKIPPED, article, skip_reason(article.page_type),
+                      extra=capture.extra)
     if article.is_empty:
         reason = empty_reason(article.drop_counts())
         return Result(capture.source, EMPTY, article, reason, extra=capture.extra)
@@ -124,6 +149,7 @@ def clean_json_lines(
     name: str = "<stdin>",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
+    only: str | Iterable[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One output record per JSON line, in order: what `cleaner stream` writes.
 
@@ -132,8 +158,18 @@ def clean_json_lines(
     "duplicate_of") for a dropped capture, or the article's front matter and "body" for a
     kept one. A line that is not such an object, or longer than `max_bytes` (None: no
     limit; see `sources.records.bounded_lines` to read such lines without holding them
-    whole), gives an error record. Captures are named `<name>:<line number>`.
+    whole), gives an error record. Captures are named `<name>:<line number>`. `only`
+    names the page types kept (see `clean_many`): a record of another type says
+    "skipped" and its "page_type". Raises PageTypeError for an unknown type, at once.
     """
+    return _clean_json_lines(lines, rules, dedup, name, max_bytes, html_engine,
+                             parse_types(only))
+
+
+def _clean_json_lines(
+    lines: Iterable[str | bytes], rules: RuleBook | None, dedup: Deduplicator | None, name: str,
+    max_bytes: int | None, html_engine: str | None, only: frozenset[str] | None,
+) -> Iterator[dict[str, Any]]:
     placer = OnlinePlacer(dedup)
     for number, line in enumerate(lines, 1):
         source = f"{name}:{number}"
@@ -149,7 +185,7 @@ def clean_json_lines(
             yield {**passed, "status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
         yield {**passed, **result_record(
-            clean_one(capture, rules=rules, placer=placer, html_engine=html_engine))}
+            clean_one(capture, rules=rules, placer=placer, html_engine=html_engine, only=only))}
 
 
 def result_record(result: Result) -> dict[str, Any]:
@@ -159,6 +195,8 @@ def result_record(result: Result) -> dict[str, Any]:
         record["reason"] = result.reason
     if result.duplicate_of is not None:
         record["duplicate_of"] = result.duplicate_of
+    if not result.kept and result.page_type is not None:
+        record["page_type"] = result.page_type  # a kept one has it in its front matter
     if result.article is not None and result.article.warnings:
         record["warnings"] = list(result.article.warnings)
     record.update(result.fields())

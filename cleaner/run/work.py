@@ -15,7 +15,8 @@ from ..pipeline import clean_capture
 from ..siterules.rulebook import RuleBook
 from ..sources.files import DEFAULT_MAX_BYTES, read_capture
 from ..sources.items import CaptureFile, Failed, Item
-from .outcome import EMPTY, ERROR, KEPT, PLACED, ManifestRow, Outcome, empty_reason
+from .only import is_wanted, skip_reason
+from .outcome import EMPTY, ERROR, KEPT, PLACED, SKIPPED, ManifestRow, Outcome, empty_reason
 
 
 def clean_or_reason(
@@ -49,6 +50,8 @@ def unpack(record: bytes) -> tuple[dict[str, Any], str]:
 class Work:
     """What a worker does to each item: read it (a capture file), skip it when an earlier
     run placed it (same source, same content), else clean it and fingerprint its body.
+    With `only` (a set of page types, see `run.only`), a capture of another type is
+    SKIPPED once cleaned: its type is known only then.
 
     Picklable: sent to each worker process once. The state file, when given, is opened
     read-only in each process on first use.
@@ -57,18 +60,20 @@ class Work:
     def __init__(
         self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None,
         max_bytes: int | None = DEFAULT_MAX_BYTES, html_engine: str | None = None,
+        only: frozenset[str] | None = None,
     ) -> None:
         self.rules = rules
         self.layout = layout
         self.state = state
         self.max_bytes = max_bytes
         self.html_engine = html_engine
+        self.only = only
         self._reader: StateReader | None = None
         self._sketcher: Sketcher | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"rules": self.rules, "layout": self.layout, "state": self.state,
-                "max_bytes": self.max_bytes, "html_engine": self.html_engine}
+                "max_bytes": self.max_bytes, "html_engine": self.html_engine, "only": self.only}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -109,8 +114,13 @@ class Work:
         if article is None:
             return Outcome(capture.source, ERROR, reason=error, content_hash=digest), ""
         site = article.meta.get("site")
+        kind = article.page_type
+        if not is_wanted(kind, self.only):
+            return Outcome(capture.source, SKIPPED, skip_reason(kind), site, digest,
+                           warnings=article.warnings, page_type=kind), ""
         drops = dict(article.drop_counts())
-        said = {"warnings": article.warnings, "rule_report": article.rule_report}
+        said = {"warnings": article.warnings, "rule_report": article.rule_report,
+                "page_type": kind}
         if article.is_empty:
             return Outcome(capture.source, EMPTY, empty_reason(drops), site, digest, drops,
                            **said), ""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..document import PAGE_TYPES
 from .dates import normalise_date
 from .safety import safe_text
 
@@ -93,17 +94,23 @@ def date_value(value: Any) -> str | None:
     return value if isinstance(value, str) else normalise_date(value)
 
 
+def page_type_name(value: Any) -> str | None:
+    """A page type's name (see document.PAGE_TYPES), when it is one."""
+    return value if isinstance(value, str) and value in PAGE_TYPES else None
+
+
 # Front matter keys of an input article file that carry over as known metadata, how
 # each is checked, and what a refused value is said not to be.
 CARRIED_CHECKS: dict[str, Callable[[Any], Any]] = {
     "title": text_value, "published": normalise_date, "authors": author_list,
     "site": site_name, "url": web_url, "language": language_code, "fetched_at": date_value,
+    "page_type": page_type_name,
 }
 REFUSALS = {
     "title": "is not text", "published": "is not a date", "authors": "is not a list of names",
     "site": "is not a site name", "site_name": "is not a site name",
     "url": "is not an http(s) URL", "language": "is not a language code",
-    "fetched_at": "is not a date",
+    "fetched_at": "is not a date", "page_type": f"is not a page type ({', '.join(PAGE_TYPES)})",
 }
 
 

@@ -65,6 +65,7 @@ OUTCOME_SCHEMA = pa.schema([
     ("record", pa.binary()), ("words", pa.int64()), ("exact", pa.binary()),
     ("signature", pa.binary()), ("bands", pa.binary()), ("samples", pa.binary()),
     ("shingles", pa.int64()), ("warnings", pa.string()), ("report", pa.binary()),
+    ("page_type", pa.string()),
 ])
 
 
@@ -237,6 +238,7 @@ def outcome_row(pos: int, outcome: Outcome) -> dict[str, Any]:
         "warnings": json.dumps(list(outcome.warnings)) if outcome.warnings else None,
         "report": None if outcome.rule_report is None else pickle.dumps(
             outcome.rule_report, protocol=pickle.HIGHEST_PROTOCOL),
+        "page_type": outcome.page_type,
     }
     if outcome.status == KEPT:
         row["record"] = outcome.record

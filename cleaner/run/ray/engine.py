@@ -44,6 +44,7 @@ from ...siterules.stats import RuleStats
 from ...sources.files import DEFAULT_MAX_BYTES
 from ..local import SUMMARY
 from ..lock import OutputLock
+from ..only import parse_types
 from ..outcome import KEPT
 from ..summary import Summary
 from ..work import Work
@@ -120,11 +121,12 @@ def run(
     formats: Sequence[str] = DEFAULT_FORMATS,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
+    only: str | Iterable[str] | None = None,
     timings: dict[str, float] | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out` on Ray; the same files as
     `cleaner.run.local.run` writes for a new OUT, byte for byte (no dedup state).
-    `max_bytes` and `html_engine` as the local engine takes them. `timings`, when
+    `max_bytes`, `html_engine` and `only` as the local engine takes them. `timings`, when
     given, gets the seconds each step took (for bench/ray_engine.py).
 
     `address`: a Ray cluster ("auto", "ray://HOST:10001"), else a local Ray of `jobs`
@@ -137,6 +139,7 @@ def run(
         raise CleanerError("--state is the local engine's (cross-run deduplication); "
                            "--engine ray deduplicates within the run")
     formats = check_formats(formats)
+    wanted = parse_types(only)
     started = time.perf_counter()
     folder = OutFolder(out)
     with ExitStack() as stack:
@@ -150,7 +153,7 @@ def run(
         session = stack.enter_context(RaySession(address, jobs, quiet))
         steps.done("ray")
         work = Work(rules, Layout() if dedup else None, max_bytes=max_bytes,
-                    html_engine=html_engine)
+                    html_engine=html_engine, only=wanted)
         summary = _Run(session, folder, work, formats, steps).run(inputs)
     summary.seconds = time.perf_counter() - started
     folder.write_text(SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
@@ -337,12 +340,13 @@ class _Run:
         del finished
         with self.out.open_text(MANIFEST) as manifest:
             for i in range(len(texts)):
-                text, (statuses, warned) = ray.get(texts[i])
+                text, (statuses, warned, page_types) = ray.get(texts[i])
                 texts[i] = []  # this shard's text may go
                 if failed:
                     text = place.patch_failed(text, failed, statuses)
                 self.summary.statuses.update(statuses)
                 self.summary.warnings += warned
+                self.summary.page_types.update(page_types)
                 manifest.write(text)
         self.summary.statuses = +self.summary.statuses
         ray.get(written_parts)

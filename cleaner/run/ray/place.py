@@ -201,20 +201,21 @@ def finish(first: int, out: OutFolder, formats: tuple[str, ...], offsets: np.nda
            count: int, *args: Any) -> tuple:
     """Write the articles of the canonicals in this shard (its `count` outcome blocks,
     then the decisions on its docs) and make its manifest lines, in input order.
-    (manifest text, status counts, references that could not be written with why,
-    article records by part writer)."""
+    ((manifest text, (status counts, captures with warnings, page type counts)),
+    references that could not be written with why, article records by part writer)."""
     blocks, pieces = args[:count], args[count:]
     decided = concat(pieces)
     by_doc = {doc: i for i, doc in enumerate(decided["doc"].tolist())} if decided else {}
     writer = ArticleWriter(out.staging(), out.temp_folder()) if MARKDOWN in formats else None
     lines: list[str] = []
     statuses: Counter = Counter()
+    page_types: Counter = Counter()
     warned = 0
     failed: dict[str, str] = {}
     records: dict[str, list[Any]] = {"rank": [], "meta": [], "body": [], "source": []}
     for table in blocks:
-        for row in table.select(["source", "status", "reason", "site", "record", "warnings"]
-                                ).to_pylist():
+        for row in table.select(["source", "status", "reason", "site", "record", "warnings",
+                                  "page_type"]).to_pylist():
             status = row["status"]
             if status == TALLY_STATUS:
                 continue
@@ -226,13 +227,15 @@ def finish(first: int, out: OutFolder, formats: tuple[str, ...], offsets: np.nda
                                    renamed, writer, failed, records)
                 first += 1
             statuses[manifest.status] += 1
+            if manifest.page_type:
+                page_types[manifest.page_type] += 1
             warned += bool(manifest.warnings)
             lines.append(manifest.to_json() + "\n")
     out.close()
     ranks = np.array(records["rank"], dtype=np.int64)
     frame: Frame = {"rank": ranks, **{k: v for k, v in records.items() if k != "rank"}}
     groups = split(frame, ranks // part_records // parts_per_writer, writers) if writers else []
-    return ("".join(lines), (statuses, warned), failed, *groups)
+    return ("".join(lines), (statuses, warned, page_types), failed, *groups)
 
 
 def _member(row: dict[str, Any], doc: int, decided: Frame, i: int, out: OutFolder,
@@ -272,7 +275,8 @@ def _row_of(row: dict[str, Any]) -> Callable[..., ManifestRow]:
 
     def row_of(status: str, article: str | None = None, reason: str | None = None
                ) -> ManifestRow:
-        return ManifestRow(row["source"], status, article, reason, row["site"], warnings)
+        return ManifestRow(row["source"], status, article, reason, row["site"], row["page_type"],
+                           warnings)
 
     return row_of
 
@@ -311,7 +315,7 @@ def patch_failed(text: str, failed: Mapping[str, str], statuses: Counter) -> str
             statuses[row.status] -= 1
             statuses[ERROR] += 1
             row = ManifestRow(row.source, ERROR, None, failed[row.article], row.site,
-                              row.warnings)
+                              row.page_type, row.warnings)
             line = row.to_json() + "\n"
         lines.append(line)
     return "".join(lines)

@@ -1,0 +1,204 @@
+"""Type-aware extraction: each page type read by the reader that keeps its main content.
+
+An HTML page is parsed and read into blocks once (`blocks.read_page`), typed from
+those blocks (`page_type.classify_html`), and read by its type's profile (`PROFILES`)
+from the same blocks:
+
+- article pages and forum threads, and every page of a site whose rule set has `html:`
+  rules, go to the run's HTML engine as before (the fast engine is handed the page
+  already read): news keeps today's behaviour;
+- collection, listing, service and documentation pages typed with at least
+  MIN_BLOCKS_CONFIDENCE are read from the blocks (`block_document`): the page's
+  furniture (nav, header, footer, aside, forms, buttons) is dropped and, when the page
+  marks its main region (<main>, role=main) and that region holds enough of the text,
+  everything outside it; the rest is kept whole, so that a listing keeps its items, a
+  service page all its sections, documentation its code, tables and headings;
+- those types typed with less, and product pages, go to the run's engine too;
+- a product page whose visible text lacks its description gets the JSON-LD one.
+
+Uncertain types are not read by trafilatura (as the first version did, for pages typed
+product, or listing, collection, service, documentation below the floor): it read some
+of them better (WCXB listings and products), but it parses the page again and takes
+several times the fast engine's time, which made typed HTML cost 2-4 times untyped;
+`--html-engine trafilatura` reads every page with it, for whom that is worth it.
+
+Each dropped line carries its reason (`furniture_block`, `outside_main_content`), as
+`explain` shows. Which types take which reader was measured on the WCXB development
+split with cross-validated types (bench/wcxb.py --out-of-fold; figures in the README).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .. import reasons as R
+from ..document import Capture, Document, Line
+from ..text.lines import normalise
+from . import blocks as B
+from .blocks import Page, parse_html, read_page
+from .container import furniture_elements
+from .fast import page_lines
+from .fast_meta import page_metadata
+from .html import check_language, drop_title
+from .lexbor_engine import LexborEngine
+from .page_features import ld_types
+from .page_type import (
+    ARTICLE,
+    COLLECTION,
+    DOCUMENTATION,
+    FORUM,
+    LISTING,
+    PRODUCT,
+    SERVICE,
+    classify_html,
+)
+
+# An HTML engine: reads a capture with a rule set, given the page when it is read already
+# (the fast engine uses it; the trafilatura engine parses the page its own way).
+Reader = Callable[[Capture, Any, Page | None, LexborHTMLParser | None], Document]
+
+FURNITURE_FLAGS: Final = (
+    B.IN_NAV | B.IN_HEADER | B.IN_FOOTER | B.IN_ASIDE | B.IN_FORM | B.IN_BUTTON
+)
+# Class/id categories that name furniture on a page read from its blocks: the fast
+# engine's (container.FURNITURE_HINTS) but for RELATED and META, which name a listing's
+# own items ("teaser", "more-", "date", "author", "category").
+BLOCK_FURNITURE_HINTS: Final = (
+    B.NAV | B.FOOTER | B.SIDEBAR | B.SHARE | B.COMMENT | B.AD | B.COOKIE | B.SUBSCRIBE
+    | B.HIDDEN
+)
+# The page's marked main region replaces the whole page when it holds at least this
+# share of the text left after furniture: below it, <main> is a hero or a wrapper of
+# one widget. On the WCXB split 0.2-0.5 score within 0.005 F1 of 0.3 on every type.
+MAIN_MIN_SHARE: Final = 0.3
+# The blocks are read only when the page's type has at least this probability: a news
+# story taken for a listing loses much more (the block reading keeps its teasers, related
+# links and comments) than a listing read by an engine. Measured 2026-11-29: on the WCXB
+# split (cross-validated types) a floor of 0.9 gives F1 0.826 over all pages, 0.95 gives
+# 0.824 (listings 0.590 -> 0.578); on the dev set's news pages (typed without their URL)
+# 0.9 reads 10 from their blocks and costs HTML F1 (0.936 against 0.937 without page
+# types), 0.95 does not (0.938). The news path comes first.
+MIN_BLOCKS_CONFIDENCE: Final = 0.95
+# A JSON-LD description shorter than this is a tagline, not a product description.
+MIN_DESCRIPTION_CHARS: Final = 80
+PRODUCT_LD_TYPES: Final = frozenset({"product", "productgroup", "individualproduct", "productmodel"})
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How one page type is read: from its blocks when the type is sure enough, else by
+    the run's HTML engine."""
+
+    blocks: bool = False
+    # Fill in the JSON-LD product description when the kept text lacks it.
+    ld_description: bool = False
+
+
+# Measured per type on the WCXB split (2026-11-29), mean F1 of the pages typed so
+# (cross-validated), fast engine / trafilatura engine / blocks: collection
+# 0.538/0.534/0.615, listing 0.362/0.544/0.640, service 0.737/0.741/0.779, documentation
+# 0.881/0.901/0.919, product 0.538/0.608/0.526, forum 0.740/0.698/0.621.
+ENGINE: Final = Profile()
+BLOCKS: Final = Profile(blocks=True)
+PROFILES: Final[Mapping[str, Profile]] = {
+    ARTICLE: ENGINE,
+    FORUM: ENGINE,
+    DOCUMENTATION: BLOCKS,
+    PRODUCT: Profile(ld_description=True),
+    COLLECTION: BLOCKS,
+    LISTING: BLOCKS,
+    SERVICE: BLOCKS,
+}
+
+
+def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Document:
+    """The Document of an HTML capture, read as its page type wants; `meta["page_type"]`
+    says which type it was taken for (none when there is no page to speak of)."""
+    tree = parse_html(capture.text)
+    if tree is None:
+        return engine(capture, ruleset, None, None)
+    page = read_page(tree)
+    kind = classify_html(page, capture.url)
+    profile = PROFILES.get(kind.name, ENGINE)
+    if (profile.blocks and kind.confidence >= MIN_BLOCKS_CONFIDENCE
+            and not getattr(ruleset, "html", None)):  # a site's own rules say where its text is
+        doc = block_document(capture, ruleset, tree, page)
+    else:
+        doc = engine(capture, ruleset, page, tree)
+    if profile.ld_description:
+        add_ld_description(doc, page)
+    doc.meta["page_type"] = kind.name
+    return doc
+
+
+def block_document(
+    capture: Capture, ruleset: Any, tree: LexborHTMLParser, page: Page
+) -> Document:
+    """A Document whose Lines are all the page's blocks, furniture and what lies outside
+    the main region dropped; metadata as the fast engine reads it."""
+    meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
+    doc = Document(capture, page_lines(page), meta, ruleset, extracted=True)
+    keep_main_blocks(doc, page)
+    drop_title(doc)
+    check_language(doc)
+    return doc
+
+
+def ruleset_rules(ruleset: Any) -> Any:
+    """The rule set's `html:` part (empty rules when there is no rule set)."""
+    from ..siterules.model import HtmlRules
+
+    return ruleset.html if ruleset is not None else HtmlRules()
+
+
+def keep_main_blocks(doc: Document, page: Page) -> None:
+    """Drop furniture blocks (by their tags and roles, or inside an element whose
+    class/id names it furniture and that holds less than half the text), and what lies
+    outside the marked main region when it holds MAIN_MIN_SHARE of the rest."""
+    lines = doc.lines
+    furniture = furniture_elements(
+        page, [float(block.chars) for block in page.blocks], set(), hints=BLOCK_FURNITURE_HINTS
+    )
+    for i, line in enumerate(lines):
+        if line.block.flags & FURNITURE_FLAGS or furniture[line.block.element]:
+            doc.drop(i, R.FURNITURE_BLOCK)
+    seen: set[int] = set()
+    rest = main = 0
+    for line in lines:
+        block = line.block
+        if line.reason is None and block.index not in seen:
+            seen.add(block.index)
+            rest += block.chars
+            main += block.chars if block.flags & B.IN_MAIN else 0
+    if main and main >= MAIN_MIN_SHARE * rest:
+        for i, line in enumerate(lines):
+            if not line.block.flags & B.IN_MAIN:
+                doc.drop(i, R.OUTSIDE_MAIN_CONTENT)
+
+
+def add_ld_description(doc: Document, page: Page) -> None:
+    """Append the JSON-LD product description when the kept text does not hold it."""
+    description = ld_description(page)
+    if not description:
+        return
+    kept = " ".join(doc.lines[i].text for i in doc.kept()).casefold()
+    if normalise(description).casefold()[:MIN_DESCRIPTION_CHARS] in kept:
+        return
+    for text in description.splitlines():
+        if text := normalise(text):
+            doc.lines.append(Line(text, None, True, True))
+
+
+def ld_description(page: Page) -> str | None:
+    """The longest description of a JSON-LD Product on the page, if long enough."""
+    best = ""
+    for item in page.json_ld:
+        if not isinstance(item, dict) or not ld_types([{"@type": item.get("@type")}]) & PRODUCT_LD_TYPES:
+            continue
+        text = item.get("description")
+        if isinstance(text, str) and len(text) > len(best):
+            best = text
+    return best if len(best) >= MIN_DESCRIPTION_CHARS else None

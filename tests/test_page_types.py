@@ -1,0 +1,338 @@
+"""Page types: the shipped model, the features it reads, type-aware extraction, --only."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cleaner import PageTypeError, clean, clean_many
+from cleaner import reasons as R
+from cleaner.cli import main
+from cleaner.dedup import Deduplicator
+from cleaner.document import HTML, Capture, Line
+from cleaner.extract import page_type as P
+from cleaner.extract import profiles
+from cleaner.extract.blocks import parse_html, read_page
+from cleaner.extract.capture_features import text_features
+from cleaner.extract.page_features import html_features, ld_types
+from cleaner.extract.profiles import add_ld_description, block_document
+from cleaner.frontmatter import render_article
+from cleaner.run.local import run
+from cleaner.run.only import is_wanted, parse_types, skip_reason
+from cleaner.run.outcome import KEPT, SKIPPED
+from cleaner.run.stream import clean_json_lines
+from cleaner.run.work import Work
+
+SENTENCE = (
+    "The new model keeps its charge for two full days of use and weighs less than the "
+    "one it replaces, which matters to people who carry it all day."
+)
+STORY_PARAGRAPHS = (
+    "Council approves the new budget after a long night",
+    "March 12, 2024",
+    ("The city council approved the budget for next year late on Tuesday night, after a "
+     "debate that lasted more than six hours and ended with a narrow vote of seven to six."),
+    ("The budget raises spending on schools and public transport, and cuts the money set "
+     "aside for new roads, which the mayor had said the city could no longer afford."),
+    ("Opponents said the plan relied on tax income that might not come, and asked for a "
+     "review in the spring; the council agreed to hear the finance office again in April."),
+)
+STORY = "\n\n".join(STORY_PARAGRAPHS)
+STORY_URL = "https://news.example.com/2024/03/12/council-approves-budget"
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head><title>A page</title>{head}</head><body>{body}</body></html>"
+
+
+def ld(obj: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+PRODUCT_PAGE = page(
+    "<main><h1>Trail Runner 2</h1><p class='price'>$129.99</p>"
+    "<form><button class='add-to-cart'>Add to cart</button><select><option>42</option></select></form>"
+    f"<div class='product-description'><p>{SENTENCE}</p></div></main>",
+    head='<meta property="og:type" content="product">'
+    + ld({"@context": "https://schema.org", "@type": "Product", "name": "Trail Runner 2",
+          "description": "A light trail shoe with a grippy sole, a wide toe box and a "
+                         "cushioned heel for long days on rough ground.",
+          "offers": {"@type": "Offer", "price": "129.99", "priceCurrency": "USD"}}),
+)
+PRODUCT_URL = "https://www.example.com/products/trail-runner-2"
+FORUM_LINES = [
+    "Router keeps dropping the connection every hour",
+    "Posted by mike_k · 3 days ago",
+    "I have a problem with my router: it disconnects every hour and comes back after a minute.",
+    "Reply Quote",
+    "Joined: 2011 · Posts: 2,301",
+    "Try turning off the power saving mode in the wireless settings; that fixed it for me.",
+    "Reply Quote",
+    "Joined: 2019 · Posts: 12",
+    "Which firmware are you on? The last two updates had exactly this bug.",
+    "Reply Quote",
+    "Joined: 2015 · Posts: 847",
+    "Same here since the update, every 60 minutes on the dot. Rolling back helped.",
+    "Reply Quote",
+    "Joined: 2020 · Posts: 95",
+    "Check the DHCP lease time too, an hour is a suspicious number.",
+    "Reply Quote",
+    "Joined: 2012 · Posts: 5,118",
+    "Thanks, that solved it. The lease time was set to one hour. Marking this thread as solved.",
+    "Reply Quote",
+    "Joined: 2019 · Posts: 13",
+    "Glad it works now.",
+    "Reply Quote",
+]
+FORUM_URL = "https://forum.example.com/t/router-keeps-dropping/4821"
+
+
+def classify_lines(lines: list[str], url: str | None) -> P.PageType:
+    """The type of a text capture's lines, with their LineFacts as the heuristics see them."""
+    return P.classify_lines([Line(line) for line in lines], url)
+
+
+def tiny_model() -> P.Trees:
+    """Two types, one stage: type b wins when feature x > 1."""
+    leaf_split = {"feature": [0, -1, -1], "threshold": [1.0, 0.0, 0.0], "left": [1, -1, -1],
+                  "right": [2, -1, -1], "value": [0.0, -2.0, 2.0]}
+    flat = {"feature": [-1], "threshold": [0.0], "left": [-1], "right": [-1], "value": [0.0]}
+    return P.Trees.from_json({"types": ["a", "b"], "features": ["x"], "init": [0.0, 0.0],
+                              "learning_rate": 1.0, "trees": [[flat, leaf_split]]})
+
+
+def test_trees_follow_their_splits_and_give_probabilities():
+    model = tiny_model()
+    low, high = model.probabilities({"x": 0.5}), model.probabilities({"x": 3.0})
+    assert low["a"] > 0.5 > low["b"] and high["b"] > 0.5 > high["a"]
+    assert abs(sum(high.values()) - 1.0) < 1e-9
+    assert model.probabilities({}) == low  # a missing feature reads as 0
+
+
+def test_shipped_models_cover_every_type_and_their_features():
+    for kind, model in P.models().items():
+        assert set(model.types) == set(P.PAGE_TYPES), kind
+    tree = parse_html(PRODUCT_PAGE)
+    names = set(html_features(read_page(tree), PRODUCT_URL))
+    assert set(P.models()[P.HTML_MODEL].features) <= names
+    assert set(P.models()[P.TEXT_MODEL].features) <= set(
+        text_features([Line("a line")], None))
+
+
+def test_skipped_elements_are_counted_for_the_features():
+    tree = parse_html(PRODUCT_PAGE)
+    features = html_features(read_page(tree), PRODUCT_URL)
+    assert features["n_select"] == 1 and features["n_button"] == 1
+
+
+def test_a_product_page_is_typed_product():
+    tree = parse_html(PRODUCT_PAGE)
+    kind = P.classify_html(read_page(tree), PRODUCT_URL)
+    assert kind.name == P.PRODUCT
+    assert kind.confidence == max(kind.probabilities.values())
+
+
+def test_a_forum_thread_in_text_is_typed_forum():
+    assert classify_lines(FORUM_LINES, FORUM_URL).name == P.FORUM
+
+
+def test_a_text_capture_of_few_lines_is_an_article_whatever_its_model_says():
+    sure = {t: 0.0 for t in P.PAGE_TYPES} | {P.FORUM: 0.99, P.ARTICLE: 0.01}
+    assert P.decide_text(sure, True, P.MIN_TYPED_LINES).name == P.FORUM
+    assert P.decide_text(sure, True, P.MIN_TYPED_LINES - 1).name == P.ARTICLE
+    assert classify_lines(FORUM_LINES[:P.MIN_TYPED_LINES - 1], FORUM_URL).name == P.ARTICLE
+
+
+def test_a_news_story_in_text_is_typed_article():
+    assert classify_lines(list(STORY_PARAGRAPHS), STORY_URL).name == P.ARTICLE
+
+
+def test_without_url_a_text_capture_is_typed_other_than_article_only_when_sure():
+    sure = {t: 0.0 for t in P.PAGE_TYPES} | {P.FORUM: 0.95, P.ARTICLE: 0.05}
+    unsure = {t: 0.0 for t in P.PAGE_TYPES} | {P.FORUM: 0.6, P.ARTICLE: 0.4}
+    assert P.decide(sure, P.MIN_OTHER_CONFIDENCE_TEXT_NO_URL).name == P.FORUM
+    assert P.decide(unsure, P.MIN_OTHER_CONFIDENCE_TEXT_NO_URL).name == P.ARTICLE
+    assert P.decide(unsure).name == P.FORUM
+
+
+def test_ld_types_finds_nested_types():
+    found = ld_types([{"@type": "WebPage", "mainEntity": {"@type": ["Product"], "offers": [{"@type": "Offer"}]}}])
+    assert found == {"webpage", "product", "offer"}
+
+
+def test_page_type_is_in_the_front_matter_of_text_and_html_captures():
+    text = clean("\n".join(FORUM_LINES), url=FORUM_URL)
+    assert text.page_type == P.FORUM and text.meta["page_type"] == P.FORUM
+    html = clean(PRODUCT_PAGE, url=PRODUCT_URL)
+    assert html.page_type == P.PRODUCT
+    assert list(html.meta).index("page_type") == list(html.meta).index("language") + 1
+    assert "page_type: product" in render_article(html)
+
+
+def test_an_article_file_keeps_its_page_type_when_cleaned_again():
+    first = clean("\n".join(FORUM_LINES), url=FORUM_URL)
+    again = clean(render_article(first))
+    assert again.page_type == first.page_type == P.FORUM
+
+
+def test_an_unknown_page_type_in_an_article_file_is_left_out_with_a_warning():
+    first = render_article(clean("\n".join(FORUM_LINES), url=FORUM_URL))
+    again = clean(first.replace("page_type: forum", "page_type: blogroll"))
+    assert again.page_type != "blogroll"
+    assert any(w.startswith("page_type not kept") for w in again.warnings)
+
+
+def test_block_profile_drops_furniture_and_what_lies_outside_main():
+    html = page(
+        "<nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
+        "<div class='intro'>Sign up for our newsletter and get ten percent off today</div>"
+        "<main><h1>Running shoes</h1><ul>"
+        + "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(8))
+        + "</ul><div class='share-tools'>Share this page with your friends</div></main>"
+        "<footer><p>Copyright 2024 Example Shop</p></footer>"
+    )
+    tree = parse_html(html)
+    capture = Capture(html, kind=HTML, url="https://www.example.com/c/running-shoes")
+    doc = block_document(capture, None, tree, read_page(tree))
+    kept = [line.text for line in doc.lines if line.kept]
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert "Trail Runner 0 light and grippy" in kept and "Trail Runner 7 light and grippy" in kept
+    assert reasons["Copyright 2024 Example Shop"] == R.FURNITURE_BLOCK
+    assert reasons["Share this page with your friends"] == R.FURNITURE_BLOCK  # named so by its class
+    assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
+
+
+def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
+    html = page("<main><h1>Trail Runner 2</h1><p>$129.99</p></main>",
+                head=ld({"@type": "Product", "description": SENTENCE}))
+    tree = parse_html(html)
+    page_read = read_page(tree)
+    doc = block_document(Capture(html, kind=HTML), None, tree, page_read)
+    add_ld_description(doc, page_read)
+    assert SENTENCE in [line.text for line in doc.lines if line.kept]
+    before = len(doc.lines)
+    add_ld_description(doc, page_read)  # already there: not added twice
+    assert len(doc.lines) == before
+
+
+# --- --only ---------------------------------------------------------------------------
+
+def test_only_parses_names_and_says_what_is_wanted():
+    only = parse_types("article, Listing")
+    assert only == {P.ARTICLE, P.LISTING}
+    assert parse_types(["forum"]) == {P.FORUM} and parse_types(None) is None
+    assert is_wanted(P.ARTICLE, only) and not is_wanted(P.FORUM, only)
+    assert is_wanted(P.FORUM, None)
+    assert is_wanted(None, {P.FORUM})  # no text to classify: empty, not skipped
+    assert skip_reason(P.LISTING) == "page type: listing"
+    with pytest.raises(PageTypeError, match="unknown page type blog"):
+        parse_types("article,blog")
+    with pytest.raises(PageTypeError):
+        parse_types(" , ")
+
+
+def test_the_worker_skips_an_unwanted_type_once_cleaned():
+    forum = Capture("\n".join(FORUM_LINES), source="forum.txt", url=FORUM_URL)
+    story = Capture(STORY, source="story.txt", url=STORY_URL)
+    outcomes = Work(None, only=frozenset({P.ARTICLE}))([forum, story])
+    assert [o.status for o in outcomes] == [SKIPPED, KEPT]
+    assert outcomes[0].reason == "page type: forum" and outcomes[0].record is None
+    assert [o.page_type for o in outcomes] == [P.FORUM, P.ARTICLE]
+
+
+def test_clean_many_skips_unwanted_types_and_does_not_index_them():
+    forum = Capture("\n".join(FORUM_LINES), source="forum.txt", url=FORUM_URL)
+    story = Capture(STORY, source="story.txt", url=STORY_URL)
+    with Deduplicator() as index:
+        results = list(clean_many([forum, story, forum], dedup=index, only="article"))
+        assert [r.status for r in results] == ["skipped", "written", "skipped"]
+        assert results[0].reason == "page type: forum" and results[0].page_type == P.FORUM
+        assert len(index) == 1
+    with pytest.raises(PageTypeError):
+        clean_many([story], only="articles")  # refused at the call, before any item
+
+
+def test_stream_records_say_skipped_and_the_page_type():
+    lines = [json.dumps({"url": FORUM_URL, "text": "\n".join(FORUM_LINES)}),
+             json.dumps({"url": STORY_URL, "text": STORY})]
+    records = list(clean_json_lines(lines, only=["article"]))
+    assert records[0]["status"] == "skipped" and records[0]["page_type"] == P.FORUM
+    assert records[0]["reason"] == "page type: forum"
+    assert records[1]["status"] == "written" and records[1]["page_type"] == P.ARTICLE
+
+
+def write_captures(folder):
+    folder.mkdir()
+    (folder / "forum.txt").write_text("\n".join(FORUM_LINES), encoding="utf-8")
+    (folder / "forum.meta.json").write_text(json.dumps({"url": FORUM_URL}), encoding="utf-8")
+    (folder / "story.txt").write_text(STORY, encoding="utf-8")
+    (folder / "story.meta.json").write_text(json.dumps({"url": STORY_URL}), encoding="utf-8")
+
+
+def manifest(out):
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_run_with_only_writes_the_wanted_types_and_counts_every_type(tmp_path):
+    write_captures(tmp_path / "in")
+    summary = run([tmp_path / "in"], tmp_path / "out", only="article")
+    rows = {row["source"].rsplit("/", 1)[-1]: row for row in manifest(tmp_path / "out")}
+    assert rows["forum.txt"]["status"] == "skipped" and rows["forum.txt"]["article"] is None
+    assert rows["forum.txt"]["reason"] == "page type: forum"
+    assert rows["forum.txt"]["page_type"] == P.FORUM
+    assert rows["story.txt"]["status"] == "written" and rows["story.txt"]["page_type"] == P.ARTICLE
+    written = list((tmp_path / "out").glob("*/*.md"))
+    assert len(written) == 1
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert saved["page_types"] == {"article": 1, "forum": 1}
+    assert saved["statuses"]["skipped"] == 1
+    assert "1 skipped" in summary.line() and "page types: 1 article, 1 forum" in summary.line()
+    # a later run that wants every type writes what was skipped: it was not registered
+    again = run([tmp_path / "in"], tmp_path / "out")
+    assert again.statuses["skipped"] == 0
+    rows = {row["source"].rsplit("/", 1)[-1]: row for row in manifest(tmp_path / "out")}
+    assert rows["forum.txt"]["status"] == "written" and rows["forum.txt"]["page_type"] == P.FORUM
+    assert len(list((tmp_path / "out").glob("*/*.md"))) == 2
+
+
+def test_the_cli_refuses_an_unknown_type_before_any_work(tmp_path, capsys):
+    write_captures(tmp_path / "in")
+    code = main(["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--only", "article,blog"])
+    assert code == 2
+    assert "unknown page type blog" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cli_only_option_skips_other_types(tmp_path, capsys):
+    write_captures(tmp_path / "in")
+    code = main(["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--only", "forum", "--jobs", "1"])
+    assert code == 0
+    statuses = {row["source"].rsplit("/", 1)[-1]: row["status"] for row in manifest(tmp_path / "out")}
+    assert statuses == {"forum.txt": "written", "story.txt": "skipped"}
+
+
+@pytest.mark.parametrize(("kind", "confidence", "reader"), [
+    (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "engine"), (P.PRODUCT, 0.99, "engine"),
+    (P.LISTING, 0.95, "blocks"), (P.LISTING, 0.6, "engine"), (P.SERVICE, 0.95, "blocks"),
+    (P.DOCUMENTATION, 0.5, "engine"), (P.COLLECTION, 0.96, "blocks"), (P.COLLECTION, 0.9, "engine"),
+])
+def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, reader):
+    used = []
+
+    def engine(capture, ruleset, page, tree):
+        used.append(("engine", page))
+        return block_document(capture, ruleset, tree, page)
+
+    read = []
+
+    def reading(tree):
+        read.append(tree)
+        return read_page(tree)
+
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(kind, confidence, {}))
+    monkeypatch.setattr(profiles, "read_page", reading)
+    doc = profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine)
+    assert doc.meta["page_type"] == kind
+    assert ([name for name, _ in used[:1]] or ["blocks"]) == [reader]
+    assert len(read) == 1  # one walk of the page, whichever reads it
+    assert all(page is not None for _, page in used)  # the engine is handed the page read
