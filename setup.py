@@ -17,12 +17,14 @@ up in the module's dict on every use (8% fewer instructions per capture, measure
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import warnings
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 # The per-line hot path (measured: line facts, dates, main run, metadata, language guess).
 COMPILED = [
@@ -50,6 +52,16 @@ COMPILED = [
 def fall_back(reason: str) -> None:
     """Say why the package installs as plain Python."""
     warnings.warn(f"cleaner: not compiled ({reason}); installing plain Python", stacklevel=2)
+
+
+class FreshBuildPy(build_py):
+    """build_py into an empty build folder. pip builds in the source tree, and a file an
+    earlier build left in build/ (a module since moved or deleted, a compiled module of
+    older code) would be installed with this one."""
+
+    def run(self) -> None:
+        shutil.rmtree(self.build_lib, ignore_errors=True)
+        super().run()
 
 
 class BuildOrFallBack(build_ext):
@@ -82,4 +94,5 @@ def compiled_extensions() -> list:
     return []
 
 
-setup(ext_modules=compiled_extensions(), cmdclass={"build_ext": BuildOrFallBack})
+setup(ext_modules=compiled_extensions(),
+      cmdclass={"build_py": FreshBuildPy, "build_ext": BuildOrFallBack})
