@@ -32,6 +32,14 @@ def engine(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture
+def fast_engine_only(engine):
+    """For the fast engine's own steps (teaser cards, link blocks, figures, related lists,
+    furniture names): on the trafilatura engine, trafilatura reads such markup its own way."""
+    if engine != pipeline.FAST:
+        pytest.skip("a step of the fast engine's own")
+
+
 PROSE = [
     ("The city council approved the new budget on Tuesday after a long debate that "
     "lasted well into the evening, with members divided over spending on schools."),
@@ -299,10 +307,8 @@ def test_streamed_segments_are_moved_where_their_scripts_say():
     assert tree.css_first("template") is None
 
 
-def test_code_listings_with_linked_line_numbers_are_kept(engine):
+def test_code_listings_with_linked_line_numbers_are_kept(fast_engine_only):
     # a highlighter's listing links its line numbers to its lines: no teaser card
-    if engine != pipeline.FAST:
-        pytest.skip("teaser cards are the fast engine's (trafilatura drops such tables itself)")
     listing = (
         '<div class="highlight"><table><tr><td><pre><a href="#l{n}1">1</a>\n<a href="#l{n}2">2</a>'
         '</pre></td><td><pre><code>total = budget_{n}.sum()\nprint(total)</code></pre></td></tr>'
@@ -314,10 +320,8 @@ def test_code_listings_with_linked_line_numbers_are_kept(engine):
     assert all(f"total = budget_{n}.sum()" in kept for n in range(3))
 
 
-def test_linked_section_headings_over_prose_are_kept(engine):
+def test_linked_section_headings_over_prose_are_kept(fast_engine_only):
     # a listicle links each section's heading to the firm it is about
-    if engine != pipeline.FAST:
-        pytest.skip("link blocks are judged by trafilatura on that engine")
     sections = "".join(
         f'<h2><a href="https://firm{n}.example/">{n}. Firm number {n} Movers</a></h2><p>{text}</p>'
         for n, text in enumerate(PROSE, 1)
@@ -329,9 +333,7 @@ def test_linked_section_headings_over_prose_are_kept(engine):
     assert "Mayor signs the budget" not in kept
 
 
-def test_tables_and_quotes_in_figures_are_kept_and_captions_dropped(engine):
-    if engine != pipeline.FAST:
-        pytest.skip("figures are read by trafilatura on that engine")
+def test_tables_and_quotes_in_figures_are_kept_and_captions_dropped(fast_engine_only):
     figures = (
         '<figure class="wp-block-table"><table><tr><th>Ward</th><th>Budget</th></tr>'
         "<tr><td>North ward schools</td><td>12,500,000</td></tr></table>"
@@ -349,9 +351,7 @@ def test_tables_and_quotes_in_figures_are_kept_and_captions_dropped(engine):
     assert "Table: the budget by ward" not in kept
 
 
-def test_article_goes_on_after_a_related_box_inside_it(engine):
-    if engine != pipeline.FAST:
-        pytest.skip("related lists are judged by trafilatura on that engine")
+def test_article_goes_on_after_a_related_box_inside_it(fast_engine_only):
     box = ["<strong>Related</strong>",
            'Planning a renovation? Read <a href="/b/3">our guide to permits</a> first.']
     more = ("Officials also said that the money for the new library branch on the east side "
@@ -363,10 +363,8 @@ def test_article_goes_on_after_a_related_box_inside_it(engine):
     assert "our guide to permits" not in kept
 
 
-def test_paragraphs_named_like_the_best_one_are_the_article(engine):
+def test_paragraphs_named_like_the_best_one_are_the_article(fast_engine_only):
     # a script's handler names every paragraph "contextmenu": no menu for all that
-    if engine != pipeline.FAST:
-        pytest.skip("furniture names are the fast engine's")
     story = "".join(f'<p class="contextmenu">{text}</p>' for text in PROSE + GERMAN[:1])
     html = page([]).replace('<div class="story"></div>', f'<div class="story">{story}</div>')
     kept = kept_text(document(html))
