@@ -33,8 +33,6 @@ TRAILING_MAX_WORDS: Final = 8
 SPARED_FLAGS: Final = B.IN_LIST | B.IN_TABLE | B.IN_PRE
 # What a figure may hold that is not a caption.
 FIGURE_CONTENT: Final = B.IN_TABLE | B.IN_QUOTE | B.IN_PRE
-
-
 # A related list stands in an article's container when a paragraph of at least this many
 # words, without a link, follows its first item (see resumes_article).
 RESUMED_PROSE_WORDS: Final = 40
