@@ -369,3 +369,14 @@ def test_paragraphs_named_like_the_best_one_are_the_article(fast_engine_only):
     html = page([]).replace('<div class="story"></div>', f'<div class="story">{story}</div>')
     kept = kept_text(document(html))
     assert all(text in kept for text in PROSE + GERMAN[:1])
+
+
+def test_a_streamed_part_whose_placeholder_lies_inside_it_stays_where_it_is():
+    from cleaner.extract.blocks import parse_html, remove_hidden
+
+    tree = parse_html(
+        '<body><p>a</p><div hidden id="S:1"><p>x</p><template id="P:1"></template></div>'
+        '<script>$RS("S:1","P:1")</script></body>'
+    )
+    remove_hidden(tree)
+    assert [node.text() for node in tree.body.css("p")] == ["a", "x"]

@@ -44,8 +44,8 @@ def show_segments(tree: LexborHTMLParser, segments: list[LexborNode]) -> None:
             segment_id, target_id = (second, first) if first.startswith("B:") else (first, second)
             segment = waiting.get(segment_id)
             target = tree.css_first(f'template[id="{target_id}"]')
-            if segment is None or target is None:
-                continue
+            if segment is None or target is None or lies_within(target, segment):
+                continue  # (a placeholder inside its own part: that part stays where it is)
             del waiting[segment_id]
             if target_id.startswith("B:"):
                 drop_fallback(target)
@@ -58,6 +58,16 @@ def show_segments(tree: LexborHTMLParser, segments: list[LexborNode]) -> None:
             segment.decompose()
     for segment in waiting.values():
         del segment.attrs["hidden"]
+
+
+def lies_within(node: LexborNode, ancestor: LexborNode) -> bool:
+    """Whether `node` stands inside `ancestor`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == ancestor.mem_id:
+            return True
+        parent = parent.parent
+    return False
 
 
 def drop_fallback(boundary: LexborNode) -> None:
