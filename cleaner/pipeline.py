@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
 from .errors import CaptureTypeError
-from .extract.page_type import classify_lines
+from .extract.page_type import ARTICLE, MIN_TYPED_LINES, classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
@@ -154,6 +154,8 @@ def text_page_type(doc: Document) -> str:
     """The page type of a text capture, once its lines are judged: typing reads the
     LineFacts the heuristics measured (word counts, sentences, noise reasons), so it
     costs little more than its trees."""
+    if len(doc.lines) < MIN_TYPED_LINES:
+        return ARTICLE  # what classify_lines says of so short a capture, unasked
     return classify_lines(doc.lines, doc.capture.url).name
 
 

@@ -1,6 +1,7 @@
 """Line splitting and the language guess: the two steps every text capture goes through."""
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 
@@ -8,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.text.language import LANGUAGES_OF, TOKEN_EDGES, WORD, detect_language, function_words
+from cleaner.text.language import (
+    LANGUAGES_OF,
+    TOKEN_EDGES,
+    WORD,
+    detect_language,
+    function_words,
+    is_letters,
+    maybe_script,
+)
 from cleaner.text.lines import collapse_whitespace, normalise, split_lines
 from cleaner.text.titles import headline
 
@@ -116,6 +125,22 @@ def test_function_words_count_what_a_word_search_finds() -> None:
     assert counted == dict(expected)
     # in order of first use, which breaks ties between languages
     assert list(counted) == list(dict.fromkeys(w for w in WORD.findall(lower) if w in LANGUAGES_OF))
+
+
+def test_maybe_script_finds_what_a_search_for_its_class_finds() -> None:
+    # the class the language guess once searched for; every code point is tried
+    maybe = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")
+    for code in range(0x10FFFF + 1):
+        assert maybe_script(chr(code)) == (maybe.search(chr(code)) is not None), hex(code)
+    assert maybe_script("Kyiv – «Київ»") and maybe_script("10 \u2126")
+    assert not maybe_script("Café “naïve” — 20 €…")
+
+
+def test_is_letters_is_isalpha() -> None:
+    for code in range(0x10FFFF + 1):
+        assert is_letters(chr(code)) == chr(code).isalpha(), hex(code)
+    for token in ("", "the", "The", "l'homme", "über", "x²", "abc3", "a_b", "[the]", "İstanbul"):
+        assert is_letters(token) == token.isalpha(), token
 
 
 def test_token_edges_hold_no_word_character() -> None:
