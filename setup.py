@@ -43,10 +43,9 @@ COMPILED = [
     "cleaner/extract/container.py",
     "cleaner/extract/prune.py",
     "cleaner/extract/fast.py",
-    # Page typing: the features read from the blocks and lines, and the trees that read them.
+    # Page typing: the features read from the blocks and lines (its trees run in NumPy).
     "cleaner/extract/capture_features.py",
     "cleaner/extract/page_features.py",
-    "cleaner/extract/trees.py",
 ]
 
 
