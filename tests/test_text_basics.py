@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.heuristics import noise
 from cleaner.text.language import (
     LANGUAGES_OF,
     TOKEN_EDGES,
@@ -125,6 +126,15 @@ def test_function_words_count_what_a_word_search_finds() -> None:
     assert counted == dict(expected)
     # in order of first use, which breaks ties between languages
     assert list(counted) == list(dict.fromkeys(w for w in WORD.findall(lower) if w in LANGUAGES_OF))
+
+
+def test_first_separator_finds_the_menu_separators() -> None:
+    assert {chr(c) for c in (noise.PIPE, noise.BULLET_POINT, noise.MIDDLE_DOT, noise.SLASH)} == set(
+        noise.MENU_SEPARATOR_CHARS
+    )
+    for text in ("Home | News", "a/b · c", "• x", "no separator", "", "x · y | z"):
+        found = [i for i, char in enumerate(text) if char in noise.MENU_SEPARATOR_CHARS]
+        assert noise._first_separator(text) == (found[0] if found else -1), text
 
 
 def test_maybe_script_finds_what_a_search_for_its_class_finds() -> None:

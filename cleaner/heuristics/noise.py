@@ -63,6 +63,11 @@ KEY_EDGES: Final = (
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
 MENU_SEPARATOR_CHARS: Final = "|•·/"
 MENU_SEPARATORS: Final = re.compile(r"\s*[" + MENU_SEPARATOR_CHARS + r"]\s*")
+# The same characters as code points, for `_first_separator`'s compiled loop.
+PIPE: Final = 0x7C
+BULLET_POINT: Final = 0x2022
+MIDDLE_DOT: Final = 0xB7
+SLASH: Final = 0x2F
 # A line that is only a bullet, an arrow or a rule.
 BULLET: Final = re.compile(r"[-*•·|»«>›‹<–—~+#=_.…→←↑↓▶►◄▸\s]+")
 # "Lea también: <headline>", "Read more: ...", "Lesen Sie auch – ..."
@@ -407,13 +412,13 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
 
 
 def _first_separator(text: str) -> int:
-    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1."""
-    first = -1
-    for separator in MENU_SEPARATOR_CHARS:
-        found = text.find(separator)
-        if found >= 0 and (first < 0 or found < first):
-            first = found
-    return first
+    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1: one
+    compiled pass over the code points, faster than a find() per separator."""
+    for i in range(len(text)):
+        code = ord(text[i])
+        if code == PIPE or code == SLASH or code == MIDDLE_DOT or code == BULLET_POINT:
+            return i
+    return -1
 
 
 def drop_noise_lines(doc: Document) -> None:
