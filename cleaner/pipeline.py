@@ -303,8 +303,9 @@ def to_article(doc: Document) -> Article:
     for key in ordered.keys() - CHECKED_META:  # values taken as given: made safe here
         ordered[key] = safe_value(ordered[key])
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
-    for line in doc.lines:
-        line.block = None  # the HTML block served the decision; it is not part of the article
+    if doc.capture.kind == HTML:  # (only the fast HTML engine gives lines a block)
+        for line in doc.lines:
+            line.block = None  # the HTML block served the decision; it is not part of the article
     return Article(
         body=body, meta=ordered, decisions=tuple(doc.lines),
         source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),

@@ -173,6 +173,10 @@ def _first_words(words: str) -> frozenset[str]:
 
 
 FRAGMENTS: Final = _by_trigger(FRAGMENT_REASONS)
+# The lengths of the words that trigger a fragment: a third of a line's words are
+# shorter ("the", "of", "a"), and are not looked up.
+MIN_TRIGGER_CHARS: Final[int] = min(map(len, FRAGMENTS))
+MAX_TRIGGER_CHARS: Final[int] = max(map(len, FRAGMENTS))
 CREDIT_FIRST_WORDS: Final = _first_words(vocab.CREDIT_WORDS) | {"©", "(c)", "copyright"}
 CREDIT_WORD_SET: Final = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquelle", "abbildung"}
 RELATED_FIRST_WORDS: Final = _first_words(vocab.RELATED_PREFIXES)
@@ -321,6 +325,8 @@ def _fragment_reason(tokens: list[str], lower: str) -> str | None:
     best_rank = len(FRAGMENT_REASONS)
     best: str | None = None
     for word in tokens:
+        if not MIN_TRIGGER_CHARS <= len(word) <= MAX_TRIGGER_CHARS:
+            continue
         candidates = FRAGMENTS.get(word)
         if candidates is not None:
             # the first fragment group that matches decides, whatever order the words are in
