@@ -292,7 +292,7 @@ def to_article(doc: Document) -> Article:
     # = len(body.split()): a line's text has single spaces between words and none at
     # its ends (lines.normalise), so counting spaces is enough, and far cheaper (a line
     # shown with runs of spaces is counted by its text)
-    meta["word_count"] = sum(line.text.count(" ") for line in kept) + len(kept)
+    meta["word_count"] = "\n".join([line.text for line in kept]).count(" ") + len(kept)
     meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
     meta["cleaner"] = __version__
     ordered = {

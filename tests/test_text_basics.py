@@ -137,6 +137,13 @@ def test_first_separator_finds_the_menu_separators() -> None:
         assert noise._first_separator(text) == (found[0] if found else -1), text
 
 
+def test_a_line_key_is_its_lower_case_text_stripped_of_key_edges() -> None:
+    # _key skips the strip for a text that starts and ends with an ASCII letter
+    assert not any(char.isascii() and char.isalpha() for char in noise.KEY_EDGES)
+    for text in ("Home", "home", "Kommentare (3)", "← Zurück", "a", "", "4 Comments", "x.", "éa"):
+        assert noise.line_key(text) == text.lower().strip(noise.KEY_EDGES), text
+
+
 def test_maybe_script_finds_what_a_search_for_its_class_finds() -> None:
     # the class the language guess once searched for; every code point is tried
     maybe = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")

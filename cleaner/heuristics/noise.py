@@ -210,7 +210,18 @@ LONGEST_NOISE_WORDS: Final = max(CAPTION_MAX_WORDS, FRAGMENT_MAX_WORDS)
 
 def line_key(text: str) -> str:
     """The lower-case words of a line without counters and punctuation at either end."""
-    return text.lower().strip(KEY_EDGES)
+    return _key(text.lower())
+
+
+def _key(lower: str) -> str:
+    """lower.strip(KEY_EDGES). KEY_EDGES holds no ASCII letter: a line that starts and
+    ends with one (most lines do) is its own key, told without the strip, which looks
+    each end's character up among the hundred of KEY_EDGES."""
+    if lower:
+        first, last = ord(lower[0]), ord(lower[-1])
+        if 0x61 <= first <= 0x7A and 0x61 <= last <= 0x7A:
+            return lower
+    return lower.strip(KEY_EDGES)
 
 
 def is_date_line(text: str) -> bool:
@@ -380,7 +391,7 @@ def _credit_mark(lower: str) -> bool:
 
 
 def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
-    key = lower.strip(KEY_EDGES)
+    key = _key(lower)
     if not key:
         if BULLET.fullmatch(text):
             return R.BULLET_MARKER

@@ -69,14 +69,11 @@ def split_lines(text: str, keep_spacing: bool = False) -> list[Line]:
         # what `normalise` does, in one pass over the text; joined by "\n" alone, lines
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
-    # one test of all lines at once when, as in most captures, all are printable: a
-    # method call per line costs more than joining them
-    printable = "".join(raw_lines).isprintable()
     for raw in raw_lines:
         shown = None
         # Every whitespace character but " " is unprintable, as are control characters
         # and surrogates: a printable line needs at most its runs of spaces collapsed.
-        if not printable and not raw.isprintable():
+        if not raw.isprintable():
             clean = collapse_whitespace(raw)
         elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
             clean = " ".join(raw.split())
