@@ -13,6 +13,7 @@ import regex
 
 from .. import reasons as R
 from ..document import Document, Line, LineFacts
+from ..text.build import COMPILED
 from ..text.dates import CASE_LOOK_ALIKES, find_date, has_digit
 from . import vocab
 from .features import is_sentence, word_count
@@ -429,8 +430,16 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
 
 
 def _first_separator(text: str) -> int:
-    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1: one
-    compiled pass over the code points, faster than a find() per separator."""
+    """Where the first character MENU_SEPARATORS splits at stands in `text`, or -1.
+    Compiled, one pass over the code points is faster than a find() per separator."""
+    if COMPILED:
+        return _separator_at(text)
+    found = [text.find(separator) for separator in MENU_SEPARATOR_CHARS]
+    return min([i for i in found if i >= 0], default=-1)
+
+
+def _separator_at(text: str) -> int:
+    """`_first_separator`, by a loop over the code points (see text.build.COMPILED)."""
     for i in range(len(text)):
         code = ord(text[i])
         if code == PIPE or code == SLASH or code == MIDDLE_DOT or code == BULLET_POINT:

@@ -11,6 +11,8 @@ from typing import Final
 
 import regex
 
+from .build import COMPILED
+
 # Scripts that name their language outright (or nearly), checked before word counts.
 SCRIPTS: Final = (
     ("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")),
@@ -27,6 +29,7 @@ ANY_SCRIPT: Final = regex.compile("|".join(script.pattern for _, script in SCRIP
 # the punctuation and symbol blocks U+2000-U+2E7F only the ohm sign belongs to one
 # (Greek). Looking for these code points (`maybe_script`) rules out most Latin texts
 # and their typographic quotes and dashes before the property search.
+MAYBE_SCRIPT: Final = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")
 FIRST_SCRIPT_CHAR: Final = 0x370
 SYMBOL_BLOCKS_START: Final = 0x2000
 SYMBOL_BLOCKS_END: Final = 0x2E80  # the first code point past them
@@ -65,10 +68,14 @@ SAMPLE_CHARS: Final = 2000
 
 
 def maybe_script(text: str) -> bool:
-    """Whether `text` holds a code point of FIRST_SCRIPT_CHAR or above outside the
-    SYMBOL_BLOCKS (the ohm sign aside): one of SCRIPTS' characters may stand there.
-    Compiled, a loop over the code points: several times faster than a search for
-    the class."""
+    """Whether `text` holds a character of MAYBE_SCRIPT: one of SCRIPTS' characters may
+    stand there. Compiled, `script_char_in` tells it several times faster than a search."""
+    return script_char_in(text) if COMPILED else MAYBE_SCRIPT.search(text) is not None
+
+
+def script_char_in(text: str) -> bool:
+    """`maybe_script`, by a loop over the code points (see build.COMPILED): one of
+    FIRST_SCRIPT_CHAR or above, outside the symbol blocks, or the ohm sign."""
     for i in range(len(text)):
         code = ord(text[i])
         if code >= FIRST_SCRIPT_CHAR and (
@@ -79,9 +86,14 @@ def maybe_script(text: str) -> bool:
 
 
 def is_letters(token: str) -> bool:
-    """token.isalpha(), told by a loop over an ASCII token's characters: compiled, that
-    is faster than calling the method (which mypyc looks up by name); a token with a
-    character past ASCII is asked the method."""
+    """token.isalpha(). Compiled, `ascii_letters` tells it faster than calling the method
+    (which mypyc looks up by name, for each of a text's words)."""
+    return ascii_letters(token) if COMPILED else token.isalpha()
+
+
+def ascii_letters(token: str) -> bool:
+    """`is_letters`, by a loop over an ASCII token's characters (see build.COMPILED); a
+    token with a character past ASCII is asked the method."""
     for i in range(len(token)):
         code = ord(token[i])
         if code > 0x7F:
