@@ -39,6 +39,6 @@ def __getattr__(name: str) -> Any:
 def core_build() -> str:
     """How this installation runs the text-cleaning core: "compiled" (built by mypyc at
     install, see setup.py) or "plain Python"."""
-    from .text.build import COMPILED
+    from .heuristics import noise
 
-    return "compiled" if COMPILED else "plain Python"
+    return "plain Python" if noise.__file__.endswith(".py") else "compiled"
