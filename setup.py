@@ -30,6 +30,7 @@ from setuptools.command.build_py import build_py
 COMPILED = [
     "cleaner/document.py",
     "cleaner/reasons.py",
+    "cleaner/text/build.py",
     "cleaner/text/lines.py",
     "cleaner/text/dates.py",
     "cleaner/text/language.py",

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
 from .errors import CaptureTypeError
-from .extract.page_type import classify_lines
+from .extract.page_type import ARTICLE, MIN_TYPED_LINES, classify_lines
 from .frontmatter import split_front_matter
 from .heuristics import drop_boilerplate, lift_metadata
 from .siterules import stats
@@ -157,6 +157,8 @@ def text_page_type(doc: Document) -> str:
     """The page type of a text capture, once its lines are judged: typing reads the
     LineFacts the heuristics measured (word counts, sentences, noise reasons), so it
     costs little more than its trees."""
+    if len(doc.lines) < MIN_TYPED_LINES:
+        return ARTICLE  # what classify_lines says of so short a capture, unasked
     return classify_lines(doc.lines, doc.capture.url).name
 
 
@@ -295,7 +297,7 @@ def to_article(doc: Document) -> Article:
     # = len(body.split()): a line's text has single spaces between words and none at
     # its ends (lines.normalise), so counting spaces is enough, and far cheaper (a line
     # shown with runs of spaces is counted by its text)
-    meta["word_count"] = sum(line.text.count(" ") for line in kept) + len(kept)
+    meta["word_count"] = "\n".join([line.text for line in kept]).count(" ") + len(kept)
     meta["rules"] = doc.ruleset.label if doc.ruleset else "generic"
     meta["cleaner"] = __version__
     ordered = {
@@ -306,8 +308,9 @@ def to_article(doc: Document) -> Article:
     for key in ordered.keys() - CHECKED_META:  # values taken as given: made safe here
         ordered[key] = safe_value(ordered[key])
     report = stats.report(doc.ruleset, doc) if doc.ruleset is not None else None
-    for line in doc.lines:
-        line.block = None  # the HTML block served the decision; it is not part of the article
+    if doc.capture.kind == HTML:  # (only the fast HTML engine gives lines a block)
+        for line in doc.lines:
+            line.block = None  # the HTML block served the decision; it is not part of the article
     return Article(
         body=body, meta=ordered, decisions=tuple(doc.lines),
         source=doc.capture.source, warnings=tuple(dict.fromkeys(doc.warnings)),

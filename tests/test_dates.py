@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.text import dates
-from cleaner.text.dates import find_date, parse_date
+from cleaner.text.dates import DIGIT, FIRST_OTHER_DIGIT, digit_in, find_date, has_digit, parse_date
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,15 @@ def test_only_the_look_alikes_match_a_zone_letter_ignoring_case_but_not_lower_ca
         alike = set(re.findall(f"(?i){letter}", every_char))
         assert {c for c in alike if c.lower() != letter} <= set(dates.CASE_LOOK_ALIKES)
 
+
+
+def test_has_digit_agrees_with_the_digit_pattern_on_every_code_point() -> None:
+    # has_digit skips the category lookup below FIRST_OTHER_DIGIT: no decimal digit but
+    # "0"-"9" may stand there, and above it every one must be found as \d finds it.
+    # (digit_in is the loop compiled builds run, whichever build runs the tests)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert digit_in(char) == (DIGIT.search(char) is not None), hex(code)
+    assert all(not chr(code).isdecimal() for code in range(0x3A, FIRST_OTHER_DIGIT))
+    for text in ("", "no digits here", "Mai 2014", "٣ أيام", "ｐａｇｅ　３", "x\ud800y"):
+        assert digit_in(text) == has_digit(text) == (DIGIT.search(text) is not None), text

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import math
+import random
 
 import pytest
 
@@ -107,6 +109,21 @@ def test_trees_follow_their_splits_and_give_probabilities():
     assert low["a"] > 0.5 > low["b"] and high["b"] > 0.5 > high["a"]
     assert abs(sum(high.values()) - 1.0) < 1e-9
     assert model.probabilities({}) == low  # a missing feature reads as 0
+
+
+def test_shipped_trees_read_through_their_leaf_table_score_as_walked_level_by_level():
+    rng = random.Random(7)
+    values = [0.0, 1.0, 0.5, 3.0, 250.0, -1.0, math.nan, math.inf]
+    for kind, model in P.models().items():
+        forest = model.forest
+        assert forest.leaf_of is not None, kind  # depth 3: the table is used
+        rows = [[rng.choice(values) * rng.random() for _ in model.features] for _ in range(200)]
+        tabled = [forest.raw_scores(row).tolist() for row in rows]
+        forest.leaf_of = None  # walk the trees instead
+        try:
+            assert [forest.raw_scores(row).tolist() for row in rows] == tabled, kind
+        finally:
+            P.models.cache_clear()
 
 
 def test_shipped_models_cover_every_type_and_their_features():

@@ -11,8 +11,8 @@ from cleaner import clean
 from cleaner.errors import RuleError
 from cleaner.siterules.load import load_ruleset
 from cleaner.siterules.model import HtmlRules
-from cleaner.siterules.patterns import required_text
-from cleaner.siterules.rulebook import RuleBook, default_rulebook
+from cleaner.siterules.patterns import RARE_MARKS, required_mark, required_text
+from cleaner.siterules.rulebook import RuleBook, default_rulebook, fingerprint_count
 from cleaner.sources.files import find_captures, read_capture
 
 from .conftest import FIXTURES
@@ -400,3 +400,29 @@ def test_every_fingerprint_match_holds_the_text_it_needs():
             for text in texts:
                 for match in pattern.finditer(text):
                     assert needed is None or needed in match.group()
+
+
+@pytest.mark.parametrize(
+    ("source", "mark"),
+    [
+        (r'<meta name="x"', "<"),
+        (r"#UWC news", "#"),
+        (r" min read$", None),
+        (r"(?i)<meta", None),  # no required text: nothing to skip by
+    ],
+)
+def test_a_fingerprint_s_rare_mark_is_read_from_its_required_text(source, mark):
+    assert required_mark(regex.compile(source)) == mark
+    found = required_mark(regex.compile(source))
+    assert found is None or (found in RARE_MARKS and found in required_text(regex.compile(source)))
+
+
+def test_fingerprints_skipped_by_their_rare_mark_count_as_a_search_would():
+    book = default_rulebook()
+    texts = [read_capture(path).text for path in find_captures([FIXTURES])]
+    texts += ["JN ACCESS RANKING\nPopular articles in the past 24 hours", "#UWC news\nMay 5, 2022 1,234"]
+    for text in texts:
+        for ruleset in book.rulesets:
+            found = sum(1 for pattern in ruleset.fingerprints if pattern.search(text))
+            expected = found if found >= ruleset.min_fingerprints else 0
+            assert fingerprint_count(ruleset, text, None, {}) == expected

@@ -1,6 +1,7 @@
 """Line splitting and the language guess: the two steps every text capture goes through."""
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 
@@ -8,7 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.text.language import LANGUAGES_OF, TOKEN_EDGES, WORD, detect_language, function_words
+from cleaner.heuristics import noise
+from cleaner.text.language import (
+    LANGUAGES_OF,
+    MAYBE_SCRIPT,
+    TOKEN_EDGES,
+    WORD,
+    ascii_letters,
+    detect_language,
+    function_words,
+    is_letters,
+    maybe_script,
+    script_char_in,
+)
 from cleaner.text.lines import collapse_whitespace, normalise, split_lines
 from cleaner.text.titles import headline
 
@@ -116,6 +129,42 @@ def test_function_words_count_what_a_word_search_finds() -> None:
     assert counted == dict(expected)
     # in order of first use, which breaks ties between languages
     assert list(counted) == list(dict.fromkeys(w for w in WORD.findall(lower) if w in LANGUAGES_OF))
+
+
+def test_first_separator_finds_the_menu_separators() -> None:
+    assert {chr(c) for c in (noise.PIPE, noise.BULLET_POINT, noise.MIDDLE_DOT, noise.SLASH)} == set(
+        noise.MENU_SEPARATOR_CHARS
+    )
+    for text in ("Home | News", "a/b · c", "• x", "no separator", "", "x · y | z"):
+        found = [i for i, char in enumerate(text) if char in noise.MENU_SEPARATOR_CHARS]
+        expected = found[0] if found else -1
+        assert noise._first_separator(text) == noise._separator_at(text) == expected, text
+
+
+def test_a_line_key_is_its_lower_case_text_stripped_of_key_edges() -> None:
+    # _key skips the strip for a text that starts and ends with an ASCII letter
+    assert not any(char.isascii() and char.isalpha() for char in noise.KEY_EDGES)
+    for text in ("Home", "home", "Kommentare (3)", "← Zurück", "a", "", "4 Comments", "x.", "éa"):
+        assert noise.line_key(text) == text.lower().strip(noise.KEY_EDGES), text
+
+
+def test_maybe_script_finds_what_a_search_for_its_class_finds() -> None:
+    # the class the language guess once searched for; every code point is tried
+    # (script_char_in is the loop compiled builds run, whichever build runs the tests)
+    maybe = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")
+    assert maybe.pattern == MAYBE_SCRIPT.pattern
+    for code in range(0x10FFFF + 1):
+        assert script_char_in(chr(code)) == (maybe.search(chr(code)) is not None), hex(code)
+    assert maybe_script("Kyiv – «Київ»") and maybe_script("10 \u2126")
+    assert script_char_in("Kyiv – «Київ»") and script_char_in("10 \u2126")
+    assert not maybe_script("Café “naïve” — 20 €…") and not script_char_in("Café “naïve” — 20 €…")
+
+
+def test_is_letters_is_isalpha() -> None:
+    for code in range(0x10FFFF + 1):
+        assert ascii_letters(chr(code)) == chr(code).isalpha(), hex(code)
+    for token in ("", "the", "The", "l'homme", "über", "x²", "abc3", "a_b", "[the]", "İstanbul"):
+        assert ascii_letters(token) == is_letters(token) == token.isalpha(), token
 
 
 def test_token_edges_hold_no_word_character() -> None:

@@ -102,24 +102,36 @@ class RuleBook:
     def for_fingerprints(self, text: str, warnings: list[str] | None = None) -> RuleSet | None:
         """The rule set whose fingerprints `text` shows: most matched wins, then the first id."""
         best, best_count = None, 0
+        marks: dict[str, bool] = {}  # which RARE_MARKS the text holds, told once each
         for ruleset in self._fingerprinted:
-            count = fingerprint_count(ruleset, text, warnings)
+            count = fingerprint_count(ruleset, text, warnings, marks)
             if count > best_count:
                 best, best_count = ruleset, count
         return best
 
 
-def fingerprint_count(ruleset: RuleSet, text: str, warnings: list[str] | None = None) -> int:
+def fingerprint_count(ruleset: RuleSet, text: str, warnings: list[str] | None = None,
+                      marks: dict[str, bool] | None = None) -> int:
     """How many of a rule set's fingerprints `text` shows, or 0 once `min_fingerprints`
-    is out of reach."""
+    is out of reach. `marks` remembers which of patterns.RARE_MARKS `text` holds, for
+    the rule sets after this one."""
     found = 0
     left = len(ruleset.fingerprints)
+    held = {} if marks is None else marks
     for number, pattern in enumerate(ruleset.fingerprints):
         # most captures lack the text most fingerprints must hold: `in` tells so faster
-        # than the timed search (see patterns.required_text)
+        # than the timed search (see patterns.required_text), and a rare character of it
+        # faster still (patterns.required_mark)
         needed = patterns.required_text(pattern)
+        mark = patterns.required_mark(pattern)
+        if mark is not None and mark not in held:
+            held[mark] = mark in text
         try:
-            if (needed is None or needed in text) and search(pattern, text):
+            if (
+                (mark is None or held[mark])
+                and (needed is None or needed in text)
+                and search(pattern, text)
+            ):
                 found += 1
         except RuleTimeout:
             if warnings is not None:

@@ -11,6 +11,8 @@ from typing import Final
 
 import regex
 
+from .build import COMPILED
+
 # Scripts that name their language outright (or nearly), checked before word counts.
 SCRIPTS: Final = (
     ("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")),
@@ -25,9 +27,13 @@ SCRIPTS: Final = (
 ANY_SCRIPT: Final = regex.compile("|".join(script.pattern for _, script in SCRIPTS))
 # Where those scripts' characters can stand: all are at or above U+0370 (Greek), and of
 # the punctuation and symbol blocks U+2000-U+2E7F only the ohm sign belongs to one
-# (Greek). This class, searched with the faster `re`, rules out most Latin texts and
-# their typographic quotes and dashes before the property search.
+# (Greek). Looking for these code points (`maybe_script`) rules out most Latin texts
+# and their typographic quotes and dashes before the property search.
 MAYBE_SCRIPT: Final = re.compile("[\u0370-\u1fff\u2126\u2e80-\U0010ffff]")
+FIRST_SCRIPT_CHAR: Final = 0x370
+SYMBOL_BLOCKS_START: Final = 0x2000
+SYMBOL_BLOCKS_END: Final = 0x2E80  # the first code point past them
+OHM_SIGN: Final = 0x2126
 # Share of letters a script must reach to decide the language.
 SCRIPT_SHARE: Final = 0.3
 # Function words by language: frequent, short and mostly unique to the language.
@@ -61,6 +67,42 @@ MIN_LEAD: Final = 1.2
 SAMPLE_CHARS: Final = 2000
 
 
+def maybe_script(text: str) -> bool:
+    """Whether `text` holds a character of MAYBE_SCRIPT: one of SCRIPTS' characters may
+    stand there. Compiled, `script_char_in` tells it several times faster than a search."""
+    return script_char_in(text) if COMPILED else MAYBE_SCRIPT.search(text) is not None
+
+
+def script_char_in(text: str) -> bool:
+    """`maybe_script`, by a loop over the code points (see build.COMPILED): one of
+    FIRST_SCRIPT_CHAR or above, outside the symbol blocks, or the ohm sign."""
+    for i in range(len(text)):
+        code = ord(text[i])
+        if code >= FIRST_SCRIPT_CHAR and (
+            code < SYMBOL_BLOCKS_START or code >= SYMBOL_BLOCKS_END or code == OHM_SIGN
+        ):
+            return True
+    return False
+
+
+def is_letters(token: str) -> bool:
+    """token.isalpha(). Compiled, `ascii_letters` tells it faster than calling the method
+    (which mypyc looks up by name, for each of a text's words)."""
+    return ascii_letters(token) if COMPILED else token.isalpha()
+
+
+def ascii_letters(token: str) -> bool:
+    """`is_letters`, by a loop over an ASCII token's characters (see build.COMPILED); a
+    token with a character past ASCII is asked the method."""
+    for i in range(len(token)):
+        code = ord(token[i])
+        if code > 0x7F:
+            return token.isalpha()
+        if not 0x61 <= code | 0x20 <= 0x7A:  # setting bit 5 lower-cases an ASCII letter
+            return False
+    return len(token) > 0
+
+
 def function_words(lower: str) -> dict[str, int]:
     """How often each function word stands in lower-case text as a WORD, in order of first
     use (a tie between languages goes to the one seen first).
@@ -74,9 +116,9 @@ def function_words(lower: str) -> dict[str, int]:
     for token in lower.split():
         if token in LANGUAGES_OF:
             counts[token] = counts.get(token, 0) + 1
-        elif not token.isalpha():
+        elif not is_letters(token):
             core = token.strip(TOKEN_EDGES)
-            if core.isalpha():
+            if is_letters(core):
                 if core in LANGUAGES_OF:
                     counts[core] = counts.get(core, 0) + 1
             elif core:
@@ -90,7 +132,7 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language `text` is written in, or None when unsure."""
     sample = text[:SAMPLE_CHARS]
     lower = sample.lower()
-    if not sample.isascii() and MAYBE_SCRIPT.search(sample) and ANY_SCRIPT.search(sample):
+    if not sample.isascii() and maybe_script(sample) and ANY_SCRIPT.search(sample):
         letters = sum(map(len, WORD.findall(lower)))
         for lang, script in SCRIPTS:
             if letters and len(script.findall(sample)) / letters >= SCRIPT_SHARE:
