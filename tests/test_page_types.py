@@ -372,3 +372,22 @@ def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, re
     assert ([name for name, _ in used[:1]] or ["blocks"]) == [reader]
     assert len(read) == 1  # one walk of the page, whichever reads it
     assert all(page is not None for _, page in used)  # the engine is handed the page read
+
+
+@pytest.mark.parametrize("engine_keeps, reader", [(False, "blocks"), (True, "engine")])
+def test_an_unsure_listing_is_read_from_its_blocks_when_the_engine_keeps_little(
+    monkeypatch, engine_keeps, reader
+):
+    def engine(capture, ruleset, page, tree):
+        doc = block_document(capture, ruleset, tree, page)
+        doc.meta["reader"] = "engine"
+        if not engine_keeps:  # nothing of the listing taken for its article
+            for i in doc.kept():
+                doc.drop(i, R.NO_MAIN_TEXT)
+        return doc
+
+    unsure = P.PageType(P.LISTING, profiles.MIN_BLOCKS_CONFIDENCE - 0.2, {})
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: unsure)
+    doc = profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine)
+    assert doc.meta.get("reader", "blocks") == reader
+    assert doc.meta["page_type"] == P.LISTING
