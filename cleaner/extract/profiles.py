@@ -129,6 +129,11 @@ DESCRIPTION_MIN_SHARE: Final = 0.5
 # is a third of its block reading); 0.5: +0.082, +0.072, and documentation +0.008,
 # dev set 0.9362.
 ENGINE_MIN_SHARE: Final = 0.2
+# A documentation page's engine reading is more often one section of it: measured
+# 2026-11-30 (tab panels kept), WCXB documentation F1 0.911 at ENGINE_MIN_SHARE, 0.914
+# at 0.5, 0.917 from 0.7 to 2 (the block reading whatever the engine keeps); the dev
+# set's HTML F1 unchanged at 0.5 and 0.7 (0.9376).
+DOCUMENTATION_ENGINE_MIN_SHARE: Final = 0.7
 # A JSON-LD description shorter than this is a tagline, not a product description.
 MIN_DESCRIPTION_CHARS: Final = 80
 PRODUCT_LD_TYPES: Final = frozenset({"product", "productgroup", "individualproduct", "productmodel"})
@@ -140,6 +145,9 @@ class Profile:
     the run's HTML engine."""
 
     blocks: bool = False
+    # Typed with less than MIN_BLOCKS_CONFIDENCE, a page of a type read from its blocks is
+    # read so when the engine keeps less than this share of the block reading's words.
+    engine_min_share: float = 0.0
     # Read from the blocks as a product page (see product_document) when sure enough.
     product: bool = False
     # Fill in the JSON-LD product description when the kept text lacks it.
@@ -153,11 +161,11 @@ class Profile:
 # pages typed product with >= 0.95 (2026-11-30): fast engine 0.519, blocks 0.558,
 # product_document 0.642, trafilatura's bare_extraction 0.617.
 ENGINE: Final = Profile()
-BLOCKS: Final = Profile(blocks=True)
+BLOCKS: Final = Profile(blocks=True, engine_min_share=ENGINE_MIN_SHARE)
 PROFILES: Final[Mapping[str, Profile]] = {
     ARTICLE: ENGINE,
     FORUM: ENGINE,
-    DOCUMENTATION: BLOCKS,
+    DOCUMENTATION: Profile(blocks=True, engine_min_share=DOCUMENTATION_ENGINE_MIN_SHARE),
     PRODUCT: Profile(product=True, ld_description=True),
     COLLECTION: BLOCKS,
     LISTING: BLOCKS,
@@ -182,20 +190,21 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
         doc = block_document(capture, ruleset, tree, page)
     else:
         doc = engine(capture, ruleset, page, tree)
-        if profile.blocks and not ruled:
-            doc = fuller_reading(doc, block_document(capture, ruleset, tree, page, doc.meta))
+        if profile.engine_min_share and not ruled:
+            blocks = block_document(capture, ruleset, tree, page, doc.meta)
+            doc = fuller_reading(doc, blocks, profile.engine_min_share)
     if profile.ld_description:
         add_ld_description(doc, page)
     doc.meta["page_type"] = kind.name
     return doc
 
 
-def fuller_reading(engine_doc: Document, block_doc: Document) -> Document:
+def fuller_reading(engine_doc: Document, block_doc: Document, min_share: float) -> Document:
     """The engine's reading of a page whose type is not sure enough for its blocks to be
-    read, unless it keeps less than ENGINE_MIN_SHARE of the words the block reading keeps:
+    read, unless it keeps less than `min_share` of the words the block reading keeps:
     then the engine took a piece of the page (one item of a listing, one section of a
     service page) for its article, and the blocks are read."""
-    if kept_words(engine_doc) < ENGINE_MIN_SHARE * kept_words(block_doc):
+    if kept_words(engine_doc) < min_share * kept_words(block_doc):
         return block_doc
     return engine_doc
 
