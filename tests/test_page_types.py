@@ -374,9 +374,13 @@ def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, re
     assert all(page is not None for _, page in used)  # the engine is handed the page read
 
 
+@pytest.mark.parametrize("kind, confidence", [
+    (P.LISTING, profiles.MIN_BLOCKS_CONFIDENCE - 0.2), (P.ARTICLE, 0.99),
+    (P.DOCUMENTATION, 0.6),
+])
 @pytest.mark.parametrize("engine_keeps, reader", [(False, "blocks"), (True, "engine")])
-def test_an_unsure_listing_is_read_from_its_blocks_when_the_engine_keeps_little(
-    monkeypatch, engine_keeps, reader
+def test_a_page_is_read_from_its_blocks_when_the_engine_keeps_little_of_it(
+    monkeypatch, kind, confidence, engine_keeps, reader
 ):
     read = []
 
@@ -388,8 +392,21 @@ def test_an_unsure_listing_is_read_from_its_blocks_when_the_engine_keeps_little(
                 doc.drop(i, R.NO_MAIN_TEXT)
         return doc
 
-    unsure = P.PageType(P.LISTING, profiles.MIN_BLOCKS_CONFIDENCE - 0.2, {})
-    monkeypatch.setattr(profiles, "classify_html", lambda page, url: unsure)
+    typed = P.PageType(kind, confidence, {})
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: typed)
     doc = profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine)
     assert ("engine" if doc is read[0] else "blocks") == reader
-    assert doc.meta["page_type"] == P.LISTING and doc.kept()
+    assert doc.meta["page_type"] == kind and doc.kept()
+
+
+def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
+    def engine(capture, ruleset, page, tree):
+        doc = block_document(capture, ruleset, tree, page)
+        for i in doc.kept():
+            doc.drop(i, R.NO_MAIN_TEXT)
+        read.append(doc)
+        return doc
+
+    read = []
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
+    assert profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine) is read[0]
