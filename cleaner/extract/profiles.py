@@ -201,8 +201,8 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
     else:
         doc = engine(capture, ruleset, page, tree)
         if profile.engine_min_share and not ruled:
-            blocks = block_document(capture, ruleset, tree, page, doc.meta)
-            doc = fuller_reading(doc, blocks, profile.engine_min_share)
+            doc = fuller_reading(doc, block_reading(capture, ruleset, page, doc.meta),
+                                 profile.engine_min_share)
     if profile.ld_description:
         add_ld_description(doc, page)
     doc.meta["page_type"] = kind.name
@@ -210,11 +210,13 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
 
 
 def fuller_reading(engine_doc: Document, block_doc: Document, min_share: float) -> Document:
-    """The engine's reading of a page whose type is not sure enough for its blocks to be
-    read, unless it keeps less than `min_share` of the words the block reading keeps:
-    then the engine took a piece of the page (one item of a listing, one section of a
-    service page) for its article, and the blocks are read."""
+    """The engine's reading of a page, unless it keeps less than `min_share` of the words
+    its block reading (`block_doc`, from `block_reading`) keeps: then the engine took a
+    piece of the page (one teaser, one item of a listing, one section of a service page)
+    for its article, and the block reading is taken, finished as `block_document` does."""
     if kept_words(engine_doc) < min_share * kept_words(block_doc):
+        drop_title(block_doc)
+        check_language(block_doc)
         return block_doc
     return engine_doc
 
@@ -233,12 +235,17 @@ def block_document(
     engine has read it already)."""
     if meta is None:
         meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
-    else:
-        meta = dict(meta)
-    doc = Document(capture, page_lines(page), meta, ruleset, extracted=True)
-    keep_main_blocks(doc, page)
+    doc = block_reading(capture, ruleset, page, meta)
     drop_title(doc)
     check_language(doc)
+    return doc
+
+
+def block_reading(capture: Capture, ruleset: Any, page: Page, meta: dict[str, Any]) -> Document:
+    """The page's blocks as a Document, furniture and what lies outside the main region
+    dropped (a copy of `meta` its metadata); the title and language not yet looked at."""
+    doc = Document(capture, page_lines(page), dict(meta), ruleset, extracted=True)
+    keep_main_blocks(doc, page)
     return doc
 
 
