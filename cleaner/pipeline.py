@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .document import HTML, Article, Capture, Document
@@ -30,6 +30,9 @@ from .text.values import (
     web_url,
 )
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .extract.profiles import Reader
 
 Step = Callable[[Document], None]
 TEXT_STEPS: tuple[Step, ...] = (apply_site_rules, lift_metadata, drop_boilerplate)
@@ -227,7 +230,7 @@ def to_document(
     )
 
 
-def html_reader(engine: str | None = None) -> Callable[[Capture, Any, Any, Any], Document]:
+def html_reader(engine: str | None = None) -> Reader:
     """The function that reads an HTML capture with `engine` (None: DEFAULT_HTML_ENGINE),
     called with the capture, its rule set, and the page and lexbor tree when page typing
     has read them already (see `extract.profiles.Reader`); ValueError names the engines
@@ -241,8 +244,10 @@ def html_reader(engine: str | None = None) -> Callable[[Capture, Any, Any, Any],
     if engine == TRAFILATURA:
         from .extract.html import html_document
 
-        def trafilatura_document(capture: Capture, ruleset: Any, page: Any, tree: Any) -> Document:
-            return html_document(capture, ruleset)  # lxml parses the page its own way
+        def trafilatura_document(capture: Capture, ruleset: Any, page: Any, tree: Any,
+                                 posts: bool = False) -> Document:
+            # lxml parses the page its own way; trafilatura reads a thread as an article
+            return html_document(capture, ruleset)
 
         return trafilatura_document
     raise ValueError(f"unknown HTML engine {engine!r}: expected one of {', '.join(HTML_ENGINES)}")

@@ -394,3 +394,23 @@ def test_a_streamed_part_whose_placeholder_lies_inside_it_stays_where_it_is():
     )
     remove_hidden(tree)
     assert [node.text() for node in tree.body.css("p")] == ["a", "x"]
+
+
+def test_a_thread_read_as_posts_keeps_every_post_and_its_author(fast_engine_only):
+    # a forum thread: a long opening post and a short reply, each post named a comment,
+    # its author named meta; read as an article, the reply is a comment on the story
+    reply = "I agree with the council, the roads in my street have needed this for years."
+    posts = "".join(
+        f'<div class="post comment" id="post-{n}"><div class="meta author">member{n}</div>'
+        f'<div class="post-body">{"".join(f"<p>{text}</p>" for text in texts)}</div></div>'
+        for n, texts in enumerate([PROSE + GERMAN, [reply]], 1)
+    )
+    html = (f"<html><head><title>Budget thread</title></head><body><nav><a href='/'>Forums</a>"
+            f"</nav><div class='thread'>{posts}</div><footer>Powered by a forum</footer></body></html>")
+    capture = Capture(text=html, kind=HTML, url="https://example.com/t/1")
+    as_article = kept_text(fast_document(capture))
+    as_posts = kept_text(fast_document(capture, posts=True))
+    assert PROSE[0] in as_article and reply not in as_article
+    assert all(text in as_posts for text in [*PROSE, *GERMAN, reply])
+    assert "member2" in as_posts
+    assert "Forums" not in as_posts and "Powered by a forum" not in as_posts

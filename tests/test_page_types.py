@@ -347,16 +347,16 @@ def test_the_cli_only_option_skips_other_types(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("kind", "confidence", "reader"), [
-    (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "engine"), (P.PRODUCT, 0.99, "blocks"),
-    (P.PRODUCT, 0.9, "engine"),
+    (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "posts"), (P.FORUM, 0.8, "engine"),
+    (P.PRODUCT, 0.99, "blocks"), (P.PRODUCT, 0.9, "engine"),
     (P.LISTING, 0.95, "blocks"), (P.LISTING, 0.6, "engine"), (P.SERVICE, 0.95, "blocks"),
     (P.DOCUMENTATION, 0.5, "engine"), (P.COLLECTION, 0.96, "blocks"), (P.COLLECTION, 0.9, "engine"),
 ])
 def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, reader):
     used = []
 
-    def engine(capture, ruleset, page, tree):
-        used.append(("engine", page))
+    def engine(capture, ruleset, page, tree, posts=False):
+        used.append(("posts" if posts else "engine", page))
         return block_document(capture, ruleset, tree, page)
 
     read = []
@@ -384,7 +384,7 @@ def test_a_page_is_read_from_its_blocks_when_the_engine_keeps_little_of_it(
 ):
     read = []
 
-    def engine(capture, ruleset, page, tree):
+    def engine(capture, ruleset, page, tree, posts=False):
         doc = block_document(capture, ruleset, tree, page)
         read.append(doc)
         if not engine_keeps:  # nothing of the listing taken for its article
@@ -400,7 +400,7 @@ def test_a_page_is_read_from_its_blocks_when_the_engine_keeps_little_of_it(
 
 
 def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
-    def engine(capture, ruleset, page, tree):
+    def engine(capture, ruleset, page, tree, posts=False):
         doc = block_document(capture, ruleset, tree, page)
         for i in doc.kept():
             doc.drop(i, R.NO_MAIN_TEXT)

@@ -43,6 +43,8 @@ PAIR_CHUNK: Final = 1 << 14
 # Shared samples are looked for in parts of about this many (sample, body) entries:
 # sorting them takes a few times their 16 bytes each, whatever the run's size.
 SAMPLES_PER_PART: Final = 1 << 18
+# Parts are numbered in 16 bits (2 bytes per sample while the parts are taken).
+MAX_PARTS: Final = (1 << 16) - 1
 
 
 class RunSketches:
@@ -72,7 +74,7 @@ class RunSketches:
         start = self.sample_ends[doc - 1] if doc else 0
         end = start + len(sketch.samples)
         while end > len(self.sample_values):
-            self.sample_values = np.resize(self.sample_values, 2 * len(self.sample_values))
+            self.sample_values = _grown(self.sample_values, 2 * len(self.sample_values))
         self.sample_values[start:end] = sketch.samples
         self.sample_ends[doc] = end
         self.count += 1
@@ -80,11 +82,11 @@ class RunSketches:
 
     def _grow(self) -> None:
         size = 2 * len(self.shingles)
-        self.signatures = np.resize(self.signatures, (size, self.layout.num_perm))
-        self.bands = np.resize(self.bands, (size, self.layout.bands))
-        self.shingles = np.resize(self.shingles, size)
-        self.exact = np.resize(self.exact, size)
-        self.sample_ends = np.resize(self.sample_ends, size)
+        self.signatures = _grown(self.signatures, size)
+        self.bands = _grown(self.bands, size)
+        self.shingles = _grown(self.shingles, size)
+        self.exact = _grown(self.exact, size)
+        self.sample_ends = _grown(self.sample_ends, size)
 
     def samples(self, doc: int) -> np.ndarray:
         """The sampled shingles of body `doc`."""
@@ -104,6 +106,14 @@ class RunSketches:
         return self.count * per_body + int(self.sample_ends[self.count - 1] if self.count else 0) * 8
 
 
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    """`array` with room for `rows` rows, the new ones left untouched: pages of memory
+    nothing has written to take none (np.resize filled them with copies of the data)."""
+    bigger = np.empty((rows, *array.shape[1:]), dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
 def best_earlier(
     run: RunSketches, threshold: float, contained: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -120,10 +130,9 @@ def best_earlier(
     parent[live[is_copy]] = live[first[is_copy]]
     kind[live[is_copy]] = KINDS.index(EXACT)
     reps = live[~is_copy]
-    common_free = _non_common_samples(run, live)
-    pairs, shared = _candidate_pairs(run, reps, common_free)
+    pairs, shared, samples = _candidate_pairs(run, live, reps)
     if len(pairs):
-        _link_best(run, pairs, shared, common_free, threshold, contained, parent, kind)
+        _link_best(run, pairs, shared, samples, threshold, contained, parent, kind)
     return parent, kind
 
 
@@ -143,62 +152,64 @@ def first_of_exact_groups(exact: np.ndarray) -> np.ndarray:
     return firsts[inverse]
 
 
-def _non_common_samples(run: RunSketches, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(samples, owners): the live bodies' samples that no more than MAX_SAMPLE_DOCS live
-    bodies hold, body after body in the run's order, and the body of each. Flat arrays:
-    a run of 100,000 bodies made a dict of as many arrays and tested each against the
-    common samples alone (70 s, and several KB per body)."""
-    ends = run.sample_ends[: run.count]
-    lengths = np.diff(ends, prepend=0)
-    is_live = np.zeros(run.count, dtype=bool)
+def _sample_parts(run: RunSketches, live: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(samples, owners) of the live bodies' samples that no more than MAX_SAMPLE_DOCS live
+    bodies hold, and the body of each, one part of the sample values at a time (each
+    about SAMPLES_PER_PART samples). A value lies in one part only, so a part tells which
+    of its samples are common, and memory holds one part, never a copy of every sample
+    (a run of 100,000 bodies copied and sorted all of them at once: several KB per body)."""
+    count = run.count
+    total = int(run.sample_ends[count - 1]) if count else 0
+    values = run.sample_values[:total]
+    ends = run.sample_ends[:count]
+    is_live = np.zeros(count, dtype=bool)
     is_live[live] = True
-    # every body's samples lie one after the other in run.sample_values: those of the live
-    # bodies are picked by a mask, without copying a slice per body
-    picked = np.repeat(is_live, lengths)
-    values = run.sample_values[: len(picked)][picked]
-    owners = np.repeat(np.arange(run.count, dtype=np.int64), lengths)[picked]
-    if not len(values):
-        return values, owners
-    # A body's samples are distinct, so a sample more than MAX_SAMPLE_DOCS bodies hold is
-    # one that, in sorted order, equals the value MAX_SAMPLE_DOCS places on: found with
-    # a comparison, where counting every sample (np.unique) and testing every sample
-    # against them (np.isin) took several times the samples' memory.
-    ordered = np.sort(values)
-    common = np.unique(ordered[MAX_SAMPLE_DOCS:][ordered[MAX_SAMPLE_DOCS:] == ordered[:-MAX_SAMPLE_DOCS]])
-    del ordered
-    if len(common):
-        at = np.searchsorted(common, values)
-        np.minimum(at, len(common) - 1, out=at)
-        keep = common[at] != values
-        del at
-        values, owners = values[keep], owners[keep]
-    return values, owners
+    parts = min(max(1, total // SAMPLES_PER_PART), MAX_PARTS)
+    part_of = np.empty(total if parts > 1 else 0, dtype=np.uint16)
+    for lo in range(0, len(part_of), SAMPLES_PER_PART):
+        part_of[lo : lo + SAMPLES_PER_PART] = values[lo : lo + SAMPLES_PER_PART] % parts
+    for part in range(parts):
+        at = np.flatnonzero(part_of == part) if parts > 1 else np.arange(total)
+        # the body whose samples end after position `at` (bodies without samples skipped)
+        owners = np.searchsorted(ends, at, side="right")
+        keep = is_live[owners]
+        mine, owners = values[at[keep]], owners[keep]
+        del at, keep
+        if len(mine) > MAX_SAMPLE_DOCS:
+            # A body's samples are distinct, so a sample more than MAX_SAMPLE_DOCS bodies
+            # hold is one that, in sorted order, equals the value MAX_SAMPLE_DOCS places on
+            ordered = np.sort(mine)
+            common = np.unique(ordered[MAX_SAMPLE_DOCS:][ordered[MAX_SAMPLE_DOCS:] == ordered[:-MAX_SAMPLE_DOCS]])
+            del ordered
+            if len(common):
+                found = np.minimum(np.searchsorted(common, mine), len(common) - 1)
+                keep = common[found] != mine
+                mine, owners = mine[keep], owners[keep]
+        yield mine, owners
 
 
 def _candidate_pairs(
-    run: RunSketches, reps: np.ndarray, samples: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(pairs as earlier * n + later, shared non-common samples of each) of the bodies
-    in `reps` that share a band, or at least MIN_SHARED_SAMPLES samples."""
+    run: RunSketches, live: np.ndarray, reps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pairs as earlier * n + later, shared non-common samples of each, non-common samples
+    per body) of the bodies in `reps` that share a band, or at least MIN_SHARED_SAMPLES
+    samples; the samples' commonness is counted over the `live` bodies."""
     n = np.int64(run.count)
     banded = _Merged()
     for band in range(run.layout.bands):
         for pairs in pairs_of_equal_keys(run.bands[reps, band], reps, n):
             banded.add(pairs)
     by_samples = _Merged()
-    if len(reps):
-        values, holders = samples
-        is_rep = np.zeros(run.count, dtype=bool)
-        is_rep[reps] = True
+    per_body = np.zeros(run.count, dtype=np.int64)
+    is_rep = np.zeros(run.count, dtype=bool)
+    is_rep[reps] = True
+    for values, holders in _sample_parts(run, live):
+        per_body += np.bincount(holders, minlength=run.count)
         of_reps = is_rep[holders]
         # most runs hold few exact copies: then no copy of the samples is needed
         keys, owners = (values, holders) if of_reps.all() else (values[of_reps], holders[of_reps])
-        del of_reps
-        parts = max(1, len(keys) // SAMPLES_PER_PART)
-        for part in range(parts):  # by sample value: equal samples fall in one part
-            mine = keys % parts == part if parts > 1 else slice(None)
-            for pairs in pairs_of_equal_keys(keys[mine], owners[mine], n):
-                by_samples.add(pairs)
+        for pairs in pairs_of_equal_keys(keys, owners, n):
+            by_samples.add(pairs)
     banded_pairs, _ = banded.result()
     sampled, counts = by_samples.result()
     enough = counts >= MIN_SHARED_SAMPLES
@@ -206,7 +217,7 @@ def _candidate_pairs(
     shared = np.zeros(len(pairs), dtype=np.int64)
     known = np.isin(sampled, pairs)  # one shared sample only counts for a banded pair
     shared[np.searchsorted(pairs, sampled[known])] = counts[known]
-    return pairs, shared
+    return pairs, shared, per_body
 
 
 class _Merged:
@@ -277,23 +288,22 @@ def _link_best(
     run: RunSketches,
     pairs: np.ndarray,
     shared: np.ndarray,
-    samples: tuple[np.ndarray, np.ndarray],
+    samples: np.ndarray,
     threshold: float,
     contained: float,
     parent: np.ndarray,
     kind: np.ndarray,
 ) -> None:
     """Judge every candidate pair as `match_kind` does and link each later body to its
-    best earlier match."""
+    best earlier match (`samples`: each body's count of non-common samples)."""
     n = run.count
     earlier, later = pairs // n, pairs % n
     sims = np.empty(len(pairs))
     for lo in range(0, len(pairs), PAIR_CHUNK):
         a, b = earlier[lo : lo + PAIR_CHUNK], later[lo : lo + PAIR_CHUNK]
         sims[lo : lo + PAIR_CHUNK] = similarity(run.signatures[a], run.signatures[b])
-    counts = np.bincount(samples[1], minlength=n)  # non-common samples per body
-    judged = judge_pairs(sims, run.shingles[later], run.shingles[earlier], counts[later],
-                         counts[earlier], shared, threshold, contained)
+    judged = judge_pairs(sims, run.shingles[later], run.shingles[earlier], samples[later],
+                         samples[earlier], shared, threshold, contained)
     found, best_of, best = best_matches(earlier, later, *judged)
     # a body with an exact copy before it is already linked: exact is the strongest match
     free = parent[found] < 0

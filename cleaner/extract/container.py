@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import regex
+
 from .. import reasons as R
 from ..document import Line
 from ..heuristics.features import word_count
@@ -58,6 +60,14 @@ EXTEND_LINES: Final = 10
 STANDFIRST_MIN_WORDS: Final = 10
 STANDFIRST_MAX_LINK_SHARE: Final = 0.3
 HEADLINE_DISTANCE: Final = 60
+
+# A thread of posts (a forum's): its posts are often named comments, and their authors
+# and dates are part of them.
+POST_FURNITURE_HINTS: Final = FURNITURE_HINTS & ~(B.COMMENT | B.META)
+# Posts are looked for this many levels above the container found for the best one.
+POST_LEVELS: Final = 8
+# Digits in class and id names (post-123, comment_4567) say nothing of an element's kind.
+DIGITS: Final = regex.compile(r"\d+")
 
 LINK_BLOCK: Final = R.LINK_BLOCK
 FURNITURE_BLOCK: Final = R.FURNITURE_BLOCK
@@ -241,3 +251,27 @@ def take_standfirst(
             and word_count(line.text) >= STANDFIRST_MIN_WORDS
         ):
             inside[i] = True
+
+
+def posts_container(page: Page, container: Element, values: list[float]) -> Element:
+    """The element holding the posts of a thread: the parent of the nearest of `container`
+    and its ancestors (up to POST_LEVELS) that has a sibling of its shape (tag, and class
+    and id names without digits) whose text is worth something; `container` when none has."""
+    sums = [0.0]
+    for value in values:
+        sums.append(sums[-1] + (value if value > 0 else 0.0))
+    elements = page.elements
+    index = elements.index(container)
+    for _ in range(POST_LEVELS):
+        element = elements[index]
+        parent = element.parent
+        if parent < 0:
+            break
+        shape = (element.tag, DIGITS.sub("", element.attrs))
+        for other, sibling in enumerate(elements):
+            if (sibling.parent == parent and other != index
+                    and sums[sibling.end_block] - sums[sibling.first_block] > 0
+                    and (sibling.tag, DIGITS.sub("", sibling.attrs)) == shape):
+                return elements[parent]
+        index = parent
+    return container

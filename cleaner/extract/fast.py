@@ -25,13 +25,16 @@ from ..text.lines import normalise
 from .blocks import Block, Page, parse_html, read_page
 from .container import (
     FURNITURE_BLOCK,
+    FURNITURE_HINTS,
     LINK_BLOCK,
+    POST_FURNITURE_HINTS,
     best_container,
     block_values,
     extend_container,
     furniture_elements,
     is_link_block,
     main_text_elements,
+    posts_container,
     prose_by_block,
     take_standfirst,
 )
@@ -57,7 +60,7 @@ LINKED_HEADING_LOOKAHEAD: Final = 3
 
 def fast_document(
     capture: Capture, ruleset: Any = None, page: Page | None = None,
-    tree: LexborHTMLParser | None = None,
+    tree: LexborHTMLParser | None = None, posts: bool = False,
 ) -> Document:
     """The Document of an HTML capture, read by the fast engine.
 
@@ -70,6 +73,9 @@ def fast_document(
     A caller that has read the page already (page typing does) passes its `page` and
     `tree` (what `blocks.read_page` and `parse_html` gave): they are used as they are
     unless the rule set has `html:` rules, which need the page parsed anew.
+
+    `posts`: the page is a thread of posts (a forum's), all of which are its content
+    (see `choose_content`).
     """
     rules: HtmlRules = ruleset.html if ruleset is not None else HtmlRules()
     if page is None or tree is None or rules:
@@ -89,7 +95,7 @@ def fast_document(
     if page is None:
         page = read_page(engine.tree, roots)
     doc = Document(capture, page_lines(page), meta, ruleset, extracted=True, rule_hits=dict(hits))
-    choose_content(doc, page, ruled=roots is not None, guessing=not rules)
+    choose_content(doc, page, ruled=roots is not None, guessing=not rules, posts=posts)
     drop_title(doc)
     drop_headline(doc)
     check_language(doc)
@@ -111,12 +117,16 @@ def page_lines(page: Page) -> list[Line]:
     return lines
 
 
-def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: bool = True) -> None:
+def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: bool = True,
+                   posts: bool = False) -> None:
     """Drop the lines that are not the article's, each with its reason.
 
     `ruled`: the page was read from the elements a site rule names as the article's
     body, which are then the container. `guessing`: no site rules say what the site's
     furniture is, so what follows the article's text is guessed at too (`drop_after_text`).
+    `posts`: the page is a thread of posts, its content all of them: elements named
+    comments or meta (a post's author and date) are not furniture, and the container
+    grows to hold the posts repeated beside the one found (`posts_container`).
     """
     lines = doc.lines
     elements = page.elements
@@ -133,17 +143,21 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
         for i in range(len(lines)):
             doc.drop(i, R.NO_MAIN_TEXT)
         return
-    furniture = furniture_elements(page, prose, exempt)
+    hints = POST_FURNITURE_HINTS if posts else FURNITURE_HINTS
+    furniture = furniture_elements(page, prose, exempt, hints=hints)
     reasons = [
         FURNITURE_BLOCK if furniture[line.block.element] else reason
         for line, reason in zip(lines, own)
     ]
-    container = elements[0] if ruled else best_container(page, block_values(lines, reasons, blocks))
+    values = block_values(lines, reasons, blocks)
+    container = elements[0] if ruled else best_container(page, values)
+    if posts and not ruled:
+        container = posts_container(page, container, values)
     inside = [container.first_block <= line.block.index < container.end_block for line in lines]
     if not ruled:
         extend_container(inside, run_scores(lines, reasons))
         take_standfirst(lines, reasons, inside, page, container)
-    inner = furniture_elements(page, prose, exempt, container)
+    inner = furniture_elements(page, prose, exempt, container, hints)
     for i, line in enumerate(lines):
         reason = reasons[i]
         if not inside[i]:
@@ -152,9 +166,10 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
             doc.drop(i, reason)
         elif inner[line.block.element]:
             doc.drop(i, FURNITURE_BLOCK)
-    drop_after_barriers(doc, page, container)
+    if not posts:  # a thread's replies are its content, not comments after it
+        drop_after_barriers(doc, page, container)
     drop_teaser_cards(doc, page, container)
-    if guessing:
+    if guessing and not posts:  # short replies after the first post are posts too
         drop_after_text(doc, page, inside)
     drop_orphan_headings(doc)
     drop_captions(doc)

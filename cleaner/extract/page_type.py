@@ -19,7 +19,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
@@ -119,10 +119,22 @@ class Trees:
 
 
 @lru_cache(maxsize=1)
-def models() -> dict[str, Trees]:
-    """The shipped models, read once per process."""
+def _exported() -> dict[str, Any]:
+    """The shipped models as exported, read once per process."""
     data = gzip.decompress(resources.files(__package__).joinpath(MODEL_FILE).read_bytes())
-    return {kind: Trees.from_json(model) for kind, model in json.loads(data)["models"].items()}
+    return json.loads(data)["models"]
+
+
+@cache
+def model(kind: str) -> Trees:
+    """One shipped model, built when first needed: a run of text captures with URLs
+    builds one of the four (a tenth of a second less to start a process)."""
+    return Trees.from_json(_exported()[kind])
+
+
+def models() -> dict[str, Trees]:
+    """Every shipped model."""
+    return {kind: model(kind) for kind in _exported()}
 
 
 def decide(probabilities: Mapping[str, float], min_other: float = 0.0) -> PageType:
@@ -136,7 +148,7 @@ def decide(probabilities: Mapping[str, float], min_other: float = 0.0) -> PageTy
 
 def model_for(kind: str, url: str | None) -> Trees:
     """The model for captures of `kind` (HTML_MODEL or TEXT_MODEL) with or without a URL."""
-    return models()[kind if url else kind + NO_URL]
+    return model(kind if url else kind + NO_URL)
 
 
 def classify_html(page: Page, url: str | None) -> PageType:

@@ -53,6 +53,10 @@ class ArticleWriter:
         # the names this run gave, as 64-bit digests: a few dozen bytes each, not a Path's hundreds
         self.taken: set[int] = set()
         self.folders: set[Path] = set()
+        # folders (relative to OUT) that this run made: they hold only its own files, so a
+        # name in one needs no look on disk and no check for symbolic links (a few system
+        # calls per article saved)
+        self.fresh: set[Path] = set()
         # background: files written by threads; `flush` waits for them and tells which failed
         self.pool = ThreadPoolExecutor(WRITER_THREADS, "cleaner-write") if background else None
         self.pending: list[tuple[str, Future[None]]] = []
@@ -66,8 +70,7 @@ class ArticleWriter:
         if self.pool is None:
             self.write_at(relative, meta, body)
         else:
-            target = inside(self.out, relative)
-            make_folder(target.parent, self.folders)
+            target = self.target(relative)
             future = self.pool.submit(write_atomic, target, render(meta, body),
                                       self.temp_folder, self.folders)
             self.pending.append((reference, future))
@@ -89,7 +92,19 @@ class ArticleWriter:
     def write_at(self, relative: Path, meta: Mapping[str, Any], body: str) -> None:
         """Write an article at a path already chosen (relative to OUT). Raises OSError
         (UnsafePathError, one too, when the path would lie outside OUT)."""
-        write_atomic(inside(self.out, relative), render(meta, body), self.temp_folder, self.folders)
+        write_atomic(self.target(relative), render(meta, body), self.temp_folder, self.folders)
+
+    def target(self, relative: Path) -> Path:
+        """OUT/`relative` (a name this writer chose), checked to lie inside OUT unless its
+        folder is one this run made, the folder made. Raises OSError (UnsafePathError)."""
+        folder = relative.parent
+        if folder in self.fresh:
+            return self.out / relative
+        target = inside(self.out, relative)
+        if not target.parent.exists():
+            make_folder(target.parent, self.folders)
+            self.fresh.add(folder)
+        return target
 
     def free_path(self, relative: Path, sha256: str) -> Path:
         """`relative`, or a hash-suffixed name if another body holds it (this run or on disk)."""
@@ -98,7 +113,7 @@ class ArticleWriter:
         return relative
 
     def holds_other_body(self, relative: Path, sha256: str) -> bool:
-        if not (self.out / relative).exists():
+        if relative.parent in self.fresh or not (self.out / relative).exists():
             return False
         found = read_article(self.out / relative)
         return found is None or found[0].get("sha256") != sha256
