@@ -59,6 +59,10 @@ AFTER_ARTICLE: Final = "after_article"
 TRAILING_FRAGMENT: Final = "trailing_fragment"
 ORPHAN_HEADING: Final = "orphan_heading"
 NO_MAIN_TEXT: Final = "no_main_text"
+# A product page's reading (extract/profiles.py): a price line, what lies outside the
+# product's description.
+PRICE_LINE: Final = "price_line"
+OUTSIDE_DESCRIPTION: Final = "outside_description"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -105,6 +109,8 @@ DESCRIPTIONS: Final = {
     TRAILING_FRAGMENT: "a short fragment after the last run of prose",
     ORPHAN_HEADING: "a heading with no text of its own under it",
     NO_MAIN_TEXT: "on a page where no stretch of text reads as prose: no article to find",
+    PRICE_LINE: "a price on a product page (a short line holding an amount of money)",
+    OUTSIDE_DESCRIPTION: "outside the product's description, which holds most of the page's text",
 }
 RULE_PREFIX: Final = "rule:"
 

@@ -307,6 +307,20 @@ def test_streamed_segments_are_moved_where_their_scripts_say():
     assert tree.css_first("template") is None
 
 
+def test_hidden_elements_go_but_the_hidden_panels_of_tabs_stay():
+    from cleaner.extract.blocks import parse_html, remove_hidden
+
+    tree = parse_html(
+        '<body><div role="tablist"><button role="tab">Python</button><button role="tab">Go</button>'
+        '</div><div role="tabpanel"><pre>pip install acme</pre></div>'
+        '<div role="tabpanel" hidden><pre>go get acme</pre></div>'
+        '<div style="display:none">Sign in to continue</div></body>'
+    )
+    remove_hidden(tree)
+    assert [node.text() for node in tree.body.css("pre")] == ["pip install acme", "go get acme"]
+    assert "Sign in" not in tree.body.text()
+
+
 def test_code_listings_with_linked_line_numbers_are_kept(fast_engine_only):
     # a highlighter's listing links its line numbers to its lines: no teaser card
     listing = (

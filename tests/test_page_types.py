@@ -17,7 +17,7 @@ from cleaner.extract import profiles
 from cleaner.extract.blocks import parse_html, read_page
 from cleaner.extract.capture_features import text_features
 from cleaner.extract.page_features import html_features, ld_types
-from cleaner.extract.profiles import add_ld_description, block_document
+from cleaner.extract.profiles import add_ld_description, block_document, product_document
 from cleaner.frontmatter import render_article
 from cleaner.run.local import run
 from cleaner.run.only import is_wanted, parse_types, skip_reason
@@ -232,6 +232,41 @@ def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
     assert len(doc.lines) == before
 
 
+def product_lines(body: str) -> dict[str, str | None]:
+    html = page(body)
+    tree = parse_html(html)
+    doc = product_document(Capture(html, kind=HTML), None, tree, read_page(tree))
+    return {line.text: line.reason for line in doc.lines}
+
+
+def test_product_reading_keeps_the_description_and_drops_prices_links_and_related():
+    others = "".join(f"<li><a href='/p/{i}'>Road Runner {i}</a></li>" for i in range(5))
+    reasons = product_lines(
+        "<main><h1>Trail Runner 2</h1><p class='price'>Now $129.99</p>"
+        "<a href='#reviews'>Read all 48 reviews</a>"
+        f"<div class='product-description'><p>{SENTENCE}</p><p>{SENTENCE.upper()}</p></div>"
+        "<div class='small'>Free delivery on orders over fifty dollars</div>"
+        f"<section class='related-products'><h2>You may also like</h2><ul>{others}</ul></section>"
+        "</main>"
+    )
+    assert reasons[SENTENCE] is None and reasons[SENTENCE.upper()] is None
+    assert reasons["Trail Runner 2"] == R.TITLE_REPEAT  # not OUTSIDE_DESCRIPTION: the <h1> stays
+    assert reasons["Now $129.99"] == R.PRICE_LINE
+    assert reasons["Read all 48 reviews"] == R.LINK_BLOCK
+    assert reasons["Road Runner 4"] == R.FURNITURE_BLOCK
+    assert reasons["Free delivery on orders over fifty dollars"] == R.OUTSIDE_DESCRIPTION
+
+
+def test_a_short_description_does_not_stand_for_the_whole_product_page():
+    features = "".join(f"<li>{SENTENCE} ({i})</li>" for i in range(4))
+    reasons = product_lines(
+        f"<main><h1>Trail Runner 2</h1><div class='short-description'><p>{SENTENCE}</p></div>"
+        f"<h2>Features</h2><ul>{features}</ul></main>"
+    )
+    assert reasons[SENTENCE] is None and reasons["Features"] is None
+    assert all(reasons[f"{SENTENCE} ({i})"] is None for i in range(4))
+
+
 # --- --only ---------------------------------------------------------------------------
 
 def test_only_parses_names_and_says_what_is_wanted():
@@ -330,7 +365,7 @@ def test_the_cli_only_option_skips_other_types(tmp_path, capsys):
 
 @pytest.mark.parametrize(("kind", "confidence", "reader"), [
     (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "posts"), (P.FORUM, 0.8, "engine"),
-    (P.PRODUCT, 0.99, "engine"),
+    (P.PRODUCT, 0.99, "blocks"), (P.PRODUCT, 0.9, "engine"),
     (P.LISTING, 0.95, "blocks"), (P.LISTING, 0.6, "engine"), (P.SERVICE, 0.95, "blocks"),
     (P.DOCUMENTATION, 0.5, "engine"), (P.COLLECTION, 0.96, "blocks"), (P.COLLECTION, 0.9, "engine"),
 ])
@@ -354,3 +389,41 @@ def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, re
     assert ([name for name, _ in used[:1]] or ["blocks"]) == [reader]
     assert len(read) == 1  # one walk of the page, whichever reads it
     assert all(page is not None for _, page in used)  # the engine is handed the page read
+
+
+@pytest.mark.parametrize("kind, confidence", [
+    (P.LISTING, profiles.MIN_BLOCKS_CONFIDENCE - 0.2), (P.ARTICLE, 0.99),
+    (P.DOCUMENTATION, 0.6),
+])
+@pytest.mark.parametrize("engine_keeps, reader", [(False, "blocks"), (True, "engine")])
+def test_a_page_is_read_from_its_blocks_when_the_engine_keeps_little_of_it(
+    monkeypatch, kind, confidence, engine_keeps, reader
+):
+    read = []
+
+    def engine(capture, ruleset, page, tree, posts=False):
+        doc = block_document(capture, ruleset, tree, page)
+        read.append(doc)
+        if not engine_keeps:  # nothing of the listing taken for its article
+            for i in doc.kept():
+                doc.drop(i, R.NO_MAIN_TEXT)
+        return doc
+
+    typed = P.PageType(kind, confidence, {})
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: typed)
+    doc = profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine)
+    assert ("engine" if doc is read[0] else "blocks") == reader
+    assert doc.meta["page_type"] == kind and doc.kept()
+
+
+def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
+    def engine(capture, ruleset, page, tree, posts=False):
+        doc = block_document(capture, ruleset, tree, page)
+        for i in doc.kept():
+            doc.drop(i, R.NO_MAIN_TEXT)
+        read.append(doc)
+        return doc
+
+    read = []
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
+    assert profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine) is read[0]

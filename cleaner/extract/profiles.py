@@ -6,15 +6,25 @@ from the same blocks:
 
 - article pages and forum threads, and every page of a site whose rule set has `html:`
   rules, go to the run's HTML engine as before (the fast engine is handed the page
-  already read): news keeps today's behaviour; a thread typed with at least
-  MIN_POSTS_CONFIDENCE is read as posts, all of them content (`fast.choose_content`);
+  already read): news keeps today's behaviour, but for an article page whose engine
+  reading keeps less than ARTICLE_ENGINE_MIN_SHARE of what its block reading keeps
+  (`fuller_reading`: a listing taken for an article, whose one teaser the engine took);
+  a thread typed with at least MIN_POSTS_CONFIDENCE is read as posts, all of them
+  content (`fast.choose_content`);
 - collection, listing, service and documentation pages typed with at least
   MIN_BLOCKS_CONFIDENCE are read from the blocks (`block_document`): the page's
   furniture (nav, header, footer, aside, forms, buttons) is dropped and, when the page
   marks its main region (<main>, role=main) and that region holds enough of the text,
   everything outside it; the rest is kept whole, so that a listing keeps its items, a
   service page all its sections, documentation its code, tables and headings;
-- those types typed with less, and product pages, go to the run's engine too;
+- those types typed with less go to the run's engine, unless the engine keeps less than
+  ENGINE_MIN_SHARE of what the block reading keeps (`fuller_reading`: the engine took
+  one item or one section for the page's article);
+- product pages typed with at least MIN_BLOCKS_CONFIDENCE are read from the blocks as a
+  shop's page (`product_document`): furniture, related products, reviews and other
+  products, link blocks and price lines dropped, and what lies outside the product's
+  description when the page names one that holds most of the text; typed with less,
+  they go to the engine;
 - a product page whose visible text lacks its description gets the JSON-LD one.
 
 Uncertain types are not read by trafilatura (as the first version did, for pages typed
@@ -23,12 +33,14 @@ of them better (WCXB listings and products), but it parses the page again and ta
 several times the fast engine's time, which made typed HTML cost 2-4 times untyped;
 `--html-engine trafilatura` reads every page with it, for whom that is worth it.
 
-Each dropped line carries its reason (`furniture_block`, `outside_main_content`), as
-`explain` shows. Which types take which reader was measured on the WCXB development
-split with cross-validated types (bench/wcxb.py --out-of-fold; figures in the README).
+Each dropped line carries its reason (`furniture_block`, `outside_main_content`,
+`price_line`, `outside_description`...), as `explain` shows. Which types take which
+reader was measured on the WCXB development split with cross-validated types
+(bench/wcxb.py --out-of-fold; figures in the README).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -37,10 +49,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .. import reasons as R
 from ..document import Capture, Document, Line
+from ..heuristics.noise import line_facts
 from ..text.lines import normalise
 from . import blocks as B
 from .blocks import Page, parse_html, read_page
-from .container import furniture_elements
+from .container import furniture_elements, is_link_block
 from .fast import page_lines
 from .fast_meta import page_metadata
 from .html import check_language, drop_title
@@ -89,6 +102,58 @@ MAIN_MIN_SHARE: Final = 0.3
 # 0.9 reads 10 from their blocks and costs HTML F1 (0.936 against 0.937 without page
 # types), 0.95 does not (0.938). The news path comes first.
 MIN_BLOCKS_CONFIDENCE: Final = 0.95
+# A product page is read from its blocks as other types are, but for what a shop's page
+# holds besides its product: elements named "related" ("related products", "you may also
+# like") and "hidden" (variant data, templates, whatever their share of the text) are
+# furniture, and so are link blocks (thumbnails' labels, "Write a review") and price lines
+# (PRICE_LINE_MAX_WORDS words or fewer holding an amount of money).
+PRODUCT_FURNITURE_HINTS: Final = BLOCK_FURNITURE_HINTS | B.RELATED
+# Words in class or id names of a product page's elements that hold no part of the
+# product's description: its reviews, and other products (upsell, cross-sell, similar,
+# recently viewed), "preview" excepted. Measured on the WCXB split's 119 product pages
+# (2026-11-30): reviews alone 0.617 -> 0.636 F1, the other words 0.638; "rating",
+# "question", "faq", "delivery" or "shipping" do not help (0.619 to 0.634 with reviews).
+PRODUCT_ASIDE_NAMES: Final = ("review", "upsell", "cross-sell", "crosssell", "similar", "recently")
+PRODUCT_ASIDE_REFUSED: Final = ("preview",)
+PRICE_LINE_MAX_WORDS: Final = 6
+PRICE: Final = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|EUR\b|USD\b|GBP\b)")
+# The product's description: the outermost elements whose class or id names a
+# "description" (its short description too), one of them holding at least
+# DESCRIPTION_MIN_CHARS of the kept text (else the page's first <article> that does);
+# when they hold DESCRIPTION_MIN_SHARE of it, the rest (prices, options, delivery) is
+# dropped but the page's <h1>. Measured on the WCXB split's 119 product pages
+# (cross-validated types, 2026-11-30, before reviews were dropped): F1 0.605 -> 0.622;
+# without the share guard (any description) 0.604, a short description standing for the
+# whole page; 0.4 and 0.5 score alike (0.621, 0.622).
+DESCRIPTION_NAME: Final = "description"
+DESCRIPTION_MIN_CHARS: Final = 200
+DESCRIPTION_MIN_SHARE: Final = 0.5
+# A page typed collection, listing, service or documentation with less than
+# MIN_BLOCKS_CONFIDENCE is read by the engine, and from its blocks too: when the engine
+# keeps less than this share of the words the block reading keeps, the block reading is
+# taken. Measured 2026-11-30 on the WCXB split (cross-validated types, 229 pages so
+# typed) and the dev set's news pages (typed without their URL, 61 so typed): 0.2
+# gives WCXB listings +0.067 F1, collections +0.056, service +0.004, and keeps one more
+# boilerplate snippet on the dev set (HTML F1 0.9377 -> 0.9376); 0.3 gives listings
+# +0.068, collections +0.068, but the dev set 0.9372 (a news story whose engine reading
+# is a third of its block reading); 0.5: +0.082, +0.072, and documentation +0.008,
+# dev set 0.9362.
+ENGINE_MIN_SHARE: Final = 0.2
+# A page typed article (most pages) is read by the engine, unless the engine keeps less
+# than this share of the words its block reading keeps: then it took a teaser or one
+# item of a listing the model took for an article. Measured 2026-11-30 on the WCXB split
+# (cross-validated types), articles 0.944 -> 0.946 F1, listings 0.583 -> 0.619,
+# collections 0.622 -> 0.632, and the dev set's HTML F1 0.9376 -> 0.9377 (one page
+# gains two snippets of its article and keeps three of boilerplate); 0.1: listings
+# 0.604, dev set 0.9377; 0.2: listings 0.626 but the dev set 0.9373.
+ARTICLE_ENGINE_MIN_SHARE: Final = 0.15
+# A documentation page's engine reading is more often one section of it: measured
+# 2026-11-30 (tab panels kept, forum threads read as posts), WCXB documentation F1 0.911
+# at ENGINE_MIN_SHARE, 0.914 from 0.5 to 0.6, 0.917 from 0.65 to 2 (the block reading
+# whatever the engine keeps); the dev set's HTML F1 0.9377 up to 0.65, 0.9373 at 0.7 (a
+# news page typed documentation whose engine reading is 0.70 of its block reading). A
+# knife-edge: the step at 0.65 is one or two WCXB pages.
+DOCUMENTATION_ENGINE_MIN_SHARE: Final = 0.65
 # A page typed forum is read as a thread of posts (all of them content) when its type
 # has at least this probability: a news story with its comments taken for a thread
 # keeps them all. Measured 2026-11-30 on the WCXB split (cross-validated types): every
@@ -107,6 +172,11 @@ class Profile:
     the run's HTML engine."""
 
     blocks: bool = False
+    # Typed with less than MIN_BLOCKS_CONFIDENCE, a page of a type read from its blocks is
+    # read so when the engine keeps less than this share of the block reading's words.
+    engine_min_share: float = 0.0
+    # Read from the blocks as a product page (see product_document) when sure enough.
+    product: bool = False
     # Fill in the JSON-LD product description when the kept text lacks it.
     ld_description: bool = False
     # A thread of posts: the fast engine keeps them all (see fast.choose_content).
@@ -116,14 +186,16 @@ class Profile:
 # Measured per type on the WCXB split (2026-11-29), mean F1 of the pages typed so
 # (cross-validated), fast engine / trafilatura engine / blocks: collection
 # 0.538/0.534/0.615, listing 0.362/0.544/0.640, service 0.737/0.741/0.779, documentation
-# 0.881/0.901/0.919, product 0.538/0.608/0.526, forum 0.740/0.698/0.621.
+# 0.881/0.901/0.919, product 0.538/0.608/0.526, forum 0.740/0.698/0.621. The 68 product
+# pages typed product with >= 0.95 (2026-11-30): fast engine 0.519, blocks 0.558,
+# product_document 0.642, trafilatura's bare_extraction 0.617.
 ENGINE: Final = Profile()
-BLOCKS: Final = Profile(blocks=True)
+BLOCKS: Final = Profile(blocks=True, engine_min_share=ENGINE_MIN_SHARE)
 PROFILES: Final[Mapping[str, Profile]] = {
-    ARTICLE: ENGINE,
+    ARTICLE: Profile(engine_min_share=ARTICLE_ENGINE_MIN_SHARE),
     FORUM: Profile(posts=True),
-    DOCUMENTATION: BLOCKS,
-    PRODUCT: Profile(ld_description=True),
+    DOCUMENTATION: Profile(blocks=True, engine_min_share=DOCUMENTATION_ENGINE_MIN_SHARE),
+    PRODUCT: Profile(product=True, ld_description=True),
     COLLECTION: BLOCKS,
     LISTING: BLOCKS,
     SERVICE: BLOCKS,
@@ -139,28 +211,61 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
     page = read_page(tree)
     kind = classify_html(page, capture.url)
     profile = PROFILES.get(kind.name, ENGINE)
-    if (profile.blocks and kind.confidence >= MIN_BLOCKS_CONFIDENCE
-            and not getattr(ruleset, "html", None)):  # a site's own rules say where its text is
+    ruled = bool(getattr(ruleset, "html", None))  # a site's own rules say where its text is
+    sure = kind.confidence >= MIN_BLOCKS_CONFIDENCE and not ruled
+    if sure and profile.product:
+        doc = product_document(capture, ruleset, tree, page)
+    elif sure and profile.blocks:
         doc = block_document(capture, ruleset, tree, page)
     else:
         posts = profile.posts and kind.confidence >= MIN_POSTS_CONFIDENCE
         doc = engine(capture, ruleset, page, tree, posts=posts)
+        if profile.engine_min_share and not ruled:
+            doc = fuller_reading(doc, block_reading(capture, ruleset, page, doc.meta),
+                                 profile.engine_min_share)
     if profile.ld_description:
         add_ld_description(doc, page)
     doc.meta["page_type"] = kind.name
     return doc
 
 
+def fuller_reading(engine_doc: Document, block_doc: Document, min_share: float) -> Document:
+    """The engine's reading of a page, unless it keeps less than `min_share` of the words
+    its block reading (`block_doc`, from `block_reading`) keeps: then the engine took a
+    piece of the page (one teaser, one item of a listing, one section of a service page)
+    for its article, and the block reading is taken, finished as `block_document` does."""
+    if kept_words(engine_doc) < min_share * kept_words(block_doc):
+        drop_title(block_doc)
+        check_language(block_doc)
+        return block_doc
+    return engine_doc
+
+
+def kept_words(doc: Document) -> int:
+    """Words of the Document's kept lines."""
+    return sum(line_facts(line).words for line in doc.lines if line.reason is None)
+
+
 def block_document(
-    capture: Capture, ruleset: Any, tree: LexborHTMLParser, page: Page
+    capture: Capture, ruleset: Any, tree: LexborHTMLParser, page: Page,
+    meta: dict[str, Any] | None = None,
 ) -> Document:
     """A Document whose Lines are all the page's blocks, furniture and what lies outside
-    the main region dropped; metadata as the fast engine reads it."""
-    meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
-    doc = Document(capture, page_lines(page), meta, ruleset, extracted=True)
-    keep_main_blocks(doc, page)
+    the main region dropped; metadata as the fast engine reads it (or `meta`, when the
+    engine has read it already)."""
+    if meta is None:
+        meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
+    doc = block_reading(capture, ruleset, page, meta)
     drop_title(doc)
     check_language(doc)
+    return doc
+
+
+def block_reading(capture: Capture, ruleset: Any, page: Page, meta: dict[str, Any]) -> Document:
+    """The page's blocks as a Document, furniture and what lies outside the main region
+    dropped (a copy of `meta` its metadata); the title and language not yet looked at."""
+    doc = Document(capture, page_lines(page), dict(meta), ruleset, extracted=True)
+    keep_main_blocks(doc, page)
     return doc
 
 
@@ -171,17 +276,97 @@ def ruleset_rules(ruleset: Any) -> Any:
     return ruleset.html if ruleset is not None else HtmlRules()
 
 
-def keep_main_blocks(doc: Document, page: Page) -> None:
+def product_document(
+    capture: Capture, ruleset: Any, tree: LexborHTMLParser, page: Page
+) -> Document:
+    """A product page's Document: its blocks, furniture, link blocks, price lines and
+    (when the page names its product's description) what lies outside the description
+    dropped; metadata as the fast engine reads it."""
+    meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
+    doc = Document(capture, page_lines(page), meta, ruleset, extracted=True)
+    keep_main_blocks(doc, page, PRODUCT_FURNITURE_HINTS, product=True)
+    for i, line in enumerate(doc.lines):
+        if line.reason is None and not line.block.heading:
+            facts = line_facts(line)
+            if facts.words <= PRICE_LINE_MAX_WORDS and PRICE.search(line.text):
+                doc.drop(i, R.PRICE_LINE)
+    drop_named_asides(doc, page)
+    keep_description(doc, page)
+    drop_title(doc)
+    check_language(doc)
+    return doc
+
+
+def drop_named_asides(doc: Document, page: Page) -> None:
+    """Drop the elements whose class or id names reviews or other products (see
+    PRODUCT_ASIDE_NAMES), and what they hold, unless they name the description too."""
+    named: list[bool] = []
+    for element in page.elements:
+        attrs = element.attrs
+        named.append(
+            (element.parent >= 0 and named[element.parent])
+            or (bool(attrs) and DESCRIPTION_NAME not in attrs
+                and any(word in attrs for word in PRODUCT_ASIDE_NAMES)
+                and not any(word in attrs for word in PRODUCT_ASIDE_REFUSED))
+        )
+    for i, line in enumerate(doc.lines):
+        if named[line.block.element]:
+            doc.drop(i, R.FURNITURE_BLOCK)
+
+
+def keep_description(doc: Document, page: Page) -> None:
+    """Drop what lies outside the product's description (but the <h1>) when the page
+    names one that holds DESCRIPTION_MIN_SHARE of the kept text (see DESCRIPTION_NAME)."""
+    kept = [0] * (len(page.blocks) + 1)
+    for line in doc.lines:
+        if line.reason is None:
+            kept[line.block.index + 1] += len(line.text)
+    for i in range(1, len(kept)):
+        kept[i] += kept[i - 1]
+    chosen: list[tuple[int, int]] = []
+    large = False
+    for element in page.elements:
+        first, end = element.first_block, element.end_block
+        if (DESCRIPTION_NAME in element.attrs and kept[end] > kept[first]
+                and not any(a <= first and end <= b for a, b in chosen)):
+            chosen.append((first, end))
+            large = large or kept[end] - kept[first] >= DESCRIPTION_MIN_CHARS
+    if not large:
+        chosen.clear()
+        article = next((
+            element for element in page.elements
+            if element.flags & B.IN_ARTICLE
+            and kept[element.end_block] - kept[element.first_block] >= DESCRIPTION_MIN_CHARS
+        ), None)
+        if article is None:
+            return
+        chosen.append((article.first_block, article.end_block))
+    if sum(kept[end] - kept[first] for first, end in chosen) < DESCRIPTION_MIN_SHARE * kept[-1]:
+        return
+    for i, line in enumerate(doc.lines):
+        index = line.block.index
+        if line.block.heading != 1 and not any(first <= index < end for first, end in chosen):
+            doc.drop(i, R.OUTSIDE_DESCRIPTION)
+
+
+def keep_main_blocks(
+    doc: Document, page: Page, hints: int = BLOCK_FURNITURE_HINTS, product: bool = False
+) -> None:
     """Drop furniture blocks (by their tags and roles, or inside an element whose
-    class/id names it furniture and that holds less than half the text), and what lies
-    outside the marked main region when it holds MAIN_MIN_SHARE of the rest."""
+    class/id names it furniture (`hints`) and that holds less than half the text), and
+    what lies outside the marked main region when it holds MAIN_MIN_SHARE of the rest.
+    On a `product` page, blocks named hidden and link blocks go too."""
     lines = doc.lines
     furniture = furniture_elements(
-        page, [float(block.chars) for block in page.blocks], set(), hints=BLOCK_FURNITURE_HINTS
+        page, [float(block.chars) for block in page.blocks], set(), hints=hints
     )
     for i, line in enumerate(lines):
-        if line.block.flags & FURNITURE_FLAGS or furniture[line.block.element]:
+        block = line.block
+        hidden = product and block.hints & B.HIDDEN
+        if block.flags & FURNITURE_FLAGS or furniture[block.element] or hidden:
             doc.drop(i, R.FURNITURE_BLOCK)
+        elif product and is_link_block(block):
+            doc.drop(i, R.LINK_BLOCK)
     seen: set[int] = set()
     rest = main = 0
     for line in lines:
