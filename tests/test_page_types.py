@@ -123,7 +123,7 @@ def test_shipped_trees_read_through_their_leaf_table_score_as_walked_level_by_le
         try:
             assert [forest.raw_scores(row).tolist() for row in rows] == tabled, kind
         finally:
-            P.models.cache_clear()
+            P.model.cache_clear()
 
 
 def test_shipped_models_cover_every_type_and_their_features():
