@@ -162,12 +162,19 @@ def block_values(lines: list[Line], reasons: list[str | None], blocks: int) -> l
     return values
 
 
-def best_container(page: Page, values: list[float]) -> Element:
-    """The element the article is in: from the root, go down into the child holding
-    DOMINANT_SHARE of the current element's positive value, while there is one."""
+def positive_sums(values: list[float]) -> list[float]:
+    """Prefix sums of the blocks' positive values (`block_values`): what the blocks of
+    an element are worth is sums[element.end_block] - sums[element.first_block]."""
     sums = [0.0]
     for value in values:
         sums.append(sums[-1] + (value if value > 0 else 0.0))
+    return sums
+
+
+def best_container(page: Page, sums: list[float]) -> Element:
+    """The element the article is in: from the root, go down into the child holding
+    DOMINANT_SHARE of the current element's positive value (`sums`, from
+    `positive_sums`), while there is one."""
     elements = page.elements
     children: list[list[int]] = [[] for _ in elements]
     for index, element in enumerate(elements):
@@ -253,13 +260,11 @@ def take_standfirst(
             inside[i] = True
 
 
-def posts_container(page: Page, container: Element, values: list[float]) -> Element:
+def posts_container(page: Page, container: Element, sums: list[float]) -> Element:
     """The element holding the posts of a thread: the parent of the nearest of `container`
     and its ancestors (up to POST_LEVELS) that has a sibling of its shape (tag, and class
-    and id names without digits) whose text is worth something; `container` when none has."""
-    sums = [0.0]
-    for value in values:
-        sums.append(sums[-1] + (value if value > 0 else 0.0))
+    and id names without digits) whose text is worth something (`sums`, from
+    `positive_sums`); `container` when none has."""
     elements = page.elements
     index = elements.index(container)
     for _ in range(POST_LEVELS):

@@ -34,6 +34,7 @@ from .container import (
     furniture_elements,
     is_link_block,
     main_text_elements,
+    positive_sums,
     posts_container,
     prose_by_block,
     take_standfirst,
@@ -149,10 +150,12 @@ def choose_content(doc: Document, page: Page, ruled: bool = False, guessing: boo
         FURNITURE_BLOCK if furniture[line.block.element] else reason
         for line, reason in zip(lines, own)
     ]
-    values = block_values(lines, reasons, blocks)
-    container = elements[0] if ruled else best_container(page, values)
-    if posts and not ruled:
-        container = posts_container(page, container, values)
+    container = elements[0]
+    if not ruled:
+        sums = positive_sums(block_values(lines, reasons, blocks))
+        container = best_container(page, sums)
+        if posts:
+            container = posts_container(page, container, sums)
     inside = [container.first_block <= line.block.index < container.end_block for line in lines]
     if not ruled:
         extend_container(inside, run_scores(lines, reasons))

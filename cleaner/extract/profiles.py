@@ -235,9 +235,7 @@ def fuller_reading(engine_doc: Document, block_doc: Document, min_share: float) 
     piece of the page (one teaser, one item of a listing, one section of a service page)
     for its article, and the block reading is taken, finished as `block_document` does."""
     if kept_words(engine_doc) < min_share * kept_words(block_doc):
-        drop_title(block_doc)
-        check_language(block_doc)
-        return block_doc
+        return finished(block_doc)
     return engine_doc
 
 
@@ -246,34 +244,37 @@ def kept_words(doc: Document) -> int:
     return sum(line_facts(line).words for line in doc.lines if line.reason is None)
 
 
-def block_document(
-    capture: Capture, ruleset: Any, tree: LexborHTMLParser, page: Page,
-    meta: dict[str, Any] | None = None,
-) -> Document:
+def block_document(capture: Capture, ruleset: Any, tree: LexborHTMLParser, page: Page) -> Document:
     """A Document whose Lines are all the page's blocks, furniture and what lies outside
-    the main region dropped; metadata as the fast engine reads it (or `meta`, when the
-    engine has read it already)."""
-    if meta is None:
-        meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
-    doc = block_reading(capture, ruleset, page, meta)
+    the main region dropped; metadata as the fast engine reads it."""
+    return finished(block_reading(capture, ruleset, page, block_metadata(capture, ruleset, tree)))
+
+
+def block_reading(capture: Capture, ruleset: Any, page: Page, meta: dict[str, Any],
+                  hints: int = BLOCK_FURNITURE_HINTS, product: bool = False) -> Document:
+    """The page's blocks as a Document, furniture (`keep_main_blocks`) and what lies
+    outside the main region dropped (a copy of `meta` its metadata); the title and
+    language not yet looked at (`finished`)."""
+    doc = Document(capture, page_lines(page), dict(meta), ruleset, extracted=True)
+    keep_main_blocks(doc, page, hints, product)
+    return doc
+
+
+def block_metadata(capture: Capture, ruleset: Any, tree: LexborHTMLParser) -> dict[str, Any]:
+    """The page's metadata as the fast engine reads it, for a reading from its blocks."""
+    from ..siterules.model import HtmlRules
+
+    rules = ruleset.html if ruleset is not None else HtmlRules()
+    meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, rules)
+    return meta
+
+
+def finished(doc: Document) -> Document:
+    """A reading from the blocks, its title line dropped and its language checked, as the
+    engines finish theirs."""
     drop_title(doc)
     check_language(doc)
     return doc
-
-
-def block_reading(capture: Capture, ruleset: Any, page: Page, meta: dict[str, Any]) -> Document:
-    """The page's blocks as a Document, furniture and what lies outside the main region
-    dropped (a copy of `meta` its metadata); the title and language not yet looked at."""
-    doc = Document(capture, page_lines(page), dict(meta), ruleset, extracted=True)
-    keep_main_blocks(doc, page)
-    return doc
-
-
-def ruleset_rules(ruleset: Any) -> Any:
-    """The rule set's `html:` part (empty rules when there is no rule set)."""
-    from ..siterules.model import HtmlRules
-
-    return ruleset.html if ruleset is not None else HtmlRules()
 
 
 def product_document(
@@ -282,9 +283,8 @@ def product_document(
     """A product page's Document: its blocks, furniture, link blocks, price lines and
     (when the page names its product's description) what lies outside the description
     dropped; metadata as the fast engine reads it."""
-    meta, _ = page_metadata(LexborEngine(tree), capture.text, capture.url, ruleset_rules(ruleset))
-    doc = Document(capture, page_lines(page), meta, ruleset, extracted=True)
-    keep_main_blocks(doc, page, PRODUCT_FURNITURE_HINTS, product=True)
+    doc = block_reading(capture, ruleset, page, block_metadata(capture, ruleset, tree),
+                        PRODUCT_FURNITURE_HINTS, product=True)
     for i, line in enumerate(doc.lines):
         if line.reason is None and not line.block.heading:
             facts = line_facts(line)
@@ -292,9 +292,7 @@ def product_document(
                 doc.drop(i, R.PRICE_LINE)
     drop_named_asides(doc, page)
     keep_description(doc, page)
-    drop_title(doc)
-    check_language(doc)
-    return doc
+    return finished(doc)
 
 
 def drop_named_asides(doc: Document, page: Page) -> None:
