@@ -60,9 +60,10 @@ TRAILING_FRAGMENT: Final = "trailing_fragment"
 ORPHAN_HEADING: Final = "orphan_heading"
 NO_MAIN_TEXT: Final = "no_main_text"
 # A product page's reading (extract/profiles.py): a price line, what lies outside the
-# product's description.
+# product's description, a section of other products.
 PRICE_LINE: Final = "price_line"
 OUTSIDE_DESCRIPTION: Final = "outside_description"
+OTHER_PRODUCTS: Final = "other_products"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -111,6 +112,7 @@ DESCRIPTIONS: Final = {
     NO_MAIN_TEXT: "on a page where no stretch of text reads as prose: no article to find",
     PRICE_LINE: "a price on a product page (a short line holding an amount of money)",
     OUTSIDE_DESCRIPTION: "outside the product's description, which holds most of the page's text",
+    OTHER_PRODUCTS: "in a section of other products on a product page (similar items, also bought)",
 }
 RULE_PREFIX: Final = "rule:"
 

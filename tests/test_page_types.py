@@ -219,6 +219,19 @@ def test_block_profile_drops_furniture_and_what_lies_outside_main():
     assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
 
 
+def test_block_profile_keeps_clickable_cards_and_drops_buttons():
+    cards = "".join(
+        f"<div role='button' class='card'><h3>Story number {i} of the week</h3>"
+        f"<p>{SENTENCE}</p></div>" for i in range(3)
+    )
+    html = page(f"<main><h1>Science</h1>{cards}<div role='button'>Load more stories</div></main>")
+    tree = parse_html(html)
+    doc = block_document(Capture(html, kind=HTML), None, tree, read_page(tree))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["Story number 2 of the week"] is None and reasons[SENTENCE] is None
+    assert reasons["Load more stories"] == R.FURNITURE_BLOCK  # a button's one block: its label
+
+
 def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
     html = page("<main><h1>Trail Runner 2</h1><p>$129.99</p></main>",
                 head=ld({"@type": "Product", "description": SENTENCE}))
@@ -255,6 +268,22 @@ def test_product_reading_keeps_the_description_and_drops_prices_links_and_relate
     assert reasons["Read all 48 reviews"] == R.LINK_BLOCK
     assert reasons["Road Runner 4"] == R.FURNITURE_BLOCK
     assert reasons["Free delivery on orders over fifty dollars"] == R.OUTSIDE_DESCRIPTION
+
+
+def test_product_reading_drops_the_sections_headings_announce_as_other_products():
+    others = "".join(f"<div class='card'><p>Road Runner {i}</p><p>$99</p></div>" for i in range(3))
+    reasons = product_lines(
+        f"<main><h1>Trail Runner 2</h1><div class='about'><p>{SENTENCE}</p></div>"
+        f"<div class='carousel'><h2>People who viewed this item also viewed</h2>{others}</div>"
+        "<h2>Frequently bought together</h2><p>Trail socks, three pairs</p>"
+        "<h2>Shipping and returns</h2><p>Returns are free within thirty days of delivery.</p>"
+        "<a href='/similar'>Shop similar products</a></main>"
+    )
+    assert reasons[SENTENCE] is None
+    assert reasons["Road Runner 2"] == R.OTHER_PRODUCTS  # the element the heading opens
+    assert reasons["Trail socks, three pairs"] == R.OTHER_PRODUCTS  # up to the next <h2>
+    assert reasons["Returns are free within thirty days of delivery."] is None
+    assert reasons["Shop similar products"] == R.LINK_BLOCK  # a link announces nothing
 
 
 def test_a_short_description_does_not_stand_for_the_whole_product_page():

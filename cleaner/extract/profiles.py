@@ -53,7 +53,7 @@ from ..heuristics.noise import line_facts
 from ..text.lines import normalise
 from . import blocks as B
 from .blocks import Page, parse_html, read_page
-from .container import furniture_elements, is_link_block
+from .container import BUTTON_MAX_BLOCKS, furniture_elements, is_link_block
 from .fast import page_lines
 from .fast_meta import page_metadata
 from .html import check_language, drop_title
@@ -117,6 +117,15 @@ PRODUCT_ASIDE_NAMES: Final = ("review", "upsell", "cross-sell", "crosssell", "si
 PRODUCT_ASIDE_REFUSED: Final = ("preview",)
 PRICE_LINE_MAX_WORDS: Final = 6
 PRICE: Final = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|EUR\b|USD\b|GBP\b)")
+# Headings that open a section of other products on a product page (a heading of at most
+# OTHER_PRODUCTS_MAX_CHARS): what the shop shows beside its product, not the product.
+OTHER_PRODUCTS_HEADING: Final = re.compile(
+    r"\b(?:also (?:viewed|bought|purchased|like|enjoy)|similar (?:items|products)"
+    r"|related (?:items|products)|recently viewed|other items|more from this seller"
+    r"|frequently bought|complete the look|shop the look|sponsored (?:items|products))\b",
+    re.IGNORECASE,
+)
+OTHER_PRODUCTS_MAX_CHARS: Final = 60
 # The product's description: the outermost elements whose class or id names a
 # "description" (its short description too), one of them holding at least
 # DESCRIPTION_MIN_CHARS of the kept text (else the page's first <article> that does);
@@ -291,6 +300,7 @@ def product_document(
             if facts.words <= PRICE_LINE_MAX_WORDS and PRICE.search(line.text):
                 doc.drop(i, R.PRICE_LINE)
     drop_named_asides(doc, page)
+    drop_other_products(doc, page)
     keep_description(doc, page)
     return finished(doc)
 
@@ -310,6 +320,40 @@ def drop_named_asides(doc: Document, page: Page) -> None:
     for i, line in enumerate(doc.lines):
         if named[line.block.element]:
             doc.drop(i, R.FURNITURE_BLOCK)
+
+
+def drop_other_products(doc: Document, page: Page) -> None:
+    """Drop the sections a kept line that is no link announces as other products
+    (OTHER_PRODUCTS_HEADING: "similar items", "customers also bought"...): the outermost
+    element it opens, or when it opens none, the blocks up to the next heading as high."""
+    blocks = page.blocks
+    elements = page.elements
+    end_of: dict[int, int] = {}
+    for line in doc.lines:
+        block = line.block
+        if (line.reason is not None or block.flags & B.IN_LINK or block.index in end_of
+                or len(line.text) > OTHER_PRODUCTS_MAX_CHARS
+                or not OTHER_PRODUCTS_HEADING.search(line.text)):
+            continue
+        start = block.index
+        holder = elements[block.element]
+        while holder.parent > 0 and elements[holder.parent].first_block == start:
+            holder = elements[holder.parent]
+        end = holder.end_block
+        if end - start <= 1:
+            level = block.heading or 7
+            end = next((b.index for b in blocks[start + 1:] if b.heading and b.heading <= level),
+                       len(blocks))
+        end_of[start] = end
+    if not end_of:
+        return
+    dropped = [False] * (len(blocks) + 1)
+    for start, end in end_of.items():
+        for index in range(start, end):
+            dropped[index] = True
+    for i, line in enumerate(doc.lines):
+        if dropped[line.block.index]:
+            doc.drop(i, R.OTHER_PRODUCTS)
 
 
 def keep_description(doc: Document, page: Page) -> None:
@@ -356,12 +400,14 @@ def keep_main_blocks(
     On a `product` page, blocks named hidden and link blocks go too."""
     lines = doc.lines
     furniture = furniture_elements(
-        page, [float(block.chars) for block in page.blocks], set(), hints=hints
+        page, [float(block.chars) for block in page.blocks], set(), hints=hints, cards=not product
     )
+    cards = clickable_cards(page) if not product else [False] * len(page.blocks)
     for i, line in enumerate(lines):
         block = line.block
         hidden = product and block.hints & B.HIDDEN
-        if block.flags & FURNITURE_FLAGS or furniture[block.element] or hidden:
+        flags = block.flags & ~B.IN_BUTTON if cards[block.index] else block.flags
+        if flags & FURNITURE_FLAGS or furniture[block.element] or hidden:
             doc.drop(i, R.FURNITURE_BLOCK)
         elif product and is_link_block(block):
             doc.drop(i, R.LINK_BLOCK)
@@ -377,6 +423,18 @@ def keep_main_blocks(
         for i, line in enumerate(lines):
             if not line.block.flags & B.IN_MAIN:
                 doc.drop(i, R.OUTSIDE_MAIN_CONTENT)
+
+
+def clickable_cards(page: Page) -> list[bool]:
+    """Per block, whether it lies in a clickable card: an element whose tag or role says
+    button but that holds more than CARD_MIN_BLOCKS blocks (a teaser's heading and
+    summary made one click target), not a button's label."""
+    cards = [False] * len(page.blocks)
+    for element in page.elements:
+        if element.flags & B.IN_BUTTON and element.end_block - element.first_block > BUTTON_MAX_BLOCKS:
+            for index in range(element.first_block, element.end_block):
+                cards[index] = True
+    return cards
 
 
 def add_ld_description(doc: Document, page: Page) -> None:
