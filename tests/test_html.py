@@ -321,6 +321,18 @@ def test_hidden_elements_go_but_the_hidden_panels_of_tabs_stay():
     assert "Sign in" not in tree.body.text()
 
 
+def test_a_page_hiding_all_its_text_until_its_scripts_run_is_read_whole():
+    from cleaner.extract.blocks import HIDDEN_PAGE_MAX_CHARS, parse_html, read_page
+
+    prose = "".join(f"<p>Step {i}: install the package, then run its tests once.</p>" for i in range(40))
+    hidden_menu = "<div hidden><a href='/a'>Account</a> <a href='/b'>Orders</a></div>"
+    wrapped = read_page(parse_html(f"<body><div style='visibility:hidden'>{prose}</div></body>"))
+    assert len(wrapped.blocks) == 40  # a loading screen's wrapper: the whole page is read
+    shown = read_page(parse_html(f"<body><p>Short note.</p>{hidden_menu}</body>"))
+    assert [block.text for block in shown.blocks] == ["Short note."]  # hiding little: gone
+    assert sum(block.chars for block in wrapped.blocks) > HIDDEN_PAGE_MAX_CHARS
+
+
 def test_code_listings_with_linked_line_numbers_are_kept(fast_engine_only):
     # a highlighter's listing links its line numbers to its lines: no teaser card
     listing = (
