@@ -219,6 +219,21 @@ def test_block_profile_drops_furniture_and_what_lies_outside_main():
     assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
 
 
+def test_a_lists_block_reading_drops_its_filters():
+    items = "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(8))
+    html = page(
+        "<main><h1>Running shoes</h1><div class='filter-panel'><p>Brand</p><p>Colour</p></div>"
+        f"<ul>{items}</ul></main>"
+    )
+    tree = parse_html(html)
+    listed = block_document(Capture(html, kind=HTML), None, tree, read_page(tree), controls=True)
+    reasons = {line.text: line.reason for line in listed.lines}
+    assert reasons["Colour"] == R.FURNITURE_BLOCK and reasons["Trail Runner 7 light and grippy"] is None
+    tree = parse_html(html)
+    other = block_document(Capture(html, kind=HTML), None, tree, read_page(tree))
+    assert {line.text: line.reason for line in other.lines}["Colour"] is None  # a service page's
+
+
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():
     cards = "".join(
         f"<div role='button' class='card'><h3>Story number {i} of the week</h3>"
