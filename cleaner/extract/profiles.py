@@ -436,12 +436,17 @@ def keep_main_blocks(
     furniture = furniture_elements(
         page, [float(block.chars) for block in page.blocks], set(), hints=hints, cards=not product
     )
-    cards = clickable_cards(page) if not product else [False] * len(page.blocks)
+    cards: list[bool] | None = None  # found when a block in a button is first met
     named = named_elements(page, LIST_CONTROL_NAMES) if controls else [False] * len(page.elements)
     for i, line in enumerate(lines):
         block = line.block
         hidden = product and block.hints & B.HIDDEN
-        flags = block.flags & ~B.IN_BUTTON if cards[block.index] else block.flags
+        flags = block.flags
+        if flags & B.IN_BUTTON and not product:
+            if cards is None:
+                cards = clickable_cards(page)
+            if cards[block.index]:
+                flags &= ~B.IN_BUTTON
         if flags & FURNITURE_FLAGS or furniture[block.element] or hidden or named[block.element]:
             doc.drop(i, R.FURNITURE_BLOCK)
         elif product and is_link_block(block):
