@@ -219,6 +219,23 @@ def test_block_profile_drops_furniture_and_what_lies_outside_main():
     assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
 
 
+def test_dialogs_are_furniture_for_the_block_reading_and_the_fast_engine():
+    from cleaner.extract.fast import fast_document
+
+    items = "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(8))
+    html = page(
+        "<div role='dialog'><p>We and our partners store and access information on a device.</p>"
+        "</div><dialog open><p>Sign up for our letter and save on your first order.</p></dialog>"
+        f"<div><h1>Running shoes</h1><ul>{items}</ul><p>{SENTENCE}</p><p>{SENTENCE.upper()}</p></div>"
+    )
+    for read in (lambda tree: block_document(Capture(html, kind=HTML), None, tree, read_page(tree)),
+                 lambda tree: fast_document(Capture(html, kind=HTML), None, read_page(tree), tree)):
+        reasons = {line.text: line.reason for line in read(parse_html(html)).lines}
+        assert reasons[SENTENCE] is None
+        assert reasons["We and our partners store and access information on a device."] is not None
+        assert reasons["Sign up for our letter and save on your first order."] is not None
+
+
 def test_a_lists_block_reading_drops_its_filters():
     items = "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(8))
     html = page(

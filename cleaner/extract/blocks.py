@@ -83,6 +83,14 @@ IN_MAIN: Final = 1 << 12
 IN_LINK: Final = 1 << 13  # set on a block whose whole text is link text
 IN_BUTTON: Final = 1 << 14
 IN_HEADING: Final = 1 << 15
+# A dialog (the <dialog> tag, role dialog or alertdialog): a consent banner, a sign-in or
+# newsletter box, a cart drawer laid over the page, not the page's text. On the WCXB
+# split, of the words of dialogs' lines of four words or more, 0.8% are in the labelled
+# main content (2,190 of 288,000); as furniture of the block readers and the fast engine
+# (2026-11-30, cross-validated types): all 0.8457 -> 0.8470 F1, listings 0.630 -> 0.639,
+# products 0.647 -> 0.654, 15 pages changed, one down (-0.03); the dev set's HTML F1
+# unchanged (one page of 949 changed: another story in a dialog, dropped).
+IN_DIALOG: Final = 1 << 16
 TAG_FLAGS: Final = {
     "li": IN_LIST, "dd": IN_LIST, "dt": IN_LIST,
     "table": IN_TABLE, "pre": IN_PRE, "code": IN_CODE, "kbd": IN_CODE, "samp": IN_CODE,
@@ -90,12 +98,13 @@ TAG_FLAGS: Final = {
     "form": IN_FORM, "fieldset": IN_FORM, "label": IN_FORM, "legend": IN_FORM,
     "nav": IN_NAV, "menu": IN_NAV, "header": IN_HEADER, "footer": IN_FOOTER,
     "aside": IN_ASIDE, "article": IN_ARTICLE, "main": IN_MAIN, "button": IN_BUTTON,
-    **{tag: IN_HEADING for tag in HEADINGS},
+    **{tag: IN_HEADING for tag in HEADINGS}, "dialog": IN_DIALOG,
 }
 ROLE_FLAGS: Final = {
     "navigation": IN_NAV, "menu": IN_NAV, "menubar": IN_NAV, "banner": IN_HEADER,
     "contentinfo": IN_FOOTER, "complementary": IN_ASIDE, "article": IN_ARTICLE,
     "main": IN_MAIN, "button": IN_BUTTON, "form": IN_FORM, "search": IN_FORM,
+    "dialog": IN_DIALOG, "alertdialog": IN_DIALOG,
 }
 
 # Block.hints: categories of the class and id names of a block's ancestors, found as

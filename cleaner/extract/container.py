@@ -26,7 +26,7 @@ from .blocks import Block, Element, Page
 from .html import LINK_BLOCK_MAX_CHARS, LINK_BLOCK_SHARE
 
 # Elements whose tag or role says they are page furniture.
-FURNITURE_FLAGS: Final = B.IN_NAV | B.IN_FOOTER | B.IN_ASIDE | B.IN_BUTTON
+FURNITURE_FLAGS: Final = B.IN_NAV | B.IN_FOOTER | B.IN_ASIDE | B.IN_BUTTON | B.IN_DIALOG
 # A button holds one block, its label: on a page read from its blocks (a listing, a
 # collection, a service page), an element taken for a button (its tag or its role) that
 # holds more is a clickable card (a teaser's heading, summary and byline), whose blocks

@@ -81,7 +81,7 @@ class Reader(Protocol):
 
 
 FURNITURE_FLAGS: Final = (
-    B.IN_NAV | B.IN_HEADER | B.IN_FOOTER | B.IN_ASIDE | B.IN_FORM | B.IN_BUTTON
+    B.IN_NAV | B.IN_HEADER | B.IN_FOOTER | B.IN_ASIDE | B.IN_FORM | B.IN_BUTTON | B.IN_DIALOG
 )
 # Class/id categories that name furniture on a page read from its blocks: the fast
 # engine's (container.FURNITURE_HINTS) but for RELATED and META, which name a listing's
