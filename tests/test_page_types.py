@@ -488,3 +488,21 @@ def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
     read = []
     monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
     assert profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine) is read[0]
+
+
+def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
+    from cleaner.pipeline import html_reader
+
+    posts = "".join(
+        f"<div class='post'><div class='user-info'>member{i} Posts: 1,20{i} Joined 2019</div>"
+        f"<div class='post-body'><p>{SENTENCE} Reply number {i}.</p></div>"
+        f"<div class='signature'>My rig: a small desktop with a quiet fan number {i}</div></div>"
+        for i in range(4)
+    )
+    html = page(f"<main><h1>Which trail shoe for wet rocks?</h1>{posts}</main>")
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
+    doc = profiles.typed_html_document(Capture(html, kind=HTML), None, html_reader("fast"))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert all(reasons[f"{SENTENCE} Reply number {i}."] is None for i in range(4))
+    assert reasons["My rig: a small desktop with a quiet fan number 2"] == R.FURNITURE_BLOCK
+    assert reasons["member1 Posts: 1,201 Joined 2019"] is not None
