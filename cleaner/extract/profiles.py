@@ -366,7 +366,8 @@ def drop_named_asides(doc: Document, page: Page) -> None:
 def drop_other_products(doc: Document, page: Page) -> None:
     """Drop the sections a kept line that is no link announces as other products
     (OTHER_PRODUCTS_HEADING: "similar items", "customers also bought"...): the outermost
-    element it opens, or when it opens none, the blocks up to the next heading as high."""
+    element it opens, or when it opens none and is a heading, the blocks up to the next
+    heading as high."""
     blocks = page.blocks
     elements = page.elements
     end_of: dict[int, int] = {}
@@ -381,8 +382,8 @@ def drop_other_products(doc: Document, page: Page) -> None:
         while holder.parent > 0 and elements[holder.parent].first_block == start:
             holder = elements[holder.parent]
         end = holder.end_block
-        if end - start <= 1:
-            level = block.heading or 7
+        if end - start <= 1 and block.heading:
+            level = block.heading
             end = next((b.index for b in blocks[start + 1:] if b.heading and b.heading <= level),
                        len(blocks))
         end_of[start] = end
