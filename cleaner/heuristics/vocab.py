@@ -38,6 +38,11 @@ NAVIGATION = (
     "|deutsch|français|español|italiano|português|nederlands|language|sprache"
     "|loading|wird geladen|lade|chargement|cargando|caricamento|carregando|laden"
     "|seite drucken|print|drucken|imprimer|imprimir|stampa|afdrukken|pdf|merken"
+    # the heading of a table of contents, whose entries go as links (kept alone on 22 WCXB
+    # articles; 2026-11-30: 34 WCXB pages changed, +0.03 F1 summed, dev set HTML F1
+    # 0.9379 -> 0.9380, text precision 0.882 -> 0.883)
+    "|table of contents|contents|inhaltsverzeichnis|inhalt|sommaire|table des matières"
+    "|índice|indice|contenido|contenidos|inhoud|inhoudsopgave|in this article|on this page"
     "|bookmark|save|speichern|enregistrer|guardar|salva|salvar|opslaan|lesezeichen"
 )
 # Share, follow and social network buttons.
