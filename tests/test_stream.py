@@ -81,7 +81,7 @@ def test_an_empty_capture_says_what_was_dropped():
 class BrokenRules:
     """A rule book that fails on every capture, as a buggy custom one might."""
 
-    def select(self, url, text, warnings=None):
+    def select(self, url, text, warnings=None, html=False):
         raise ValueError("no rule set for you")
 
 
