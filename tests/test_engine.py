@@ -206,3 +206,21 @@ def test_an_article_that_cannot_be_written_is_an_error_line_and_a_rerun_writes_i
     assert rows["story-00007.txt"]["status"] == "written"
     assert rows["zz-copy.txt"]["status"] == "duplicate"
     assert len(list(out.rglob("*.md"))) == 600
+
+
+def test_a_first_run_looks_no_capture_up_in_its_new_state(tmp_path, monkeypatch):
+    looked_up = []
+    original = work_module.StateReader.processed
+
+    def processed(self, source, content_hash):
+        looked_up.append(source)
+        return original(self, source, content_hash)
+
+    monkeypatch.setattr(work_module.StateReader, "processed", processed)
+    write_texts(tmp_path / "in", range(3))
+    run([tmp_path / "in"], tmp_path / "out")
+    assert looked_up == []  # a new state remembers nothing
+    first = manifest(tmp_path / "out")
+    run([tmp_path / "in"], tmp_path / "out")
+    assert len(looked_up) == 3  # the captures the first run placed, given their lines again
+    assert manifest(tmp_path / "out") == first

@@ -100,7 +100,11 @@ def run(
         stack.callback(spool.close)
         # (an empty Deduplicator is falsy: it has a length)
         records = RunRecords(spool, None if index is None else RunSketches(index.layout))
-        work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)),
+        # the workers look each capture up in the state only when it remembers any: in a
+        # new state (a first run into OUT) the lookups would find nothing
+        remembers = index is not None and index.any_processed()
+        work = Work(rules, None if index is None else index.layout,
+                    index.store.path if remembers and index is not None else None,
                     max_bytes=max_bytes, html_engine=html_engine, only=wanted)
         items = iter_inputs(inputs, summary.skipped, max_bytes)
         outcomes = ordered_map(work, items, jobs, crashed)
