@@ -240,6 +240,13 @@ def guarded(method: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
+def sorted_pairs(keys: np.ndarray, docs: np.ndarray) -> list[tuple[int, int]]:
+    """(key, doc) rows in the order `sorted` gives them, sorted by NumPy: a batch of
+    documents holds tens of thousands of band and sample rows."""
+    order = np.lexsort((docs, keys))
+    return list(zip(keys[order].tolist(), docs[order].tolist()))
+
+
 def chunks(values: list[int]) -> Iterator[list[int]]:
     """`values` in slices small enough to bind in one SQLite statement."""
     for i in range(0, len(values), SQL_CHUNK):
@@ -359,19 +366,20 @@ class SQLiteStore:
                  for doc, (key, sk, payload), count in zip(ids, entries, kept)],
             )
             # in key order, rows land beside each other in the B-trees: far fewer pages touched
-            self.db.executemany(
-                "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                sorted((band, doc) for (_, sk, _), doc in zip(entries, ids) for band in sk.bands),
-            )
-            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)", sorted(rows))
+            counts = [len(sk.bands) for _, sk, _ in entries]
+            bands = np.fromiter(chain.from_iterable(sk.bands for _, sk, _ in entries),
+                                dtype=np.int64, count=sum(counts))
+            self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                                sorted_pairs(bands, np.repeat(np.asarray(ids), counts)))
+            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)", rows)
             self.db.executemany("INSERT INTO common_samples VALUES (?)", ((s,) for s in turned))
             self.db.executemany("DELETE FROM samples WHERE sample = ?", ((s,) for s in turned))
 
     def _count_samples(
         self, entries: list[tuple[str, Sketch, dict[str, Any]]], ids: range
     ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-        """(sample rows to insert, samples turned common, samples indexed per document) of
-        documents added in order, as `_post_samples` would count them one by one.
+        """(sample rows to insert, in order, samples turned common, samples indexed per
+        document) of documents added in order, as `_post_samples` would count them one by one.
 
         Counted on arrays (a run's documents hold about 55 samples each): the n-th time a
         sample shows in the batch, it has been indexed for the documents before it plus
@@ -409,7 +417,7 @@ class SQLiteStore:
         gone = np.isin(flat, flat[turning])
         rows_at = indexed & ~gone
         docs = np.asarray(ids, dtype=np.int64)[owner]
-        rows = list(zip(flat[rows_at].tolist(), docs[rows_at].tolist()))
+        rows = sorted_pairs(flat[rows_at], docs[rows_at])
         kept = np.bincount(owner[indexed], minlength=len(entries)).tolist()
         return rows, turned, kept
 
