@@ -55,6 +55,9 @@ def command_clean(args: argparse.Namespace) -> int:
     progress = not args.quiet and sys.stderr.isatty()
     formats = check_formats(args.format)
     if args.engine == "ray":
+        if args.timeout is not None:
+            raise CleanerError("--timeout is for the local engine (Ray has no time limit "
+                               "for a task)")
         from .run.ray import run as run_on_ray
 
         jobs = args.jobs if args.jobs or args.address else os.cpu_count() or 1
@@ -72,6 +75,7 @@ def command_clean(args: argparse.Namespace) -> int:
             args.inputs, Path(args.output), rules=rules, jobs=args.jobs or os.cpu_count() or 1,
             progress=progress, dedup=not args.no_dedup, state=args.state, formats=formats,
             max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
+            timeout=args.timeout,
         )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
@@ -316,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output folder (with --engine ray, also a URL)")
     clean.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     clean.add_argument("--jobs", type=positive, metavar="N", help="worker processes (default: all cores)")
+    clean.add_argument("--timeout", type=positive_seconds, metavar="SECONDS",
+                       help="stop cleaning a capture after this long: its worker is killed "
+                       "and it is an error line (default: no limit; with --jobs 1 the "
+                       "cleaning then runs in one worker process)")
     clean.add_argument("--state", type=Path, metavar="PATH",
                        help="dedup index kept across runs (default: OUT/.cleaner-state.sqlite)")
     clean.add_argument("--no-dedup", action="store_true", help="write every capture, duplicates too")
@@ -390,6 +398,17 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return number
+
+
+def positive_seconds(value: str) -> float:
+    """A number of seconds above 0: 30, 2.5."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {value}")
+    return seconds
 
 
 def size(value: str) -> int:

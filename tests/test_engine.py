@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,40 @@ def test_a_first_run_looks_no_capture_up_in_its_new_state(tmp_path, monkeypatch)
     run([tmp_path / "in"], tmp_path / "out")
     assert len(looked_up) == 3  # the captures the first run placed, given their lines again
     assert manifest(tmp_path / "out") == first
+
+
+def test_a_capture_over_the_time_limit_is_stopped_and_the_run_goes_on(tmp_path, monkeypatch):
+    real = work_module.clean_capture
+
+    def clean_or_hang(capture, rules, *engine):
+        if "story-00007" in capture.source:
+            time.sleep(600)  # as a page that sends a parser into an endless loop would
+        return real(capture, rules, *engine)
+
+    # worker processes are forked from this one, so they clean with the patched function
+    monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    folder = tmp_path / "in"
+    write_texts(folder, range(40))
+    started = time.monotonic()
+    summary = run([folder], tmp_path / "out", jobs=2, timeout=0.5)
+    assert time.monotonic() - started < 60
+    rows = manifest(tmp_path / "out")
+    assert len(rows) == 40 and summary.statuses == {"written": 39, "error": 1}
+    [stopped] = [r for r in rows if r["status"] == "error"]
+    assert "story-00007" in stopped["source"] and "took over 0.5 s" in stopped["reason"]
+
+
+def test_with_a_time_limit_one_job_cleans_in_a_worker_process(tmp_path, monkeypatch):
+    parent = os.getpid()
+    real = work_module.clean_capture
+
+    def clean_and_say_where(capture, rules, *engine):
+        article = real(capture, rules, *engine)
+        if os.getpid() == parent:
+            raise AssertionError("cleaned in the parent process")
+        return article
+
+    monkeypatch.setattr(work_module, "clean_capture", clean_and_say_where)
+    write_texts(tmp_path / "in", range(3))
+    summary = run([tmp_path / "in"], tmp_path / "out", jobs=1, timeout=30)
+    assert summary.statuses == {"written": 3}
