@@ -47,14 +47,14 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _start_worker(work: Callable[[list[Any]], list[Any]], parent: int) -> None:
+def start_worker(work: Callable[[list[Any]], list[Any]], parent: int) -> None:
     global _work
     _work = work
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def _run_chunk(items: list[Any]) -> list[Any]:
+def run_chunk(items: list[Any]) -> list[Any]:
     assert _work is not None
     return _work(items)
 
@@ -114,7 +114,7 @@ class _Pool:
         self.jobs = jobs
         self.timeout = timeout
         self.executor = ProcessPoolExecutor(
-            jobs, initializer=_start_worker, initargs=(work, os.getpid())
+            jobs, initializer=start_worker, initargs=(work, os.getpid())
         )
 
     def __enter__(self) -> Self:
@@ -130,7 +130,7 @@ class _Pool:
                 chunk = list(islice(source, CHUNK_SIZE))
                 if not chunk:
                     break
-                pending.append((chunk, self.executor.submit(_run_chunk, chunk)))
+                pending.append((chunk, self.executor.submit(run_chunk, chunk)))
             if not pending:
                 return
             chunk, future = pending[0]
@@ -149,7 +149,7 @@ class _Pool:
         """Each item alone: the one that breaks the pool gets `crashed`, the rest go on."""
         for n, item in enumerate(items):
             try:
-                yield self.executor.submit(_run_chunk, [item]).result(self.timeout)[0]
+                yield self.executor.submit(run_chunk, [item]).result(self.timeout)[0]
             except BrokenProcessPool:
                 yield crashed(item, WORKER_DIED)
                 raise _Broken(items[n + 1 :]) from None
@@ -161,6 +161,12 @@ class _Pool:
     def kill(self) -> None:
         """Kill the pool's worker processes (one is stuck, and which one is not known):
         the pool breaks, and `__exit__` no longer waits for them."""
-        # ProcessPoolExecutor names no public way to stop a busy worker before Python 3.14
-        for process in list(getattr(self.executor, "_processes", {}).values()):
-            process.kill()
+        kill_workers(self.executor)
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Kill a process pool's workers (busy ones too): the pool breaks."""
+    # ProcessPoolExecutor names no public way to stop a busy worker before Python 3.14
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
