@@ -262,3 +262,32 @@ def test_with_a_time_limit_one_job_cleans_in_a_worker_process(tmp_path, monkeypa
     write_texts(tmp_path / "in", range(3))
     summary = run([tmp_path / "in"], tmp_path / "out", jobs=1, timeout=30)
     assert summary.statuses == {"written": 3}
+
+
+def test_ctrl_c_stops_a_run_whose_worker_hangs_and_leaves_no_worker(tmp_path, monkeypatch):
+    import multiprocessing
+    import signal
+
+    real = work_module.clean_capture
+
+    def clean_or_hang(capture, rules, *engine):
+        if "story-00003" in capture.source:
+            time.sleep(600)  # a page that sends a parser into an endless loop; no time limit
+        return real(capture, rules, *engine)
+
+    def ctrl_c(signum, frame):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    write_texts(tmp_path / "in", range(40))
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    signal.alarm(3)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run([tmp_path / "in"], tmp_path / "out", jobs=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 30
+    assert multiprocessing.active_children() == []

@@ -76,6 +76,8 @@ class LimitedCleaning:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if exc_type is not None and self.executor is not None:
+            kill_workers(self.executor)  # Ctrl-C while a capture hangs: do not wait for it
         self.close()
 

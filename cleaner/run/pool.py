@@ -120,7 +120,12 @@ class _Pool:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if exc_type is not None:
+            # Ctrl-C, or an error of the run: the items in flight are given up, and a
+            # worker stuck on one (the reason a user presses Ctrl-C) must not hold the
+            # run waiting for it
+            self.kill()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def run_chunks(self, source: Iterator[Any]) -> Iterator[Any]:
