@@ -219,6 +219,23 @@ def test_block_profile_drops_furniture_and_what_lies_outside_main():
     assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
 
 
+def test_a_header_heads_the_page_unless_it_heads_an_article_or_the_main_content():
+    cards = "".join(
+        f"<article class='river'><header><h2><a href='/n/{i}'>Headphones review number {i}</a></h2>"
+        f"<p>What we thought of pair {i} after a month of listening</p></header></article>"
+        for i in range(6)
+    )
+    html = page("<header><p>Example Insider: the latest on gadgets every day</p></header>"
+                f"<div class='river'><h1>Headphones</h1>{cards}</div>")
+    tree = parse_html(html)
+    capture = Capture(html, kind=HTML, url="https://www.example.com/topic/headphones")
+    doc = block_document(capture, None, tree, read_page(tree))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["Headphones review number 0"] is None
+    assert reasons["What we thought of pair 5 after a month of listening"] is None
+    assert reasons["Example Insider: the latest on gadgets every day"] == R.FURNITURE_BLOCK
+
+
 def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
     html = page("<main><h1>Trail Runner 2</h1><p>$129.99</p></main>",
                 head=ld({"@type": "Product", "description": SENTENCE}))
