@@ -444,3 +444,16 @@ def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
     read = []
     monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
     assert profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine) is read[0]
+
+
+def test_a_form_wrapping_the_whole_page_is_not_furniture_but_a_small_one_is():
+    items = "".join(f"<li><a href='/p/{i}'>Gas barbecue model {i}</a> four burners, cast iron</li>"
+                    for i in range(8))
+    html = page("<form action='/search'><p>Search our whole shop</p></form>"
+                f"<form id='aspnetForm' action='/list'><h1>Gas barbecues</h1><ul>{items}</ul></form>")
+    tree = parse_html(html)
+    capture = Capture(html, kind=HTML, url="https://www.example.com/c/gas-barbecues")
+    doc = block_document(capture, None, tree, read_page(tree))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["Gas barbecue model 0 four burners, cast iron"] is None
+    assert reasons["Search our whole shop"] == R.FURNITURE_BLOCK
