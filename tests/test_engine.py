@@ -237,6 +237,8 @@ def test_a_capture_over_the_time_limit_is_stopped_and_the_run_goes_on(tmp_path, 
 
     # worker processes are forked from this one, so they clean with the patched function
     monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    # a chunk's limit is the limit per capture times its captures: small chunks, a short wait
+    monkeypatch.setattr("cleaner.run.pool.CHUNK_SIZE", 4)
     folder = tmp_path / "in"
     write_texts(folder, range(40))
     started = time.monotonic()
