@@ -283,13 +283,13 @@ def test_ctrl_c_stops_a_run_whose_worker_hangs_and_leaves_no_worker(tmp_path, mo
     monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
     write_texts(tmp_path / "in", range(40))
     previous = signal.signal(signal.SIGALRM, ctrl_c)
-    signal.alarm(3)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
     started = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt):
             run([tmp_path / "in"], tmp_path / "out", jobs=2)
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - started < 30
     assert multiprocessing.active_children() == []
