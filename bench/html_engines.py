@@ -1,14 +1,21 @@
 """Both HTML engines and trafilatura's extract() on the same pages, in one process.
 
 usage: python bench/html_engines.py [--devset DIR] [--engines fast,trafilatura,extract]
-                                    [--limit N] [--passes N] [--meta-diff FILE] [--show N]
+                                    [--limit N] [--passes N] [--alone] [--meta-diff FILE]
+                                    [--show N]
 
 For every page of DEVSET/html, each system cleans it in turn (the order rotates from page
 to page, so that machine load falls on all alike) and its CPU time (time.process_time)
 is counted: for our engines the whole pipeline (`clean_capture`: reading the rules,
 metadata, extraction, heuristics), for trafilatura `extract()` with its defaults. With
 --passes N every page is timed N times per system and the fastest kept (the load on
-a shared machine only ever adds time).
+a shared machine only ever adds time; but a page cleaned again finds what its first
+cleaning cached, so N > 1 flatters the systems that cache more).
+
+With --alone each system cleans every page in a pass of its own instead, as a process
+that runs one of them does (taking turns page by page, the systems evict each other's
+data from the processor's caches); with --passes N the passes are N rounds, the systems'
+order alternating from round to round, and each system's fastest round is kept.
 
 Quality is the development set's own scorer logic (DEVSET/score.py): a snippet counts as
 present when it occurs, whitespace-normalised, in the article body; precision, recall
@@ -62,6 +69,42 @@ def run_system(system: str, capture, rules) -> tuple[str, dict | None]:
     return article.body, dict(article.meta)
 
 
+def as_html(capture):
+    """The capture read as HTML, whatever its name says."""
+    return capture if capture.kind == HTML else replace(capture, kind=HTML)
+
+
+def timed_in_turn(systems: list[str], number: int, capture, rules, passes: int,
+                  seconds: Counter) -> dict[str, tuple[str, dict | None]]:
+    """Each system's result on page `number`, the systems taking turns (the order rotating
+    from page to page); each one's fastest of `passes` CPU times added to `seconds`."""
+    order = systems[number % len(systems):] + systems[: number % len(systems)]
+    results = {}
+    for system in order:
+        best = float("inf")
+        for _ in range(passes):
+            start = time.process_time()
+            results[system] = run_system(system, capture, rules)
+            best = min(best, time.process_time() - start)
+        seconds[system] += best
+    return results
+
+
+def alone_passes(systems: list[str], captures: list, rules, rounds: int,
+                 seconds: Counter) -> dict[str, list[tuple[str, dict | None]]]:
+    """Each system's results on every page, each system cleaning all of them in a pass of
+    its own; its fastest pass's CPU time put in `seconds`."""
+    results: dict[str, list[tuple[str, dict | None]]] = {}
+    best = dict.fromkeys(systems, float("inf"))
+    for round_ in range(rounds):
+        for system in (systems if round_ % 2 == 0 else systems[::-1]):
+            start = time.process_time()
+            results[system] = [run_system(system, capture, rules) for capture in captures]
+            best[system] = min(best[system], time.process_time() - start)
+    seconds.update(best)
+    return results
+
+
 def snippet_counts(body: str, note: dict) -> tuple[int, int, int]:
     """(true positives, false positives, false negatives) of one page's snippets."""
     body = norm(body)
@@ -88,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default=",".join(SYSTEMS))
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
     parser.add_argument("--passes", type=int, default=1, help="time each page N times, keep the fastest")
+    parser.add_argument("--alone", action="store_true",
+                        help="each system cleans all the pages in a pass of its own")
     parser.add_argument("--meta-diff", type=Path, help="write metadata differences here (JSON lines)")
     parser.add_argument("--show", type=int, default=0, help="list the N pages the fast engine loses most on")
     parser.add_argument("--bodies", type=Path, help="write each system's bodies under this folder")
@@ -107,20 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     agree: Counter = Counter()
     compared: Counter = Counter()
     diffs = []
+    captures = [as_html(read_capture(path)) for path in paths] if args.alone else []
+    alone = alone_passes(systems, captures, rules, args.passes, seconds) if args.alone else {}
     for number, path in enumerate(paths):
         note = notes.get(path.name)
-        capture = read_capture(path)
-        if capture.kind != HTML:
-            capture = replace(capture, kind=HTML)
-        order = systems[number % len(systems):] + systems[: number % len(systems)]
-        results = {}
-        for system in order:
-            best = float("inf")
-            for _ in range(args.passes):
-                start = time.process_time()
-                results[system] = run_system(system, capture, rules)
-                best = min(best, time.process_time() - start)
-            seconds[system] += best
+        if args.alone:
+            results = {system: alone[system][number] for system in systems}
+        else:
+            results = timed_in_turn(systems, number, as_html(read_capture(path)), rules,
+                                    args.passes, seconds)
         if note:
             for system in systems:
                 tp, fp, fn = snippet_counts(results[system][0], note)
@@ -145,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
                     diffs.append({"page": path.name, "field": field, "fast": ours.get(field),
                                   "trafilatura": theirs.get(field)})
 
+    how = (f"each system alone, best of {args.passes} passes" if args.alone
+           else f"taking turns page by page, best of {args.passes} per page")
     print(f"{len(paths)} pages of {args.devset / 'html'}; cleaner {__version__}, "
-          f"trafilatura {trafilatura.__version__}; CPU time, best of {args.passes} per page")
+          f"trafilatura {trafilatura.__version__}; CPU time, {how}")
     print("| system | P | R | F1 | F1 half A | F1 half B | pages/s | time vs extract() |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for system in systems:

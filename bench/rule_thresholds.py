@@ -18,10 +18,10 @@ import statistics
 import time
 from pathlib import Path
 
-from cleaner.document import TEXT
+from cleaner.document import HTML, TEXT
 from cleaner.pipeline import clean_document
 from cleaner.siterules.patterns import find_all, search
-from cleaner.siterules.rulebook import default_rulebook
+from cleaner.siterules.rulebook import default_rulebook, page_head
 from cleaner.siterules.stats import rule_dropped_share
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.lines import split_lines
@@ -37,7 +37,7 @@ def claimed(folders: list[Path]):
         if path.name.endswith(".expected.md"):
             continue
         capture = read_capture(path)
-        ruleset = book.select(capture.url, capture.text)
+        ruleset = book.select(capture.url, capture.text, html=capture.kind == HTML)
         if ruleset is not None:
             yield capture, ruleset
 
@@ -85,7 +85,8 @@ def main() -> int:
 
     captures = [capture for capture, _ in claimed([ROOT / "fixtures", args.sitecaptures])]
     captures += [read_capture(p) for p in find_captures([args.devset / "text", args.devset / "html"])]
-    raw = [capture.text for capture in captures]
+    # the texts fingerprints are searched in: a text capture whole, an HTML page's head
+    raw = [page_head(capture.text) if capture.kind == HTML else capture.text for capture in captures]
     lines = ["\n".join(line.text for line in split_lines(capture.text))
              for capture in captures if capture.kind == TEXT]
     for what, patterns, texts, run in (("fingerprint", fingerprints(), raw, search),

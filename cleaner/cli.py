@@ -55,6 +55,9 @@ def command_clean(args: argparse.Namespace) -> int:
     progress = not args.quiet and sys.stderr.isatty()
     formats = check_formats(args.format)
     if args.engine == "ray":
+        if args.timeout is not None:
+            raise CleanerError("--timeout is for the local engine (Ray has no time limit "
+                               "for a task)")
         from .run.ray import run as run_on_ray
 
         jobs = args.jobs if args.jobs or args.address else os.cpu_count() or 1
@@ -72,6 +75,7 @@ def command_clean(args: argparse.Namespace) -> int:
             args.inputs, Path(args.output), rules=rules, jobs=args.jobs or os.cpu_count() or 1,
             progress=progress, dedup=not args.no_dedup, state=args.state, formats=formats,
             max_bytes=args.max_bytes, html_engine=args.html_engine, only=only,
+            timeout=args.timeout,
         )
     if not args.quiet:
         print("\n".join(summary.lines()), file=sys.stderr)
@@ -246,7 +250,8 @@ def command_stream(args: argparse.Namespace) -> int:
     for a dropped capture, or the article's front matter and "body" for a kept one.
     --only article keeps articles alone (the others are "skipped"). Duplicates are judged within
     the stream, and against earlier runs with --state. Lines are flushed one by one,
-    so cleaner can sit in a pipe behind a crawler.
+    so cleaner can sit in a pipe behind a crawler. --timeout SECONDS cleans in a worker
+    process and makes a capture over the limit an error line, so that no page stalls it.
 
     Example: cleaner stream --state dedup.sqlite < pages.jsonl > articles.jsonl
     """
@@ -261,7 +266,8 @@ def command_stream(args: argparse.Namespace) -> int:
     lines = bounded_lines(sys.stdin.buffer, args.max_bytes)
     try:
         for record in clean_json_lines(lines, rules=rules, dedup=dedup, max_bytes=args.max_bytes,
-                                       html_engine=args.html_engine, only=only):
+                                       html_engine=args.html_engine, only=only,
+                                       timeout=args.timeout):
             sys.stdout.write(dumps(record) + "\n")
             sys.stdout.flush()
             summary.add_row(record["status"], record.get("page_type"), False)
@@ -316,6 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output folder (with --engine ray, also a URL)")
     clean.add_argument("--rules", type=Path, metavar="DIR", help="rule folder (default: bundled rules)")
     clean.add_argument("--jobs", type=positive, metavar="N", help="worker processes (default: all cores)")
+    add_timeout(clean, "with --jobs 1 the cleaning then runs in one worker process")
     clean.add_argument("--state", type=Path, metavar="PATH",
                        help="dedup index kept across runs (default: OUT/.cleaner-state.sqlite)")
     clean.add_argument("--no-dedup", action="store_true", help="write every capture, duplicates too")
@@ -351,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_max_bytes(stream)
     add_html_engine(stream)
     add_only(stream)
+    add_timeout(stream, "the cleaning then runs in a worker process")
 
     rules = add_group("rules", "Keep rule files healthy: check them, read a run's rule statistics.")
     check = add("check", command_rules_check, rules)
@@ -390,6 +398,23 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return number
+
+
+def add_timeout(parser: argparse.ArgumentParser, how: str) -> None:
+    parser.add_argument("--timeout", type=positive_seconds, metavar="SECONDS",
+                        help="stop cleaning a capture after this long: it is an error line "
+                        f"and the next goes on (default: no limit; {how})")
+
+
+def positive_seconds(value: str) -> float:
+    """A number of seconds above 0: 30, 2.5."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {value}")
+    return seconds
 
 
 def size(value: str) -> int:

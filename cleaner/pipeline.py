@@ -115,7 +115,7 @@ def clean_capture(
     capture = checked_capture(capture, warnings)
     front, _ = split_front_matter(capture.text)
     url = capture.url or web_url((front or {}).get("url"))
-    ruleset = rulebook.select(url, capture.text, warnings)
+    ruleset = rulebook.select(url, capture.text, warnings, html=capture.kind == HTML)
     return clean_with(capture, ruleset, warnings, html_engine)
 
 

@@ -74,3 +74,17 @@ def test_an_address_or_an_output_url_without_the_ray_engine_is_refused_before_wo
     assert main(["clean", str(captures), "-o", f"file://{tmp_path / 'out'}"]) == 2
     assert "needs --engine ray" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_a_time_limit_must_be_some_seconds(value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--timeout", value])
+    assert exit_.value.code == 2 and "--timeout" in capsys.readouterr().err
+
+
+def test_a_time_limit_with_the_ray_engine_is_refused_before_work(tmp_path, capsys):
+    code = main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--engine", "ray",
+                 "--timeout", "30"])
+    assert code == 2 and "--timeout is for the local engine" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,89 @@ def test_an_article_that_cannot_be_written_is_an_error_line_and_a_rerun_writes_i
     assert rows["story-00007.txt"]["status"] == "written"
     assert rows["zz-copy.txt"]["status"] == "duplicate"
     assert len(list(out.rglob("*.md"))) == 600
+
+
+def test_a_first_run_looks_no_capture_up_in_its_new_state(tmp_path, monkeypatch):
+    looked_up = []
+    original = work_module.StateReader.processed
+
+    def processed(self, source, content_hash):
+        looked_up.append(source)
+        return original(self, source, content_hash)
+
+    monkeypatch.setattr(work_module.StateReader, "processed", processed)
+    write_texts(tmp_path / "in", range(3))
+    run([tmp_path / "in"], tmp_path / "out")
+    assert looked_up == []  # a new state remembers nothing
+    first = manifest(tmp_path / "out")
+    run([tmp_path / "in"], tmp_path / "out")
+    assert len(looked_up) == 3  # the captures the first run placed, given their lines again
+    assert manifest(tmp_path / "out") == first
+
+
+def test_a_capture_over_the_time_limit_is_stopped_and_the_run_goes_on(tmp_path, monkeypatch):
+    real = work_module.clean_capture
+
+    def clean_or_hang(capture, rules, *engine):
+        if "story-00007" in capture.source:
+            time.sleep(600)  # as a page that sends a parser into an endless loop would
+        return real(capture, rules, *engine)
+
+    # worker processes are forked from this one, so they clean with the patched function
+    monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    # a chunk's limit is the limit per capture times its captures: small chunks, a short wait
+    monkeypatch.setattr("cleaner.run.pool.CHUNK_SIZE", 4)
+    folder = tmp_path / "in"
+    write_texts(folder, range(40))
+    started = time.monotonic()
+    summary = run([folder], tmp_path / "out", jobs=2, timeout=0.5)
+    assert time.monotonic() - started < 60
+    rows = manifest(tmp_path / "out")
+    assert len(rows) == 40 and summary.statuses == {"written": 39, "error": 1}
+    [stopped] = [r for r in rows if r["status"] == "error"]
+    assert "story-00007" in stopped["source"] and "took over 0.5 s" in stopped["reason"]
+
+
+def test_with_a_time_limit_one_job_cleans_in_a_worker_process(tmp_path, monkeypatch):
+    parent = os.getpid()
+    real = work_module.clean_capture
+
+    def clean_and_say_where(capture, rules, *engine):
+        article = real(capture, rules, *engine)
+        if os.getpid() == parent:
+            raise AssertionError("cleaned in the parent process")
+        return article
+
+    monkeypatch.setattr(work_module, "clean_capture", clean_and_say_where)
+    write_texts(tmp_path / "in", range(3))
+    summary = run([tmp_path / "in"], tmp_path / "out", jobs=1, timeout=30)
+    assert summary.statuses == {"written": 3}
+
+
+def test_ctrl_c_stops_a_run_whose_worker_hangs_and_leaves_no_worker(tmp_path, monkeypatch):
+    import multiprocessing
+    import signal
+
+    real = work_module.clean_capture
+
+    def clean_or_hang(capture, rules, *engine):
+        if "story-00003" in capture.source:
+            time.sleep(600)  # a page that sends a parser into an endless loop; no time limit
+        return real(capture, rules, *engine)
+
+    def ctrl_c(signum, frame):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    write_texts(tmp_path / "in", range(40))
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run([tmp_path / "in"], tmp_path / "out", jobs=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 30
+    assert multiprocessing.active_children() == []

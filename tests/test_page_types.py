@@ -219,6 +219,23 @@ def test_block_profile_drops_furniture_and_what_lies_outside_main():
     assert reasons["Sign up for our newsletter and get ten percent off today"] == R.OUTSIDE_MAIN_CONTENT
 
 
+def test_a_header_heads_the_page_unless_it_heads_an_article_or_the_main_content():
+    cards = "".join(
+        f"<article class='river'><header><h2><a href='/n/{i}'>Headphones review number {i}</a></h2>"
+        f"<p>What we thought of pair {i} after a month of listening</p></header></article>"
+        for i in range(6)
+    )
+    html = page("<header><p>Example Insider: the latest on gadgets every day</p></header>"
+                f"<div class='river'><h1>Headphones</h1>{cards}</div>")
+    tree = parse_html(html)
+    capture = Capture(html, kind=HTML, url="https://www.example.com/topic/headphones")
+    doc = block_document(capture, None, tree, read_page(tree))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["Headphones review number 0"] is None
+    assert reasons["What we thought of pair 5 after a month of listening"] is None
+    assert reasons["Example Insider: the latest on gadgets every day"] == R.FURNITURE_BLOCK
+
+
 def test_dialogs_are_furniture_for_the_block_reading_and_the_fast_engine():
     from cleaner.extract.fast import fast_document
 
@@ -488,6 +505,19 @@ def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
     read = []
     monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
     assert profiles.typed_html_document(Capture(PRODUCT_PAGE, kind=HTML), None, engine) is read[0]
+
+
+def test_a_form_wrapping_the_whole_page_is_not_furniture_but_a_small_one_is():
+    items = "".join(f"<li><a href='/p/{i}'>Gas barbecue model {i}</a> four burners, cast iron</li>"
+                    for i in range(8))
+    html = page("<form action='/search'><p>Search our whole shop</p></form>"
+                f"<form id='aspnetForm' action='/list'><h1>Gas barbecues</h1><ul>{items}</ul></form>")
+    tree = parse_html(html)
+    capture = Capture(html, kind=HTML, url="https://www.example.com/c/gas-barbecues")
+    doc = block_document(capture, None, tree, read_page(tree))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["Gas barbecue model 0 four burners, cast iron"] is None
+    assert reasons["Search our whole shop"] == R.FURNITURE_BLOCK
 
 
 def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):

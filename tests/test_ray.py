@@ -358,14 +358,14 @@ class DyingRules(RuleBook):
         self.__dict__.update(default_rulebook().__dict__)
         self.flag = flag
 
-    def select(self, url, text, *more):
+    def select(self, url, text, *more, **options):
         if text.startswith(article(4).split("\n", 1)[0]):
             if self.flag is None:
                 os._exit(1)
             if not os.path.exists(self.flag):
                 Path(self.flag).touch()
                 os._exit(1)
-        return super().select(url, text, *more)
+        return super().select(url, text, *more, **options)
 
 
 def test_a_worker_that_dies_is_retried_and_every_input_is_accounted_once(captures, tmp_path):
@@ -387,12 +387,12 @@ class StallingRules(RuleBook):
         self.__dict__.update(default_rulebook().__dict__)
         self.flag = flag
 
-    def select(self, url, text, *more):
+    def select(self, url, text, *more, **options):
         if text.startswith(article(4).split("\n", 1)[0]) and not os.path.exists(self.flag):
             Path(self.flag + ".tmp").write_text(str(os.getpid()))
             os.rename(self.flag + ".tmp", self.flag)
             time.sleep(120)
-        return super().select(url, text, *more)
+        return super().select(url, text, *more, **options)
 
 
 def test_a_worker_killed_from_outside_mid_run_is_replaced_and_every_input_is_accounted_once(

@@ -8,11 +8,12 @@ import pytest
 import regex
 
 from cleaner import clean
+from cleaner.document import HTML
 from cleaner.errors import RuleError
 from cleaner.siterules.load import load_ruleset
 from cleaner.siterules.model import HtmlRules
 from cleaner.siterules.patterns import RARE_MARKS, required_mark, required_text
-from cleaner.siterules.rulebook import RuleBook, default_rulebook, fingerprint_count
+from cleaner.siterules.rulebook import RuleBook, default_rulebook, fingerprint_count, page_head
 from cleaner.sources.files import find_captures, read_capture
 
 from .conftest import FIXTURES
@@ -245,6 +246,19 @@ def test_select_by_fingerprints_needs_the_minimum(tmp_path):
     assert rules.select(None, "Beta menu\nstory\n<beta-widget>").id == "beta"
 
 
+def test_an_html_page_is_told_by_the_fingerprints_of_its_head(tmp_path):
+    rules = book(tmp_path, beta=SITE_B)
+    in_body = "<html><head><title>x</title></head><body>\nBeta menu\n<beta-widget></body></html>"
+    in_head = "<html><head><title>\nBeta menu\n</title><beta-widget></head><body>story</body></html>"
+    assert rules.select(None, in_body).id == "beta"  # the whole text, as a text capture's
+    assert rules.select(None, in_body, html=True) is None
+    assert rules.select(None, in_head, html=True).id == "beta"
+    # a head left open ends where the body starts (or, without either, at the page's end)
+    assert page_head("<HTML><HEAD><TITLE>Beta menu</TITLE><BODY>x</BODY>") == "<HTML><HEAD><TITLE>Beta menu</TITLE>"
+    assert page_head("<head><title>t</title></HEAD >x") == "<head><title>t</title>"
+    assert page_head("<p>no head</p>") == "<p>no head</p>"
+
+
 def test_fingerprint_ties_break_by_count_then_id(tmp_path):
     rules = book(tmp_path, gamma=SITE_C, beta=SITE_B)
     assert rules.select(None, "Beta menu\nstory\nBeta footer").id == "beta"  # tie: first id
@@ -281,7 +295,8 @@ FIXTURE_CAPTURES = sorted(find_captures([FIXTURES]))
 
 @pytest.mark.parametrize("capture", FIXTURE_CAPTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_bundled_fingerprints_select_each_fixture_site(capture):
-    selected = default_rulebook().select(None, read_capture(capture).text)
+    read = read_capture(capture)
+    selected = default_rulebook().select(None, read.text, html=read.kind == HTML)
     assert selected is not None and selected.id == capture.parent.name
 
 

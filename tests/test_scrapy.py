@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -237,3 +238,33 @@ def crawl(base: str, out: Path, settings: dict) -> None:
 
 if __name__ == "__main__":
     crawl(sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3]))
+
+
+def test_with_a_time_limit_a_page_that_hangs_is_dropped_and_the_crawl_goes_on(monkeypatch):
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from cleaner.integrations.scrapy import CleanerPipeline
+    from cleaner.run import work
+
+    real = work.clean_capture
+
+    def clean_or_hang(capture, rules, *engine):
+        if "HANG-HERE" in capture.text:
+            time.sleep(600)  # as a page that sends a parser into an endless loop would
+        return real(capture, rules, *engine)
+
+    # the worker process is forked from this one, so it cleans with the patched function
+    monkeypatch.setattr(work, "clean_capture", clean_or_hang)
+    crawler = get_crawler(settings_dict={"CLEANER_TIMEOUT": "1", "CLEANER_DEDUP": False})
+    pipeline = CleanerPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    library = (SITE / "c.txt").read_text()
+    try:
+        with pytest.raises(DropItem, match="error: cleaning it took over 1 s"):
+            pipeline.process_item({"url": "https://example.org/a", "text": library + "\nHANG-HERE"})
+        kept = pipeline.process_item({"url": "https://example.org/b", "text": library})
+        assert kept["body"].startswith("The central library")
+    finally:
+        pipeline.close_spider()
+    assert pipeline.cleaning is None

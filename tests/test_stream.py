@@ -7,6 +7,7 @@ import select
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from cleaner.cli import main
@@ -81,7 +82,7 @@ def test_an_empty_capture_says_what_was_dropped():
 class BrokenRules:
     """A rule book that fails on every capture, as a buggy custom one might."""
 
-    def select(self, url, text, warnings=None):
+    def select(self, url, text, warnings=None, html=False):
         raise ValueError("no rule set for you")
 
 
@@ -210,3 +211,54 @@ def test_the_stream_command_skips_page_types_not_asked_for_and_counts_types():
     assert "1 skipped" in err and "page types: 1 article" in err
     _, err, code = stream({"text": BRIDGE}, args=["--only", "blogs"])
     assert code == 2 and "unknown page type blogs" in err
+
+
+def hang_or_die_on(marker_hang: str, marker_die: str):
+    """clean_capture, except that it hangs on a capture holding one marker and kills
+    its process on one holding the other."""
+    from cleaner.run import work
+
+    real = work.clean_capture
+
+    def clean(capture, rules, *engine):
+        if marker_hang in capture.text:
+            time.sleep(600)  # as a page that sends a parser into an endless loop would
+        if marker_die in capture.text:
+            os._exit(3)  # as a crash in a C library would
+        return real(capture, rules, *engine)
+
+    return clean
+
+
+def test_with_a_time_limit_a_hung_or_crashing_capture_is_an_error_and_the_stream_goes_on(
+        monkeypatch):
+    from cleaner.run import work
+
+    # the worker process is forked from this one, so it cleans with the patched function
+    monkeypatch.setattr(work, "clean_capture", hang_or_die_on("HANG-HERE", "DIE-HERE"))
+    lines = [json.dumps({"url": f"https://example.org/{n}", "text": text}) for n, text in
+             enumerate([BRIDGE, BRIDGE + "\n\nHANG-HERE", LIBRARY, BRIDGE + "\n\nDIE-HERE", LIBRARY])]
+    started = time.monotonic()
+    records = list(clean_json_lines(lines, timeout=1))
+    assert time.monotonic() - started < 60
+    assert [r["status"] for r in records] == ["written", "error", "written", "error", "written"]
+    assert records[1]["reason"] == "cleaning it took over 1 s (the time limit): stopped"
+    assert "worker process" in records[3]["reason"]
+    assert records[4]["url"] == "https://example.org/4"
+
+
+def test_with_a_time_limit_clean_many_cleans_in_a_worker_process(monkeypatch):
+    from cleaner.run import work
+
+    parent, real = os.getpid(), work.clean_capture
+    expected = clean_one(Capture(BRIDGE, "<item 1>")).article
+
+    def clean_elsewhere(capture, rules, *engine):
+        assert os.getpid() != parent, "cleaned in the caller's process"
+        return real(capture, rules, *engine)
+
+    monkeypatch.setattr(work, "clean_capture", clean_elsewhere)
+    results = list(clean_many([BRIDGE, LIBRARY], timeout=30))
+    assert [r.status for r in results] == ["written", "written"]
+    assert (results[0].article.meta, results[0].article.body) == (expected.meta, expected.body)
+

@@ -227,6 +227,10 @@ class Deduplicator:
         when it was not processed (or the capture changed since)."""
         return self.store.processed(source, content_hash)
 
+    def any_processed(self) -> bool:
+        """Whether any capture is recorded as processed (a new state records none)."""
+        return self.store.any_processed()
+
     def mark_processed(self, source: str, content_hash: str, row: dict[str, Any]) -> None:
         """Record capture `source` (with its content hash) as processed, with its manifest
         line, for resuming."""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -156,6 +157,9 @@ class MemoryStore:
     def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
         return self.done.get((source, content_hash))
 
+    def any_processed(self) -> bool:
+        return bool(self.done)
+
     def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         for source, content_hash, row in rows:
             self.done[(source, content_hash)] = row
@@ -234,6 +238,13 @@ def guarded(method: Callable[..., T]) -> Callable[..., T]:
             raise StateError(self.path, f"state file failed: {err}") from err
 
     return run
+
+
+def sorted_pairs(keys: np.ndarray, docs: np.ndarray) -> list[tuple[int, int]]:
+    """(key, doc) rows in the order `sorted` gives them, sorted by NumPy: a batch of
+    documents holds tens of thousands of band and sample rows."""
+    order = np.lexsort((docs, keys))
+    return list(zip(keys[order].tolist(), docs[order].tolist()))
 
 
 def chunks(values: list[int]) -> Iterator[list[int]]:
@@ -355,45 +366,60 @@ class SQLiteStore:
                  for doc, (key, sk, payload), count in zip(ids, entries, kept)],
             )
             # in key order, rows land beside each other in the B-trees: far fewer pages touched
-            self.db.executemany(
-                "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                sorted((band, doc) for (_, sk, _), doc in zip(entries, ids) for band in sk.bands),
-            )
-            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)", sorted(rows))
+            counts = [len(sk.bands) for _, sk, _ in entries]
+            bands = np.fromiter(chain.from_iterable(sk.bands for _, sk, _ in entries),
+                                dtype=np.int64, count=sum(counts))
+            self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                                sorted_pairs(bands, np.repeat(np.asarray(ids), counts)))
+            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?)", rows)
             self.db.executemany("INSERT INTO common_samples VALUES (?)", ((s,) for s in turned))
             self.db.executemany("DELETE FROM samples WHERE sample = ?", ((s,) for s in turned))
 
     def _count_samples(
         self, entries: list[tuple[str, Sketch, dict[str, Any]]], ids: range
     ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-        """(sample rows to insert, samples turned common, samples indexed per document) of
-        documents added in order, as `_post_samples` would count them one by one."""
-        wanted = sorted({s for _, sk, _ in entries for s in sk.samples})
+        """(sample rows to insert, in order, samples turned common, samples indexed per
+        document) of documents added in order, as `_post_samples` would count them one by one.
+
+        Counted on arrays (a run's documents hold about 55 samples each): the n-th time a
+        sample shows in the batch, it has been indexed for the documents before it plus
+        those the file holds (`held`); the time that count reaches MAX_SAMPLE_DOCS, the
+        sample turns common, and its rows go (the documents before counted it all the same).
+        """
+        lengths = [len(sk.samples) for _, sk, _ in entries]
+        flat = np.fromiter(chain.from_iterable(sk.samples for _, sk, _ in entries),
+                           dtype=np.int64, count=sum(lengths))
+        owner = np.repeat(np.arange(len(entries)), lengths)  # each sample's entry
+        wanted = np.unique(flat)
         common: set[int] = set()
         held: dict[int, int] = {}
-        for chunk in chunks(wanted):
+        for chunk in chunks(wanted.tolist()):
             marks = ",".join("?" * len(chunk))
             common.update(row[0] for row in self.db.execute(
                 f"SELECT sample FROM common_samples WHERE sample IN ({marks})", chunk))
             held.update(self.db.execute(
                 f"SELECT sample, count(*) FROM samples WHERE sample IN ({marks})"
                 " GROUP BY sample", chunk))
-        rows, turned, kept = [], [], []
-        for (_, sk, _), doc in zip(entries, ids):
-            count = 0
-            for sample in sk.samples:
-                if sample in common:
-                    continue
-                if held.get(sample, 0) >= MAX_SAMPLE_DOCS:
-                    common.add(sample)
-                    turned.append(sample)
-                    continue
-                held[sample] = held.get(sample, 0) + 1
-                rows.append((sample, doc))
-                count += 1
-            kept.append(count)
-        gone = set(turned)
-        return [row for row in rows if row[0] not in gone], turned, kept
+        if common:
+            live = ~np.isin(flat, np.fromiter(common, dtype=np.int64, count=len(common)))
+            flat, owner = flat[live], owner[live]
+        values, which = np.unique(flat, return_inverse=True)
+        room = (MAX_SAMPLE_DOCS - np.array([held.get(v, 0) for v in values.tolist()],
+                                           dtype=np.int64))[which]
+        # how many times each sample showed before, in input order (a stable sort keeps it)
+        order = np.argsort(which, kind="stable")
+        starts = np.searchsorted(which[order], which[order])
+        seen = np.empty(len(flat), dtype=np.int64)
+        seen[order] = np.arange(len(flat)) - starts
+        indexed = seen < room
+        turning = seen == np.maximum(room, 0)
+        turned = flat[turning].tolist()
+        gone = np.isin(flat, flat[turning])
+        rows_at = indexed & ~gone
+        docs = np.asarray(ids, dtype=np.int64)[owner]
+        rows = sorted_pairs(flat[rows_at], docs[rows_at])
+        kept = np.bincount(owner[indexed], minlength=len(entries)).tolist()
+        return rows, turned, kept
 
     @guarded
     def add(self, key: str, sk: Sketch, payload: dict[str, Any]) -> None:
@@ -481,6 +507,10 @@ class SQLiteStore:
     @guarded
     def processed(self, source: str, content_hash: str) -> dict[str, Any] | None:
         return processed_row(self.db, source, content_hash)
+
+    @guarded
+    def any_processed(self) -> bool:
+        return self.db.execute("SELECT 1 FROM processed LIMIT 1").fetchone() is not None
 
     @guarded
     def mark_processed_many(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:

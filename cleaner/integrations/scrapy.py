@@ -23,6 +23,9 @@ Settings (all optional):
   `cleaner clean` does; the item's "article_path" field then holds the relative path.
 - CLEANER_ONLY: the page types kept, as "article,forum" or a list (default: all);
   an item of another type is dropped (skipped), neither written nor deduplicated.
+- CLEANER_TIMEOUT: seconds an item's cleaning may take (default: no limit); pages are
+  then cleaned in a worker process, and one over the limit is dropped as an error
+  (its worker killed and replaced), so that no page stalls the crawl.
 
 A kept item gets the article's fields (title, published, authors, site, url, language,
 page_type, sha256, word_count... and body). An item whose page leaves no article text,
@@ -31,8 +34,9 @@ be cleaned is dropped with DropItem(reason); the crawl stats count `cleaner/<sta
 and `cleaner/page_type/<type>`. Items that are not dicts
 (scrapy.Item, dataclasses) get only the article fields they declare.
 
-Cleaning runs in the reactor thread: it costs milliseconds per page, a fraction of a
-download; the dedup index (one SQLite connection) must stay in that one thread.
+Cleaning runs in the reactor thread (with CLEANER_TIMEOUT, the thread waits for the
+worker): it costs milliseconds per page, a fraction of a download; the dedup index (one
+SQLite connection) must stay in that one thread.
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from cleaner.dedup import DEFAULT_THRESHOLD, Deduplicator
 from cleaner.errors import CaptureError, CleanerError
+from cleaner.run.limited import LimitedCleaning
 from cleaner.run.lock import OutputLock
 from cleaner.run.only import parse_types
 from cleaner.run.outcome import ERROR
@@ -76,8 +81,13 @@ class CleanerPipeline:
         rules: RuleBook | None = None,
         stats: Any = None,
         only: str | list[str] | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.only = parse_types(only)
+        if timeout is not None and not timeout > 0:
+            raise CleanerError(f"CLEANER_TIMEOUT must be a number of seconds above 0, not {timeout}")
+        self.timeout = timeout
+        self.cleaning: LimitedCleaning | None = None
         self.fields = (field,) if field else DEFAULT_FIELDS
         self.url_field = url_field
         self.output_dir = Path(output_dir) if output_dir else None
@@ -109,6 +119,7 @@ class CleanerPipeline:
             rules=RuleBook.load(rules) if rules else None,
             stats=crawler.stats,
             only=settings.get("CLEANER_ONLY") or None,
+            timeout=settings.getfloat("CLEANER_TIMEOUT") if settings.get("CLEANER_TIMEOUT") else None,
         )
 
     def open_spider(self, spider: Any = None) -> None:
@@ -122,8 +133,13 @@ class CleanerPipeline:
             self.lock = OutputLock(self.output_dir).__enter__()
             sinks = Sinks(self.output_dir, ("markdown",), temp_folder(self.output_dir))
         self.placer = OnlinePlacer(self.dedup, sinks)
+        if self.timeout is not None:
+            self.cleaning = LimitedCleaning(self.timeout, self.rules)
 
     def close_spider(self, spider: Any = None) -> None:
+        if self.cleaning is not None:
+            self.cleaning.close()
+            self.cleaning = None
         if self.dedup is not None:
             self.dedup.close()
             self.dedup = None
@@ -144,7 +160,8 @@ class CleanerPipeline:
         except CaptureError as err:
             result = Result(source, ERROR, reason=err.problem)
         else:
-            result = clean_one(capture, rules=self.rules, placer=self.placer, only=self.only)
+            result = clean_one(capture, rules=self.rules, placer=self.placer, only=self.only,
+                               cleaning=self.cleaning)
         fields = result.fields()
         if result.kept and self.output_dir is not None:
             fields[PATH_FIELD] = result.reference

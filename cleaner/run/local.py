@@ -64,6 +64,7 @@ def run(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
     only: str | Iterable[str] | None = None,
+    timeout: float | None = None,
 ) -> Summary:
     """Clean every capture under `inputs` into `out`; returns the run's Summary.
 
@@ -75,7 +76,9 @@ def run(
     capture larger than `max_bytes` once inflated (None: no limit) is an error line, found
     out without reading it whole. `html_engine` reads HTML captures (see `pipeline.html_reader`).
     `only` names the page types written ("article,forum" or a list; None: all): a capture
-    of another type is a `skipped` line (see `run.only`).
+    of another type is a `skipped` line (see `run.only`). `timeout`: seconds a capture's
+    cleaning may take (None: no limit); one that takes longer is stopped, its worker
+    process killed, and it is an error line (see `pool.ordered_map`).
     Raises OutputError when OUT cannot be used (another run holds it), StateError for
     an unusable state file, PageTypeError for an unknown page type in `only`: all before
     any capture is read.
@@ -100,10 +103,14 @@ def run(
         stack.callback(spool.close)
         # (an empty Deduplicator is falsy: it has a length)
         records = RunRecords(spool, None if index is None else RunSketches(index.layout))
-        work = Work(rules, *((None, None) if index is None else (index.layout, index.store.path)),
+        # the workers look each capture up in the state only when it remembers any: in a
+        # new state (a first run into OUT) the lookups would find nothing
+        remembers = index is not None and index.any_processed()
+        work = Work(rules, None if index is None else index.layout,
+                    index.store.path if remembers and index is not None else None,
                     max_bytes=max_bytes, html_engine=html_engine, only=wanted)
         items = iter_inputs(inputs, summary.skipped, max_bytes)
-        outcomes = ordered_map(work, items, jobs, crashed)
+        outcomes = ordered_map(work, items, jobs, crashed, timeout)
         for outcome in _shown(outcomes, progress, "cleaning"):
             summary.drops.update(outcome.drops)
             summary.rules.add_report(outcome.rule_report, outcome.source)

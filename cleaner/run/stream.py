@@ -14,7 +14,8 @@ once loaded); a Deduplicator belongs to one thread, so give each thread its own,
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +27,14 @@ from ..sinks.jsonl import json_line
 from ..siterules.rulebook import RuleBook
 from ..sources.files import DEFAULT_MAX_BYTES, check_size, content_capture
 from ..sources.records import CONTENT_FIELDS, parse_record, record_capture
+from .limited import LimitedCleaning
 from .only import is_wanted, parse_types, skip_reason
 from .outcome import EMPTY, ERROR, SKIPPED, WRITTEN, empty_reason
 from .placer import OnlinePlacer
 from .work import clean_or_reason
+
+# How a capture is cleaned: (article, None), or (None, why it could not be).
+Cleaning = Callable[[Capture], tuple[Article | None, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ def clean_many(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
     only: str | Iterable[str] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[Result]:
     """Clean `items` lazily, one Result per item in input order; a bad item never stops it.
 
@@ -85,18 +91,36 @@ def clean_many(
     An item that is not text, or larger than `max_bytes` (None: no limit), is an error
     Result. `html_engine` reads HTML (see `pipeline.html_reader`). `only` names the page
     types kept ("article,forum" or a list; None: all): a capture of another type is a
-    `skipped` Result, neither written nor deduplicated (see `run.only`).
+    `skipped` Result, neither written nor deduplicated (see `run.only`). `timeout`:
+    seconds an item's cleaning may take (None: no limit); items are then cleaned in a
+    worker process, and one over the limit is an error Result (see `run.limited`).
     Raises PageTypeError for an unknown type in `only`, at once (before the first item).
     """
-    return _clean_many(items, rules, dedup, sinks, max_bytes, html_engine, parse_types(only))
+    return _clean_many(items, rules, dedup, sinks, max_bytes, html_engine, parse_types(only),
+                       timeout)
+
+
+def cleaning_for(rules: RuleBook | None, html_engine: str | None,
+                 timeout: float | None) -> LimitedCleaning | nullcontext[Cleaning]:
+    """A context giving how each capture is cleaned: in this process, or in a worker
+    within `timeout` seconds."""
+    if timeout is not None:
+        return LimitedCleaning(timeout, rules, html_engine)
+    return nullcontext(lambda capture: clean_or_reason(capture, rules, html_engine))
 
 
 def _clean_many(
     items: Iterable[Capture | str | bytes], rules: RuleBook | None, dedup: Deduplicator | None,
     sinks: Sinks | None, max_bytes: int | None, html_engine: str | None,
-    only: frozenset[str] | None,
+    only: frozenset[str] | None, timeout: float | None,
 ) -> Iterator[Result]:
     placer = OnlinePlacer(dedup, sinks)
+    with cleaning_for(rules, html_engine, timeout) as cleaning:
+        yield from _results(items, placer, cleaning, max_bytes, only)
+
+
+def _results(items: Iterable[Capture | str | bytes], placer: OnlinePlacer, cleaning: Cleaning,
+             max_bytes: int | None, only: frozenset[str] | None) -> Iterator[Result]:
     for number, item in enumerate(items, 1):
         source = item.source if isinstance(item, Capture) else f"<item {number}>"
         try:
@@ -107,7 +131,7 @@ def _clean_many(
         except CaptureError as err:
             yield Result(source, ERROR, reason=err.problem)
             continue
-        yield clean_one(item, rules=rules, placer=placer, html_engine=html_engine, only=only)
+        yield clean_one(item, placer=placer, only=only, cleaning=cleaning)
 
 
 def clean_one(
@@ -118,12 +142,18 @@ def clean_one(
     placer: OnlinePlacer | None = None,
     html_engine: str | None = None,
     only: str | Iterable[str] | None = None,
+    cleaning: Cleaning | None = None,
 ) -> Result:
     """Clean one capture into a Result: never raises for a bad capture (status 'error').
     Placed by `placer`, else against `dedup` alone; `skipped` when `only` (page types,
-    see `clean_many`) does not want its type (PageTypeError for an unknown type)."""
+    see `clean_many`) does not want its type (PageTypeError for an unknown type).
+    `cleaning` cleans it instead of `clean_or_reason` with `rules` and `html_engine` (a
+    LimitedCleaning, for one)."""
     wanted = parse_types(only)
-    article, error = clean_or_reason(capture, rules, html_engine)
+    if cleaning is None:
+        article, error = clean_or_reason(capture, rules, html_engine)
+    else:
+        article, error = cleaning(capture)
     if article is None:
         return Result(capture.source, ERROR, reason=error, extra=capture.extra)
     if not is_wanted(article.page_type, wanted):
@@ -150,6 +180,7 @@ def clean_json_lines(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     html_engine: str | None = None,
     only: str | Iterable[str] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One output record per JSON line, in order: what `cleaner stream` writes.
 
@@ -160,17 +191,25 @@ def clean_json_lines(
     limit; see `sources.records.bounded_lines` to read such lines without holding them
     whole), gives an error record. Captures are named `<name>:<line number>`. `only`
     names the page types kept (see `clean_many`): a record of another type says
-    "skipped" and its "page_type". Raises PageTypeError for an unknown type, at once.
+    "skipped" and its "page_type". `timeout` limits each capture's cleaning (see
+    `clean_many`). Raises PageTypeError for an unknown type, at once.
     """
     return _clean_json_lines(lines, rules, dedup, name, max_bytes, html_engine,
-                             parse_types(only))
+                             parse_types(only), timeout)
 
 
 def _clean_json_lines(
     lines: Iterable[str | bytes], rules: RuleBook | None, dedup: Deduplicator | None, name: str,
     max_bytes: int | None, html_engine: str | None, only: frozenset[str] | None,
+    timeout: float | None,
 ) -> Iterator[dict[str, Any]]:
     placer = OnlinePlacer(dedup)
+    with cleaning_for(rules, html_engine, timeout) as cleaning:
+        yield from _records(lines, placer, cleaning, name, max_bytes, only)
+
+
+def _records(lines: Iterable[str | bytes], placer: OnlinePlacer, cleaning: Cleaning, name: str,
+             max_bytes: int | None, only: frozenset[str] | None) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(lines, 1):
         source = f"{name}:{number}"
         try:
@@ -185,7 +224,7 @@ def _clean_json_lines(
             yield {**passed, "status": ERROR, "reason": f"line {number}: {err.problem}"}
             continue
         yield {**passed, **result_record(
-            clean_one(capture, rules=rules, placer=placer, html_engine=html_engine, only=only))}
+            clean_one(capture, placer=placer, only=only, cleaning=cleaning))}
 
 
 def result_record(result: Result) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The rule sets in use, and picking the one for each capture.
 
 `RuleBook.select` picks a capture's rule set: by the host of its URL, else by the rule
-set an article file's front matter names, else by text fingerprints. Fingerprints run
-with the rule patterns' time budget (patterns.py): one that runs over it counts as not
-found, and the capture gets a warning naming it.
+set an article file's front matter names, else by text fingerprints, searched in a text
+capture's whole text and in an HTML page's head (`page_head`). Fingerprints run with the
+rule patterns' time budget (patterns.py): one that runs over it counts as not found, and
+the capture gets a warning naming it.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from .patterns import RuleTimeout, search
 # An article file names the rule set that cleaned it ("rules: japannews@1") in its
 # front matter; re-cleaning it picks the same rule set although its noise is gone.
 FRONT_MATTER_RULES = regex.compile(r"\A---\n(?:(?!---\n).*\n)*?rules: ?([a-z0-9_-]+)@\d+\n")
+# Where an HTML page's head ends, when it is not closed by a plain `</head>`.
+HEAD_END = regex.compile(r"</head\s*>|<body[\s>]", regex.IGNORECASE)
 
 
 class RuleBook:
@@ -70,9 +73,10 @@ class RuleBook:
         """The rule set with this id, or None."""
         return self._by_id.get(rule_id)
 
-    def select(self, url: str | None, text: str,
-               warnings: list[str] | None = None) -> RuleSet | None:
-        """The rule set for a capture: by URL host, else front matter, else fingerprints.
+    def select(self, url: str | None, text: str, warnings: list[str] | None = None,
+               html: bool = False) -> RuleSet | None:
+        """The rule set for a capture: by URL host, else front matter, else fingerprints
+        (in the page's head alone when `html`: see `page_head`).
 
         A fingerprint over the time budget is taken as not found; what happened is
         appended to `warnings` when given.
@@ -85,7 +89,7 @@ class RuleBook:
             named = FRONT_MATTER_RULES.match(text)
             if named and named.group(1) in self._by_id:
                 return self._by_id[named.group(1)]
-        return self.for_fingerprints(text, warnings)
+        return self.for_fingerprints(page_head(text) if html else text, warnings)
 
     def for_host(self, host: str) -> RuleSet | None:
         """The rule set covering `host`: an exact host first, then the closest parent domain."""
@@ -108,6 +112,22 @@ class RuleBook:
             if count > best_count:
                 best, best_count = ruleset, count
         return best
+
+
+def page_head(html: str) -> str:
+    """An HTML page up to the end of its head, where fingerprints are searched.
+
+    A site names itself in its head (og:site_name, the canonical link, the generator, the
+    title), and the head is about a quarter of a page's characters (24% on the development
+    set's 949 pages): searching the whole page took a fifth of the fast engine's time, 1.7 ms
+    a page of 144,000 characters (2026-11-30). A page whose head is not closed is read to
+    where its body starts, or whole.
+    """
+    end = html.find("</head>")
+    if end < 0:
+        found = HEAD_END.search(html)
+        end = found.start() if found else len(html)
+    return html[:end]
 
 
 def fingerprint_count(ruleset: RuleSet, text: str, warnings: list[str] | None = None,
