@@ -13,6 +13,7 @@ on its two halves; the figures are in the comments.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 import regex
@@ -131,9 +132,7 @@ def furniture_elements(
     only elements inside that container are judged (by their class/id alone), against
     its prose. `cards`: an element taken for a button that holds more than
     BUTTON_MAX_BLOCKS blocks is a clickable card (a listing's item), not furniture."""
-    ends = [0.0]
-    for value in prose:
-        ends.append(ends[-1] + value)
+    ends = prefix_sums(prose)
     first, end, top = 0, len(page.blocks), -1
     named_by = hints
     if within is not None:
@@ -148,7 +147,7 @@ def furniture_elements(
             furniture.append(True)
             continue
         flags = element.flags
-        if cards and flags & B.IN_BUTTON and element.end_block - element.first_block > BUTTON_MAX_BLOCKS:
+        if cards and is_clickable_card(element):
             flags &= ~B.IN_BUTTON
         named = element.hints & named_by != 0 or (
             within is None and flags & FURNITURE_FLAGS != 0
@@ -158,6 +157,22 @@ def furniture_elements(
             and ends[element.end_block] - ends[element.first_block] < most
         )
     return furniture
+
+
+def is_clickable_card(element: Element) -> bool:
+    """Whether an element taken for a button (its tag or role) holds more than
+    BUTTON_MAX_BLOCKS blocks: a clickable card (a teaser's heading and summary made one
+    click target), not a button's label."""
+    return bool(element.flags & B.IN_BUTTON) and element.end_block - element.first_block > BUTTON_MAX_BLOCKS
+
+
+def prefix_sums(values: Iterable[float]) -> list[float]:
+    """Prefix sums of per-block values: the blocks of an element hold
+    sums[element.end_block] - sums[element.first_block]."""
+    sums = [0.0]
+    for value in values:
+        sums.append(sums[-1] + value)
+    return sums
 
 
 def block_values(lines: list[Line], reasons: list[str | None], blocks: int) -> list[float]:

@@ -41,7 +41,7 @@ reader was measured on the WCXB development split with cross-validated types
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -52,8 +52,8 @@ from ..document import Capture, Document, Line
 from ..heuristics.noise import line_facts
 from ..text.lines import normalise
 from . import blocks as B
-from .blocks import Page, parse_html, read_page
-from .container import BUTTON_MAX_BLOCKS, furniture_elements, is_link_block
+from .blocks import Element, Page, parse_html, read_page
+from .container import furniture_elements, is_clickable_card, is_link_block, prefix_sums
 from .fast import page_lines
 from .fast_meta import page_metadata
 from .html import check_language, drop_title
@@ -116,14 +116,27 @@ def furniture_flags(flags: int, in_page_form: bool = False) -> int:
 def page_form_blocks(page: Page) -> list[bool]:
     """Per block, whether it lies in a <form> holding PAGE_FORM_MIN_SHARE of the page's
     text."""
-    ends = [0]
-    for block in page.blocks:
-        ends.append(ends[-1] + block.chars)
+    if not page.counts["form"]:  # most pages have no form: no walk over their elements
+        return [False] * len(page.blocks)
+    ends = char_ends(page)
+    return blocks_within(page, (
+        element for element in page.elements
+        if element.tag == "form"
+        and ends[element.end_block] - ends[element.first_block] >= PAGE_FORM_MIN_SHARE * ends[-1] > 0
+    ))
+
+
+def char_ends(page: Page) -> list[float]:
+    """Prefix sums of the blocks' characters (see container.prefix_sums)."""
+    return prefix_sums(float(block.chars) for block in page.blocks)
+
+
+def blocks_within(page: Page, elements: Iterable[Element]) -> list[bool]:
+    """Per block, whether it lies within one of `elements`."""
     inside = [False] * len(page.blocks)
-    for element in page.elements:
+    for element in elements:
         first, end = element.first_block, element.end_block
-        if element.tag == "form" and ends[end] - ends[first] >= PAGE_FORM_MIN_SHARE * ends[-1] > 0:
-            inside[first:end] = [True] * (end - first)
+        inside[first:end] = [True] * (end - first)
     return inside
 
 
@@ -312,8 +325,7 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
             drop_named_elements(doc, page, POST_ASIDE_NAMES)
         if profile.engine_min_share and not ruled:
             blocks = block_reading(capture, ruleset, page, doc.meta, controls=profile.list_controls)
-            doc = fuller_reading(doc, blocks,
-                                 profile.engine_min_share)
+            doc = fuller_reading(doc, blocks, profile.engine_min_share)
     if profile.ld_description:
         add_ld_description(doc, page)
     doc.meta["page_type"] = kind.name
@@ -525,10 +537,8 @@ def keep_main_blocks(
 def named_elements(page: Page, names: tuple[str, ...]) -> list[bool]:
     """Per element, whether its class or id (or an ancestor's) holds one of `names`,
     for an element holding less than half the page's text."""
-    total = sum(block.chars for block in page.blocks)
-    ends = [0]
-    for block in page.blocks:
-        ends.append(ends[-1] + block.chars)
+    ends = char_ends(page)
+    total = ends[-1]
     named: list[bool] = []
     for element in page.elements:
         named.append(
@@ -549,15 +559,8 @@ def drop_named_elements(doc: Document, page: Page, names: tuple[str, ...]) -> No
 
 
 def clickable_cards(page: Page) -> list[bool]:
-    """Per block, whether it lies in a clickable card: an element whose tag or role says
-    button but that holds more than CARD_MIN_BLOCKS blocks (a teaser's heading and
-    summary made one click target), not a button's label."""
-    cards = [False] * len(page.blocks)
-    for element in page.elements:
-        if element.flags & B.IN_BUTTON and element.end_block - element.first_block > BUTTON_MAX_BLOCKS:
-            for index in range(element.first_block, element.end_block):
-                cards[index] = True
-    return cards
+    """Per block, whether it lies in a clickable card (see container.is_clickable_card)."""
+    return blocks_within(page, filter(is_clickable_card, page.elements))
 
 
 def add_ld_description(doc: Document, page: Page) -> None:
