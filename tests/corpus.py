@@ -1,7 +1,10 @@
 """Made-up captures for tests that need many distinct articles: text files and a WARC file."""
 from __future__ import annotations
 
+import os
 import random
+import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -58,3 +61,23 @@ def write_warc(path: Path, numbers: range) -> None:
                 warc_headers_dict={"WARC-Date": "2024-03-04T05:06:07Z"},
             )
             writer.write_record(record)
+
+
+def failing_cleaning(hang: Callable[[object], bool],
+                     die: Callable[[object], bool] = lambda capture: False) -> Callable:
+    """`cleaner.run.work.clean_capture`, but hanging on the captures `hang` picks (as a page
+    that sends a parser into an endless loop would) and ending its process on those `die`
+    picks (as a crash in a C library would). Patched over `work.clean_capture`, it is what
+    worker processes forked afterwards clean with."""
+    from cleaner.run import work
+
+    real = work.clean_capture
+
+    def clean(capture, rules, *engine):
+        if hang(capture):
+            time.sleep(600)
+        if die(capture):
+            os._exit(3)
+        return real(capture, rules, *engine)
+
+    return clean

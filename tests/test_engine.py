@@ -20,7 +20,7 @@ from cleaner.run.stream import clean_json_lines
 from cleaner.sinks import records as record_sinks
 from cleaner.sinks.atomic import TEMP_FOLDER
 from cleaner.sinks.markdown import read_article
-from tests.corpus import article, write_texts, write_warc
+from tests.corpus import article, failing_cleaning, write_texts, write_warc
 
 
 def manifest(out: Path) -> list[dict]:
@@ -122,15 +122,9 @@ def test_a_rerun_cleans_none_of_the_captures_already_placed(tmp_path, monkeypatc
 
 
 def test_a_capture_that_kills_its_worker_is_an_error_line_and_the_run_goes_on(tmp_path, monkeypatch):
-    real = work_module.clean_capture
-
-    def clean_or_die(capture, rules, *engine):
-        if "story-00007" in capture.source:
-            os._exit(3)  # as a crash in a C library would end the worker
-        return real(capture, rules, *engine)
-
     # worker processes are forked from this one, so they clean with the patched function
-    monkeypatch.setattr(work_module, "clean_capture", clean_or_die)
+    monkeypatch.setattr(work_module, "clean_capture",
+                        failing_cleaning(hang=lambda c: False, die=lambda c: "story-00007" in c.source))
     folder = tmp_path / "in"
     write_texts(folder, range(40))
     out = tmp_path / "out"
@@ -228,15 +222,9 @@ def test_a_first_run_looks_no_capture_up_in_its_new_state(tmp_path, monkeypatch)
 
 
 def test_a_capture_over_the_time_limit_is_stopped_and_the_run_goes_on(tmp_path, monkeypatch):
-    real = work_module.clean_capture
-
-    def clean_or_hang(capture, rules, *engine):
-        if "story-00007" in capture.source:
-            time.sleep(600)  # as a page that sends a parser into an endless loop would
-        return real(capture, rules, *engine)
-
     # worker processes are forked from this one, so they clean with the patched function
-    monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    monkeypatch.setattr(work_module, "clean_capture",
+                        failing_cleaning(hang=lambda c: "story-00007" in c.source))
     # a chunk's limit is the limit per capture times its captures: small chunks, a short wait
     monkeypatch.setattr("cleaner.run.pool.CHUNK_SIZE", 4)
     folder = tmp_path / "in"
@@ -270,17 +258,12 @@ def test_ctrl_c_stops_a_run_whose_worker_hangs_and_leaves_no_worker(tmp_path, mo
     import multiprocessing
     import signal
 
-    real = work_module.clean_capture
-
-    def clean_or_hang(capture, rules, *engine):
-        if "story-00003" in capture.source:
-            time.sleep(600)  # a page that sends a parser into an endless loop; no time limit
-        return real(capture, rules, *engine)
-
     def ctrl_c(signum, frame):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(work_module, "clean_capture", clean_or_hang)
+    # no time limit: only Ctrl-C ends the run
+    monkeypatch.setattr(work_module, "clean_capture",
+                        failing_cleaning(hang=lambda c: "story-00003" in c.source))
     write_texts(tmp_path / "in", range(40))
     previous = signal.signal(signal.SIGALRM, ctrl_c)
     signal.setitimer(signal.ITIMER_REAL, 1.0)

@@ -199,6 +199,14 @@ def test_an_unknown_page_type_in_an_article_file_is_left_out_with_a_warning():
     assert any(w.startswith("page_type not kept") for w in again.warnings)
 
 
+def block_reasons(html: str, url: str | None = None, **options) -> dict[str, str | None]:
+    """Each line of the page read from its blocks (`block_document`), with its reason
+    (None: kept)."""
+    tree = parse_html(html)
+    doc = block_document(Capture(html, kind=HTML, url=url), None, tree, read_page(tree), **options)
+    return {line.text: line.reason for line in doc.lines}
+
+
 def test_block_profile_drops_furniture_and_what_lies_outside_main():
     html = page(
         "<nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
@@ -227,10 +235,7 @@ def test_a_header_heads_the_page_unless_it_heads_an_article_or_the_main_content(
     )
     html = page("<header><p>Example Insider: the latest on gadgets every day</p></header>"
                 f"<div class='river'><h1>Headphones</h1>{cards}</div>")
-    tree = parse_html(html)
-    capture = Capture(html, kind=HTML, url="https://www.example.com/topic/headphones")
-    doc = block_document(capture, None, tree, read_page(tree))
-    reasons = {line.text: line.reason for line in doc.lines}
+    reasons = block_reasons(html, "https://www.example.com/topic/headphones")
     assert reasons["Headphones review number 0"] is None
     assert reasons["What we thought of pair 5 after a month of listening"] is None
     assert reasons["Example Insider: the latest on gadgets every day"] == R.FURNITURE_BLOCK
@@ -259,13 +264,9 @@ def test_a_lists_block_reading_drops_its_filters():
         "<main><h1>Running shoes</h1><div class='filter-panel'><p>Brand</p><p>Colour</p></div>"
         f"<ul>{items}</ul></main>"
     )
-    tree = parse_html(html)
-    listed = block_document(Capture(html, kind=HTML), None, tree, read_page(tree), controls=True)
-    reasons = {line.text: line.reason for line in listed.lines}
+    reasons = block_reasons(html, controls=True)
     assert reasons["Colour"] == R.FURNITURE_BLOCK and reasons["Trail Runner 7 light and grippy"] is None
-    tree = parse_html(html)
-    other = block_document(Capture(html, kind=HTML), None, tree, read_page(tree))
-    assert {line.text: line.reason for line in other.lines}["Colour"] is None  # a service page's
+    assert block_reasons(html)["Colour"] is None  # a service page's
 
 
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():
@@ -274,9 +275,7 @@ def test_block_profile_keeps_clickable_cards_and_drops_buttons():
         f"<p>{SENTENCE}</p></div>" for i in range(3)
     )
     html = page(f"<main><h1>Science</h1>{cards}<div role='button'>Load more stories</div></main>")
-    tree = parse_html(html)
-    doc = block_document(Capture(html, kind=HTML), None, tree, read_page(tree))
-    reasons = {line.text: line.reason for line in doc.lines}
+    reasons = block_reasons(html)
     assert reasons["Story number 2 of the week"] is None and reasons[SENTENCE] is None
     assert reasons["Load more stories"] == R.FURNITURE_BLOCK  # a button's one block: its label
 
@@ -512,10 +511,7 @@ def test_a_form_wrapping_the_whole_page_is_not_furniture_but_a_small_one_is():
                     for i in range(8))
     html = page("<form action='/search'><p>Search our whole shop</p></form>"
                 f"<form id='aspnetForm' action='/list'><h1>Gas barbecues</h1><ul>{items}</ul></form>")
-    tree = parse_html(html)
-    capture = Capture(html, kind=HTML, url="https://www.example.com/c/gas-barbecues")
-    doc = block_document(capture, None, tree, read_page(tree))
-    reasons = {line.text: line.reason for line in doc.lines}
+    reasons = block_reasons(html, "https://www.example.com/c/gas-barbecues")
     assert reasons["Gas barbecue model 0 four burners, cast iron"] is None
     assert reasons["Search our whole shop"] == R.FURNITURE_BLOCK
 

@@ -9,7 +9,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -246,16 +245,10 @@ def test_with_a_time_limit_a_page_that_hangs_is_dropped_and_the_crawl_goes_on(mo
 
     from cleaner.integrations.scrapy import CleanerPipeline
     from cleaner.run import work
-
-    real = work.clean_capture
-
-    def clean_or_hang(capture, rules, *engine):
-        if "HANG-HERE" in capture.text:
-            time.sleep(600)  # as a page that sends a parser into an endless loop would
-        return real(capture, rules, *engine)
+    from tests.corpus import failing_cleaning
 
     # the worker process is forked from this one, so it cleans with the patched function
-    monkeypatch.setattr(work, "clean_capture", clean_or_hang)
+    monkeypatch.setattr(work, "clean_capture", failing_cleaning(hang=lambda c: "HANG-HERE" in c.text))
     crawler = get_crawler(settings_dict={"CLEANER_TIMEOUT": "1", "CLEANER_DEDUP": False})
     pipeline = CleanerPipeline.from_crawler(crawler)
     pipeline.open_spider()

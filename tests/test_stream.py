@@ -17,6 +17,7 @@ from cleaner.run.stream import clean_json_lines, clean_many, clean_one
 from cleaner.sources.records import record_capture
 
 from .conftest import cleaner_env
+from .corpus import failing_cleaning
 
 SITE = Path(__file__).parent / "data" / "site"
 BRIDGE = (SITE / "a.txt").read_text(encoding="utf-8")
@@ -213,29 +214,13 @@ def test_the_stream_command_skips_page_types_not_asked_for_and_counts_types():
     assert code == 2 and "unknown page type blogs" in err
 
 
-def hang_or_die_on(marker_hang: str, marker_die: str):
-    """clean_capture, except that it hangs on a capture holding one marker and kills
-    its process on one holding the other."""
-    from cleaner.run import work
-
-    real = work.clean_capture
-
-    def clean(capture, rules, *engine):
-        if marker_hang in capture.text:
-            time.sleep(600)  # as a page that sends a parser into an endless loop would
-        if marker_die in capture.text:
-            os._exit(3)  # as a crash in a C library would
-        return real(capture, rules, *engine)
-
-    return clean
-
-
 def test_with_a_time_limit_a_hung_or_crashing_capture_is_an_error_and_the_stream_goes_on(
         monkeypatch):
     from cleaner.run import work
 
     # the worker process is forked from this one, so it cleans with the patched function
-    monkeypatch.setattr(work, "clean_capture", hang_or_die_on("HANG-HERE", "DIE-HERE"))
+    monkeypatch.setattr(work, "clean_capture", failing_cleaning(
+        hang=lambda c: "HANG-HERE" in c.text, die=lambda c: "DIE-HERE" in c.text))
     lines = [json.dumps({"url": f"https://example.org/{n}", "text": text}) for n, text in
              enumerate([BRIDGE, BRIDGE + "\n\nHANG-HERE", LIBRARY, BRIDGE + "\n\nDIE-HERE", LIBRARY])]
     started = time.monotonic()
