@@ -426,3 +426,50 @@ def test_a_thread_read_as_posts_keeps_every_post_and_its_author(fast_engine_only
     assert all(text in as_posts for text in [*PROSE, *GERMAN, reply])
     assert "member2" in as_posts
     assert "Forums" not in as_posts and "Powered by a forum" not in as_posts
+
+
+def signup_box(field: str, *, pitch: str = "Be the first to know!", beside: str = "",
+               extra_field: str = "") -> str:
+    """A sign-up box without a class naming it: a pitch, a form, its fine print."""
+    return (
+        f'<section class="relative p-8 my-12">{beside}<div class="flex flex-col">'
+        f'<div class="font-bold">{pitch}</div>'
+        "<div>Get the best stories of the week sent to you every Friday morning!</div>"
+        f'<form class="flex mt-4">{field}{extra_field}<button type="submit">Sign Me Up</button></form>'
+        "<div>By signing up, you agree to receive messages from us at the address given. "
+        "You can opt out at any time.</div></div></section>"
+    )
+
+
+@pytest.mark.parametrize("field", [
+    '<input type="email" name="address">',
+    '<input type="tel" placeholder="Enter Phone Number">',
+    '<input type="text" name="newsletter-email">',
+])
+def test_a_sign_up_box_in_the_story_is_dropped(fast_engine_only, field):
+    doc = document(page(PROSE[:2] + ["@BOX@", PROSE[2]]).replace("<p>@BOX@</p>", signup_box(field)))
+    kept = kept_text(doc)
+    assert PROSE[2] in kept and PROSE[0] in kept
+    assert "Be the first to know" not in kept and "opt out at any time" not in kept
+
+
+@pytest.mark.parametrize("field, extra", [
+    ('<input type="tel" name="zip_code" placeholder="Zip Code">', ""),  # a numeric keypad
+    ('<input type="email" name="email">', '<input type="password" name="pw">'),  # a login
+    ('<input type="email" name="email">', "<textarea name=message></textarea>"),  # a contact form
+])
+def test_a_form_for_something_else_is_not_taken_for_a_sign_up_box(fast_engine_only, field, extra):
+    box = signup_box(field, extra_field=extra)
+    doc = document(page(PROSE[:2] + ["@BOX@", PROSE[2]]).replace("<p>@BOX@</p>", box))
+    assert "opt out at any time" in kept_text(doc)
+
+
+def test_a_sign_up_box_does_not_take_the_heading_beside_it(fast_engine_only):
+    heading = "<h2>Our weekly letter from the council chamber</h2>"
+    box = signup_box('<input type="email" name="email">', beside=heading)
+    doc = document(page(PROSE[:2] + ["@BOX@", PROSE[2]]).replace("<p>@BOX@</p>", box))
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert reasons["By signing up, you agree to receive messages from us at the address given. "
+                   "You can opt out at any time."] is not None
+    # the heading is not named a sign-up box's: whatever drops it, it is not furniture
+    assert reasons["Our weekly letter from the council chamber"] != "furniture_block"

@@ -58,6 +58,21 @@ NOSCRIPT_MIN_CHARS: Final = 200
 # their labels 1,835 to 10,631 characters long; the others hide nothing or little.
 HIDDEN_PAGE_MAX_CHARS: Final = 1000
 HIDDEN_PAGE_MIN_RATIO: Final = 10
+# A sign-up box (a newsletter's, deals by text message) is a small form asking for an
+# email address or a phone number, with its pitch and fine print around it: the form
+# and its ancestors while they hold no heading beside it and at most SIGNUP_MAX_CHARS
+# characters of text are named SUBSCRIBE, as a box whose class says "newsletter" is. A
+# form with a password field (a login) or a text area (a comment or contact form) is
+# not one, nor a form asking for a postcode in a numeric ("tel") field: a phone field
+# says so in its name, id, placeholder or label.
+SIGNUP_INPUT_TYPES: Final = frozenset({"email"})
+PHONE_INPUT_TYPE: Final = "tel"
+SIGNUP_FIELD_NAMES: Final = ("mail",)  # name or placeholder of a plain text field
+PHONE_FIELD_NAMES: Final = ("phone", "mobile", "sms")
+PHONE_FIELD_ATTRS: Final = ("name", "id", "placeholder", "aria-label")
+SIGNUP_MAX_CHARS: Final = 600
+# How many elements up from a sign-up field its form is looked for.
+SIGNUP_FORM_LEVELS: Final = 6
 # lexbor's tag id of text nodes: an int compare, cheaper than reading the tag name.
 TEXT_TAG_ID: Final = 2
 HEADINGS: Final = {f"h{level}": level for level in range(1, 7)}
@@ -310,9 +325,69 @@ def read_page(tree: LexborHTMLParser, roots: list[LexborNode] | None = None) -> 
     if whole_body and (visible := sum(block.chars for block in walker.blocks)) < HIDDEN_PAGE_MAX_CHARS:
         walker = whole_page_walker(tree, visible) or walker
     walker.elements[0].end_block = len(walker.blocks)
+    if walker.form_fields:
+        name_signup_boxes(walker.elements, walker.blocks, walker.form_fields)
     page = Page(walker.blocks, walker.elements, counts=walker.counts)
     read_signals(tree, page)
     return page
+
+
+def name_signup_boxes(elements: list[Element], blocks: list[Block],
+                      fields: list[tuple[int, bool]]) -> None:
+    """Name SUBSCRIBE each sign-up box: a form holding a sign-up field and no field of
+    another form's (a password, a text area) and at most SIGNUP_MAX_CHARS characters of
+    text, with its ancestors while they hold no more and no heading beside it (the
+    box's pitch and fine print; not the headline or the item it stands by)."""
+    signup: set[int] = set()
+    other: set[int] = set()
+    for holder_index, is_signup in fields:
+        form = _form_of(elements, holder_index)
+        if form >= 0:
+            (signup if is_signup else other).add(form)
+    if not signup - other:
+        return
+    ends = [0]
+    for block in blocks:
+        ends.append(ends[-1] + block.chars)
+    for form in sorted(signup - other):
+        box = -1
+        index = form
+        while index > 0:  # never the root
+            element = elements[index]
+            if ends[element.end_block] - ends[element.first_block] > SIGNUP_MAX_CHARS:
+                break
+            if box >= 0 and _heading_beside(blocks, element, elements[box]):
+                break
+            box, index = index, element.parent
+        if box < 0:
+            continue
+        holder = elements[box]
+        holder.hints |= SUBSCRIBE
+        for block in blocks[holder.first_block:holder.end_block]:
+            block.hints |= SUBSCRIBE
+
+
+def _heading_beside(blocks: list[Block], outer: Element, inner: Element) -> bool:
+    """Whether a heading block of `outer` lies outside `inner`."""
+    for block in blocks[outer.first_block:inner.first_block]:
+        if block.heading:
+            return True
+    for block in blocks[inner.end_block:outer.end_block]:
+        if block.heading:
+            return True
+    return False
+
+
+def _form_of(elements: list[Element], index: int) -> int:
+    """The form element holding element `index` (itself or within SIGNUP_FORM_LEVELS
+    levels up), or -1."""
+    for _ in range(SIGNUP_FORM_LEVELS):
+        if index < 0:
+            return -1
+        if elements[index].tag == "form":
+            return index
+        index = elements[index].parent
+    return -1
 
 
 def whole_page_walker(tree: LexborHTMLParser, visible: int) -> _Walker | None:
@@ -372,8 +447,8 @@ class _Walker:
     local variables of `walk` where it can, and a text node is told by its tag id.
     """
 
-    __slots__ = ("blocks", "counts", "elements", "inline_flags", "link_chars", "link_depth",
-                 "pieces", "text_seen")
+    __slots__ = ("blocks", "counts", "elements", "form_fields", "inline_flags", "link_chars",
+                 "link_depth", "pieces", "text_seen")
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -384,6 +459,9 @@ class _Walker:
         self.link_depth = 0
         self.inline_flags = 0  # flags of inline elements (code, button...) in the pieces
         self.text_seen = False  # whether the pieces hold more than whitespace
+        # (element, is a sign-up field) of each form field telling a sign-up form from
+        # another (see SIGNUP_INPUT_TYPES), by the block-level element holding it
+        self.form_fields: list[tuple[int, bool]] = []
 
     def walk_root(self, root: LexborNode) -> None:
         """Walk `root`'s children as the root element's."""
@@ -423,6 +501,8 @@ class _Walker:
                 continue
             counts[tag] += 1  # skipped elements too: images, inputs, selects are page signals
             if tag in SKIPPED:
+                if tag == "input" or tag == "textarea":
+                    self.note_field(child, tag, element)
                 continue
             if tag in BLOCK_TAGS:
                 if self.text_seen:
@@ -476,6 +556,26 @@ class _Walker:
                 self.walk(child, element, depth + 1, flags, hints, heading)
                 if tag in TAG_FLAGS and pieces:
                     self.inline_flags |= TAG_FLAGS[tag]
+
+    def note_field(self, node: LexborNode, tag: str, element: int) -> None:
+        """Remember a form field that says what its form is for (see SIGNUP_INPUT_TYPES)."""
+        if tag == "textarea":
+            self.form_fields.append((element, False))
+            return
+        attrs = node.attributes
+        kind = (attrs.get("type") or "text").lower()
+        if kind in SIGNUP_INPUT_TYPES:
+            self.form_fields.append((element, True))
+        elif kind == PHONE_INPUT_TYPE:
+            named = " ".join(attrs.get(name) or "" for name in PHONE_FIELD_ATTRS).lower()
+            if any(word in named for word in PHONE_FIELD_NAMES):
+                self.form_fields.append((element, True))
+        elif kind == "password":
+            self.form_fields.append((element, False))
+        elif kind == "text":
+            named = f"{attrs.get('name') or ''} {attrs.get('placeholder') or ''}".lower()
+            if any(word in named for word in SIGNUP_FIELD_NAMES):
+                self.form_fields.append((element, True))
 
     def flush(self, element: int, flags: int, hints: int, heading: int) -> None:
         """Make the text gathered so far a block of `element`, if it holds any."""
