@@ -8,7 +8,9 @@ Every page of WCXB/html is given, one after the other in this process, to cleane
 pipeline (as HTML, with its URL from the sidecar, read by --html-engine: fast unless
 told) and to trafilatura's
 `bare_extraction` with the same URL (its title and text, what the benchmark scores).
-Each system writes OUT_DIR/<system>/ (manifest.jsonl and one article file per page);
+Each system writes OUT_DIR/<system>/ (manifest.jsonl and one article file per page
+with article text; a page left without any has a manifest line and no file, as
+`cleaner clean` writes it, and scores as an empty extraction);
 WCXB/score.py --types scores each folder, and a table of F1 per page type follows,
 with the page-type agreement of cleaner's `page_type` field and CPU time per page.
 
@@ -52,17 +54,22 @@ OVERALL_LINE = re.compile(r"^wcxb-dev: P ([\d.]+) R ([\d.]+) F1 ([\d.]+) pages (
 ENGINE = {"html": pipeline.FAST}
 
 
-def cleaner_file(capture: Capture) -> str:
-    return render_article(pipeline.clean_capture(capture, html_engine=ENGINE["html"]))
+def cleaner_file(capture: Capture) -> str | None:
+    """cleaner's article file, or None when no article text is left: `cleaner clean`
+    then writes no file (the capture's line is `empty`), and the page is scored so."""
+    article = pipeline.clean_capture(capture, html_engine=ENGINE["html"])
+    return None if article.is_empty else render_article(article)
 
 
-def trafilatura_file(capture: Capture) -> str:
-    """trafilatura's title and text as an article file (title in the front matter)."""
+def trafilatura_file(capture: Capture) -> str | None:
+    """trafilatura's title and text as an article file (title in the front matter), or
+    None when it extracts no text (as for cleaner: a title alone is no article)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(capture.text, url=capture.url, with_metadata=True)
-    title, text = (doc.title, doc.text) if doc is not None else (None, None)
-    return render({"title": title}, text or "")
+    if doc is None or not doc.text:
+        return None
+    return render({"title": doc.title}, doc.text)
 
 
 EXTRACT = {"cleaner": cleaner_file, "trafilatura": trafilatura_file}
@@ -87,9 +94,11 @@ def run(paths: list[Path], out: Path, systems: list[str]) -> dict[str, float]:
                 start = time.process_time()
                 text = EXTRACT[system](capture)
                 cpu[system] += time.process_time() - start
-                rel = f"articles/{name}.md"
-                (out / system / rel).write_text(text, encoding="utf-8")
-                manifests[system].write(json.dumps({"source": str(path), "article": rel}) + "\n")
+                row = {"source": str(path)}
+                if text is not None:
+                    row["article"] = f"articles/{name}.md"
+                    (out / system / row["article"]).write_text(text, encoding="utf-8")
+                manifests[system].write(json.dumps(row) + "\n")
     return cpu
 
 
