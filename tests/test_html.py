@@ -473,3 +473,27 @@ def test_a_sign_up_box_does_not_take_the_heading_beside_it(fast_engine_only):
                    "You can opt out at any time."] is not None
     # the heading is not named a sign-up box's: whatever drops it, it is not furniture
     assert reasons["Our weekly letter from the council chamber"] != "furniture_block"
+
+
+def test_a_related_list_in_a_widget_beside_its_heading_widget_is_dropped(fast_engine_only):
+    # a page builder wraps the heading and the list in widgets of their own
+    teasers = "".join(
+        f'<article><h3><a href="/b/{n}">Budget talks stall again in the county</a></h3>'
+        f"<p>Teaser {n}: {GERMAN[1]}</p></article>" for n in range(3)
+    )
+    sidebar = (
+        '<div class="e-con"><div class="widget"><div class="widget-container">'
+        "<h2>Latest news</h2></div></div>"
+        f'<div class="widget"><div class="widget-container posts">{teasers}</div></div></div>'
+    )
+    story = page(PROSE[:2] + ["@BOX@", PROSE[2], GERMAN[0]]).replace("<p>@BOX@</p>", sidebar)
+    kept = kept_text(document(story))
+    assert "Budget talks stall" not in kept and "Teaser" not in kept
+    assert PROSE[2] in kept and GERMAN[0] in kept  # the article goes on after the box
+
+
+def test_a_quoted_line_that_reads_like_a_heading_does_not_end_the_article(fast_engine_only):
+    more = ("Officials also said that the money for the new library branch on the east side "
+            "would come from a separate fund, which the council will debate in the autumn.")
+    html = page(PROSE + ["@Q@", more]).replace("<p>@Q@</p>", "<blockquote><p>Comments</p></blockquote>")
+    assert more in kept_text(document(html))

@@ -57,6 +57,10 @@ def drop_after_barriers(doc: Document, page: Page, container: Element) -> None:
             element = elements[block.element]
             if element.tag in B.HEADINGS or element.end_block - element.first_block <= 1:
                 element = elements[element.parent] if element.parent >= 0 else element
+            # page builders wrap each widget, a heading too, in boxes of its own: the box a
+            # heading (<h1>-<h6>) opens is the first around it holding more than the heading
+            while block.heading and element.end_block - element.first_block <= 1 and element.parent >= 0:
+                element = elements[element.parent]
             end = min(element.end_block, container.end_block)
             if element.depth <= container.depth:
                 end = container.end_block
