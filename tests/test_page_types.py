@@ -269,6 +269,23 @@ def test_a_lists_block_reading_drops_its_filters():
     assert block_reasons(html)["Colour"] is None  # a service page's
 
 
+def test_a_lists_main_prose_in_its_main_region_is_kept_whatever_its_class_names_say():
+    items = "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(30))
+    copy = f"<div class='seo-footer-copy'><h2>Shop running shoes</h2><p>{SENTENCE}</p><p>{SENTENCE}</p></div>"
+    legal = f"<div class='site-footer'><p>{SENTENCE.upper()}</p><p>{SENTENCE.upper()}</p></div>"
+    html = page(f"<main><h1>Running shoes</h1><ul>{items}</ul>{copy}</main>{legal}")
+    reasons = block_reasons(html, controls=True)
+    assert reasons["Shop running shoes"] is None and reasons[SENTENCE] is None
+    assert reasons[SENTENCE.upper()] is not None  # prose outside the main region: still furniture
+    assert block_reasons(html)[SENTENCE] == R.FURNITURE_BLOCK  # not a list's page: named furniture
+    # a page with no main region spares nothing: its best prose may be the footer's
+    unmarked = page(f"<div><h1>Running shoes</h1><ul>{items}</ul></div>{legal}")
+    assert block_reasons(unmarked, controls=True)[SENTENCE.upper()] == R.FURNITURE_BLOCK
+    # tags still say furniture, whatever the main region's prose
+    tagged = page(f"<main><h1>Running shoes</h1><ul>{items}</ul><footer><p>{SENTENCE}</p></footer></main>")
+    assert block_reasons(tagged, controls=True)[SENTENCE] == R.FURNITURE_BLOCK
+
+
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():
     cards = "".join(
         f"<div role='button' class='card'><h3>Story number {i} of the week</h3>"
