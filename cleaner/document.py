@@ -120,6 +120,10 @@ class Document:
     # on the way (a url that is not http(s), a date that is not one...), a rule set's
     # result replaced, a rule pattern over its time budget. The article is still written.
     warnings: list[str] = field(default_factory=list)
+    # Line-noise reasons (`heuristics.noise`) that a line of this page is not dropped for:
+    # on a list's page, a line of a price, a rank or a reading time is part of an item
+    # (see extract.profiles.ITEM_LINE_REASONS).
+    item_reasons: frozenset[str] = frozenset()
 
     def drop(self, index: int, reason: str) -> None:
         """Drop line `index` for `reason`; the first reason given to a line wins."""

@@ -263,6 +263,7 @@ def settle(doc: Document, steps: Iterable[Step]) -> None:
         view = Document(
             doc.capture, [doc.lines[i] for i in kept], doc.meta, doc.ruleset, doc.extracted,
             rule_hits=doc.rule_hits, flags=doc.flags, warnings=doc.warnings,
+            item_reasons=doc.item_reasons,
         )
         for step in steps:
             step(view)

@@ -286,6 +286,28 @@ def test_a_lists_main_prose_in_its_main_region_is_kept_whatever_its_class_names_
     assert block_reasons(tagged, controls=True)[SENTENCE] == R.FURNITURE_BLOCK
 
 
+@pytest.mark.parametrize(("kind", "confidence"), [
+    (P.COLLECTION, 0.99), (P.LISTING, 0.99), (P.LISTING, 0.6),  # read from blocks, or by the engine
+])
+def test_a_lists_prices_ranks_and_reading_times_are_its_items_lines(monkeypatch, kind, confidence):
+    from cleaner.pipeline import clean_capture
+
+    items = "".join(
+        f"<li><h3><a href='/p/{i}'>Trail Runner {i}, light and grippy on wet rock</a></h3>"
+        f"<p>#{i + 1}</p><p>${i + 40}.99</p><p>Mar 0{i + 1}, 2026 · {i + 2} min read</p>"
+        f"<p>{SENTENCE}</p></li>" for i in range(6)
+    )
+    html = page(f"<main><h1>Running shoes</h1><ul>{items}</ul></main>")
+    capture = Capture(html, kind=HTML, url="https://shop.example.com/c/running-shoes")
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(kind, confidence, {}))
+    decisions = {line.text: line.reason for line in clean_capture(capture).decisions}
+    assert decisions["$42.99"] is None and decisions["#3"] is None
+    assert decisions["Mar 02, 2026 · 3 min read"] is None
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.SERVICE, 0.99, {}))
+    decisions = {line.text: line.reason for line in clean_capture(capture).decisions}
+    assert decisions["$42.99"] == R.SYMBOL_LINE and decisions["#3"] == R.NUMBER_LINE
+
+
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():
     cards = "".join(
         f"<div role='button' class='card'><h3>Story number {i} of the week</h3>"

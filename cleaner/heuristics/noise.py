@@ -448,9 +448,11 @@ def _separator_at(text: str) -> int:
 
 
 def drop_noise_lines(doc: Document) -> None:
-    """Drop lines that are page furniture on their own: menus, share bars, counters, credits."""
+    """Drop lines that are page furniture on their own: menus, share bars, counters,
+    credits; not for the reasons the page's items are made of (`doc.item_reasons`)."""
+    spared = doc.item_reasons
     for i, line in enumerate(doc.lines):
         if line.reason is None:
             reason = line_facts(line).reason
-            if reason:
+            if reason and reason not in spared:
                 doc.drop(i, reason)
