@@ -483,7 +483,7 @@ def test_the_cli_only_option_skips_other_types(tmp_path, capsys):
     (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "posts"), (P.FORUM, 0.8, "engine"),
     (P.PRODUCT, 0.99, "blocks"), (P.PRODUCT, 0.9, "engine"),
     (P.LISTING, 0.95, "blocks"), (P.LISTING, 0.6, "engine"), (P.SERVICE, 0.95, "blocks"),
-    (P.DOCUMENTATION, 0.5, "engine"), (P.COLLECTION, 0.96, "blocks"), (P.COLLECTION, 0.9, "engine"),
+    (P.DOCUMENTATION, 0.5, "engine"), (P.COLLECTION, 0.96, "blocks"), (P.COLLECTION, 0.6, "blocks"),
 ])
 def test_each_page_type_is_read_by_its_profile(monkeypatch, kind, confidence, reader):
     used = []
