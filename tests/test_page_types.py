@@ -308,6 +308,17 @@ def test_a_lists_prices_ranks_and_reading_times_are_its_items_lines(monkeypatch,
     assert decisions["$42.99"] == R.SYMBOL_LINE and decisions["#3"] == R.NUMBER_LINE
 
 
+def test_a_menu_of_many_links_on_a_lists_page_is_furniture_whatever_its_length():
+    items = "".join(f"<li><h3>Repository {i}</h3><p>{SENTENCE}</p></li>" for i in range(4))
+    languages = " ".join(f"<a href='/l/{i}'>Language number {i}</a>" for i in range(120))
+    html = page(f"<main><h1>Trending</h1><div class='select-menu'><div>{languages}</div></div>"
+                f"<ul>{items}</ul></main>")
+    menu = next(text for text in block_reasons(html) if text.startswith("Language number 0"))
+    assert block_reasons(html, controls=True)[menu] == R.FURNITURE_BLOCK
+    assert block_reasons(html, controls=True)["Repository 3"] is None
+    assert block_reasons(html)[menu] is None  # elsewhere, half the page's text is no furniture
+
+
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():
     cards = "".join(
         f"<div role='button' class='card'><h3>Story number {i} of the week</h3>"

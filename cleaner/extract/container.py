@@ -124,20 +124,21 @@ def main_text_elements(page: Page, lines: list[Line], scores: list[float]) -> se
 
 def furniture_elements(
     page: Page, prose: list[float], exempt: set[int], within: Element | None = None,
-    hints: int = FURNITURE_HINTS, cards: bool = False,
+    hints: int = FURNITURE_HINTS, cards: bool = False, whole: float | None = None,
 ) -> list[bool]:
     """Whether each element is page furniture: named so by its tag, role or class/id
     (`hints`: the class/id categories that name furniture; or inside one that is), not
-    one of `exempt`, holding less than FURNITURE_MAX_SHARE of the prose. With `within`,
-    only elements inside that container are judged (by their class/id alone), against
-    its prose. `cards`: an element taken for a button that holds more than
-    BUTTON_MAX_BLOCKS blocks is a clickable card (a listing's item), not furniture."""
+    one of `exempt`, holding less than FURNITURE_MAX_SHARE of the prose (of `whole`
+    when given). With `within`, only elements inside that container are judged (by their
+    class/id alone), against its prose. `cards`: an element taken for a button that
+    holds more than BUTTON_MAX_BLOCKS blocks is a clickable card (a listing's item), not
+    furniture."""
     ends = prefix_sums(prose)
     first, end, top = 0, len(page.blocks), -1
     named_by = hints
     if within is not None:
         first, end, top = within.first_block, within.end_block, within.depth
-    most = FURNITURE_MAX_SHARE * (ends[end] - ends[first])
+    most = FURNITURE_MAX_SHARE * (ends[end] - ends[first] if whole is None else whole)
     furniture: list[bool] = []
     for index, element in enumerate(page.elements):
         if element.depth <= top or element.first_block < first or element.end_block > end:
