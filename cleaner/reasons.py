@@ -64,6 +64,8 @@ NO_MAIN_TEXT: Final = "no_main_text"
 PRICE_LINE: Final = "price_line"
 OUTSIDE_DESCRIPTION: Final = "outside_description"
 OTHER_PRODUCTS: Final = "other_products"
+# A list's page read from its blocks (extract/profiles.py): an item shown again.
+REPEATED_ITEM: Final = "repeated_item"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -113,6 +115,7 @@ DESCRIPTIONS: Final = {
     PRICE_LINE: "a price on a product page (a short line holding an amount of money)",
     OUTSIDE_DESCRIPTION: "outside the product's description, which holds most of the page's text",
     OTHER_PRODUCTS: "in a section of other products on a product page (similar items, also bought)",
+    REPEATED_ITEM: "a line of a list's page said before on it (a carousel's copy, an item in two lists)",
 }
 RULE_PREFIX: Final = "rule:"
 

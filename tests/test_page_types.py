@@ -271,7 +271,8 @@ def test_a_lists_block_reading_drops_its_filters():
 
 def test_a_lists_main_prose_in_its_main_region_is_kept_whatever_its_class_names_say():
     items = "".join(f"<li><a href='/p/{i}'>Trail Runner {i}</a> light and grippy</li>" for i in range(30))
-    copy = f"<div class='seo-footer-copy'><h2>Shop running shoes</h2><p>{SENTENCE}</p><p>{SENTENCE}</p></div>"
+    copy = (f"<div class='seo-footer-copy'><h2>Shop running shoes</h2><p>{SENTENCE}</p>"
+            f"<p>{STORY_PARAGRAPHS[2]}</p></div>")
     legal = f"<div class='site-footer'><p>{SENTENCE.upper()}</p><p>{SENTENCE.upper()}</p></div>"
     html = page(f"<main><h1>Running shoes</h1><ul>{items}</ul>{copy}</main>{legal}")
     reasons = block_reasons(html, controls=True)
@@ -317,6 +318,22 @@ def test_a_menu_of_many_links_on_a_lists_page_is_furniture_whatever_its_length()
     assert block_reasons(html, controls=True)[menu] == R.FURNITURE_BLOCK
     assert block_reasons(html, controls=True)["Repository 3"] is None
     assert block_reasons(html)[menu] is None  # elsewhere, half the page's text is no furniture
+
+
+def test_a_lists_items_said_again_are_dropped_once_said():
+    cards = "".join(f"<li><h3>Trail Runner {i} light and grippy</h3><p>$129</p><p>Quick view</p></li>"
+                    for i in range(4))
+    html = page(f"<main><h1>Running shoes</h1><ul class='carousel-track'>{cards}</ul>"
+                f"<h2>All shoes</h2><ul>{cards}</ul></main>")
+    tree = parse_html(html)
+    doc = block_document(Capture(html, kind=HTML), None, tree, read_page(tree), controls=True)
+    decisions = [(line.text, line.reason) for line in doc.lines if line.text.startswith("Trail Runner 2")]
+    assert decisions == [("Trail Runner 2 light and grippy", None),
+                         ("Trail Runner 2 light and grippy", R.REPEATED_ITEM)]
+    kept = [line.text for line in doc.lines if line.kept]
+    assert kept.count("Quick view") == 8 and kept.count("$129") == 8  # short lines: each item's own
+    doc = block_document(Capture(html, kind=HTML), None, tree, read_page(parse_html(html)))
+    assert [line.text for line in doc.lines if line.kept].count("Trail Runner 2 light and grippy") == 2
 
 
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():
