@@ -320,20 +320,29 @@ def test_a_menu_of_many_links_on_a_lists_page_is_furniture_whatever_its_length()
     assert block_reasons(html)[menu] is None  # elsewhere, half the page's text is no furniture
 
 
-def test_a_lists_items_said_again_are_dropped_once_said():
-    cards = "".join(f"<li><h3>Trail Runner {i} light and grippy</h3><p>$129</p><p>Quick view</p></li>"
-                    for i in range(4))
+@pytest.mark.parametrize(("kind", "confidence"), [
+    (P.COLLECTION, 0.99), (P.LISTING, 0.99), (P.LISTING, 0.6),  # read from blocks, or by the engine
+])
+def test_a_lists_items_said_again_are_dropped_once_said(monkeypatch, kind, confidence):
+    from cleaner.extract.fast import fast_document
+
+    cards = "".join(f"<li><h3>Trail Runner {i} light and grippy</h3><p>$129</p><p>Quick view</p>"
+                    f"<p>{SENTENCE}</p></li>" for i in range(4))
     html = page(f"<main><h1>Running shoes</h1><ul class='carousel-track'>{cards}</ul>"
                 f"<h2>All shoes</h2><ul>{cards}</ul></main>")
-    tree = parse_html(html)
-    doc = block_document(Capture(html, kind=HTML), None, tree, read_page(tree), controls=True)
-    decisions = [(line.text, line.reason) for line in doc.lines if line.text.startswith("Trail Runner 2")]
-    assert decisions == [("Trail Runner 2 light and grippy", None),
-                         ("Trail Runner 2 light and grippy", R.REPEATED_ITEM)]
-    kept = [line.text for line in doc.lines if line.kept]
+
+    def read(kind: str, confidence: float) -> list[tuple[str, str | None]]:
+        monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(kind, confidence, {}))
+        doc = profiles.typed_html_document(Capture(html, kind=HTML), None, fast_document)
+        return [(line.text, line.reason) for line in doc.lines]
+
+    decisions = read(kind, confidence)
+    assert [reason for text, reason in decisions if text == "Trail Runner 2 light and grippy"] == [
+        None, R.REPEATED_ITEM]
+    kept = [text for text, reason in decisions if reason is None]
     assert kept.count("Quick view") == 8 and kept.count("$129") == 8  # short lines: each item's own
-    doc = block_document(Capture(html, kind=HTML), None, tree, read_page(parse_html(html)))
-    assert [line.text for line in doc.lines if line.kept].count("Trail Runner 2 light and grippy") == 2
+    kept = [text for text, reason in read(P.SERVICE, 0.99) if reason is None]
+    assert kept.count("Trail Runner 2 light and grippy") == 2
 
 
 def test_block_profile_keeps_clickable_cards_and_drops_buttons():

@@ -179,14 +179,15 @@ LIST_CONTROL_NAMES: Final = ("filter", "facet", "refine")
 # A line outside the main region counts against a run of prose (as a dropped line does,
 # main_run.DROPPED_PENALTY): the main run is looked for within the region.
 OUTSIDE_MAIN_SCORE: Final = -1.0
-# On a list's page read from its blocks, a kept line of this many words or more that a
+# On a list's page (whatever reads it), a kept line of this many words or more that a
 # kept line said before is dropped: WCXB's labels mostly hold a list's items once (of the
 # split's 216 collection and listing pages, 61 labels repeat a line of three words or
 # more, our readings before this 125). Measured 2026-11-30 on the WCXB split
 # (cross-validated types): listings 0.667 -> 0.674 F1, collections 0.708 -> 0.709 (70
 # pages changed, 24 down); 1 word: 0.674, 0.705 (every item's price, "New" or "Quick
 # view" but the first dropped); 6 words: 0.672, 0.710; the dev set's HTML F1 unchanged
-# (0.9379) at each.
+# (0.9379) at each. These from the block reading alone; in the engine's reading of a
+# page typed listing too, listings 0.674 -> 0.676, the dev set unchanged.
 REPEATED_ITEM_MIN_WORDS: Final = 3
 # Line-noise reasons (`heuristics.noise`) that a list's items are made of, not dropped
 # on a page typed collection or listing (whatever reads it): a product's price ("$49.99",
@@ -335,7 +336,8 @@ class Profile:
     posts: bool = False
     # A list of items: its block reading drops the list's controls (LIST_CONTROL_NAMES)
     # and keeps the elements of its main prose whatever their names (`main_prose_elements`);
-    # whatever reads it, its items' prices, ranks and reading times stay (ITEM_LINE_REASONS).
+    # whatever reads it, its items' prices, ranks and reading times stay (ITEM_LINE_REASONS)
+    # and the lines it says again go (`drop_repeated_items`).
     list_controls: bool = False
 
 
@@ -383,6 +385,7 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
             doc = fuller_reading(doc, blocks, profile.engine_min_share)
     if profile.list_controls:
         doc.item_reasons = ITEM_LINE_REASONS
+        drop_repeated_items(doc)
     if profile.ld_description:
         add_ld_description(doc, page)
     doc.meta["page_type"] = kind.name
@@ -557,8 +560,7 @@ def keep_main_blocks(
     list's page), its filters go too (LIST_CONTROL_NAMES), the elements of its main prose
     are not furniture by their names (`main_prose_elements`), and an element named
     furniture holds the page only when its prose, not its link text, is half the page's
-    text; and the lines said again go (`drop_repeated_items`). A form wrapping the page is
-    no furniture (see PAGE_FORM_MIN_SHARE)."""
+    text. A form wrapping the page is no furniture (see PAGE_FORM_MIN_SHARE)."""
     lines = doc.lines
     chars = [float(block.chars) for block in page.blocks]
     spared: set[int] = set()
@@ -605,8 +607,6 @@ def keep_main_blocks(
         for i, line in enumerate(lines):
             if not line.block.flags & B.IN_MAIN:
                 doc.drop(i, R.OUTSIDE_MAIN_CONTENT)
-    if controls:
-        drop_repeated_items(doc)
 
 
 def drop_repeated_items(doc: Document) -> None:
