@@ -321,6 +321,17 @@ def test_hidden_elements_go_but_the_hidden_panels_of_tabs_stay():
     assert "Sign in" not in tree.body.text()
 
 
+def test_popovers_are_hidden_until_shown():
+    from cleaner.extract.blocks import parse_html, remove_hidden
+
+    tree = parse_html(
+        '<body><p>The thread\'s first post.</p><div popover id="push"><p>Tap the lock icon next '
+        'to the address bar.</p></div><div popover="manual">Install the app</div></body>'
+    )
+    remove_hidden(tree)
+    assert tree.body.text() == "The thread's first post."
+
+
 def test_a_page_hiding_all_its_text_until_its_scripts_run_is_read_whole():
     from cleaner.extract.blocks import HIDDEN_PAGE_MAX_CHARS, parse_html, read_page
 

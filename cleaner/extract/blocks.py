@@ -218,9 +218,13 @@ def _hint_index() -> dict[str, tuple[tuple[str, str, str, int], ...]]:
 HINT_INDEX: Final = _hint_index()
 
 
-# Elements a browser does not show: their text is not on the screen.
+# Elements a browser does not show: their text is not on the screen. A popover (the
+# popover attribute) is hidden until a script or a button shows it (HTML's own style
+# sheet says so): a forum's push-notification help, a shop's size guide. Measured
+# 2026-11-30 on the WCXB split (cross-validated types): forums 0.734 -> 0.739 F1 (three
+# threads up, 0.04 to 0.43), products unchanged (four pages within 0.01), all 0.850.
 HIDDEN_SELECTOR: Final = (
-    '[hidden], [style*="display:none" i], [style*="display: none" i], '
+    '[hidden], [popover], [style*="display:none" i], [style*="display: none" i], '
     '[style*="visibility:hidden" i], [style*="visibility: hidden" i]'
 )
 
