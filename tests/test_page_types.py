@@ -608,3 +608,30 @@ def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
     assert all(reasons[f"{SENTENCE} Reply number {i}."] is None for i in range(4))
     assert reasons["My rig: a small desktop with a quiet fan number 2"] == R.FURNITURE_BLOCK
     assert reasons["member1 Posts: 1,201 Joined 2019"] is not None
+
+
+def forum_reasons(monkeypatch, html: str) -> dict[str, str | None]:
+    from cleaner.pipeline import html_reader
+
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
+    doc = profiles.typed_html_document(Capture(html, kind=HTML), None, html_reader("fast"))
+    return {line.text: line.reason for line in doc.lines}
+
+
+def test_the_comments_on_a_threads_posts_are_dropped_but_posts_named_comments_stay(monkeypatch):
+    remarks = "".join(f"<li class='comment'>Did you try turning it off, remark {i}?</li>" for i in range(3))
+    posts = "".join(
+        f"<div class='{kind}'><div class='post-body'><p>{SENTENCE} {kind.title()} {i}.</p>"
+        f"<p>{SENTENCE.upper()}</p></div><ul class='comments-list'>{remarks}</ul></div>"
+        for i, kind in enumerate(("question", "answer", "answer"))
+    )
+    reasons = forum_reasons(monkeypatch, page(f"<main><h1>Why does my laptop fan spin?</h1>{posts}</main>"))
+    assert reasons[f"{SENTENCE} Question 0."] is None and reasons[f"{SENTENCE} Answer 2."] is None
+    assert reasons["Did you try turning it off, remark 1?"] == R.FURNITURE_BLOCK
+
+    posts = "".join(
+        f"<article class='comment'><p class='author'>member{i}</p><p>{SENTENCE} Reply {i}.</p></article>"
+        for i in range(4)
+    )
+    reasons = forum_reasons(monkeypatch, page(f"<main><h1>Trail shoes for wet rocks</h1>{posts}</main>"))
+    assert all(reasons[f"{SENTENCE} Reply {i}."] is None for i in range(4))
