@@ -66,6 +66,8 @@ OUTSIDE_DESCRIPTION: Final = "outside_description"
 OTHER_PRODUCTS: Final = "other_products"
 # A list's page read from its blocks (extract/profiles.py): an item shown again.
 REPEATED_ITEM: Final = "repeated_item"
+# Any typed HTML page but a list's and documentation (extract/profiles.py): text shown before.
+REPEATED_TEXT: Final = "repeated_text"
 
 # Each generic reason and what it says, as `cleaner reasons` and the README show them.
 DESCRIPTIONS: Final = {
@@ -116,6 +118,7 @@ DESCRIPTIONS: Final = {
     OUTSIDE_DESCRIPTION: "outside the product's description, which holds most of the page's text",
     OTHER_PRODUCTS: "in a section of other products on a product page (similar items, also bought)",
     REPEATED_ITEM: "a line of a list's page said before on it (a carousel's copy, an item in two lists)",
+    REPEATED_TEXT: "a line the page showed before (a reply quoting an earlier post, a section laid out twice)",
 }
 RULE_PREFIX: Final = "rule:"
 

@@ -610,12 +610,19 @@ def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
     assert reasons["member1 Posts: 1,201 Joined 2019"] is not None
 
 
-def forum_reasons(monkeypatch, html: str) -> dict[str, str | None]:
+def html_reader_fast():
     from cleaner.pipeline import html_reader
 
+    return html_reader("fast")
+
+
+def forum_lines(monkeypatch, html: str) -> list[Line]:
     monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
-    doc = profiles.typed_html_document(Capture(html, kind=HTML), None, html_reader("fast"))
-    return {line.text: line.reason for line in doc.lines}
+    return profiles.typed_html_document(Capture(html, kind=HTML), None, html_reader_fast()).lines
+
+
+def forum_reasons(monkeypatch, html: str) -> dict[str, str | None]:
+    return {line.text: line.reason for line in forum_lines(monkeypatch, html)}
 
 
 def test_the_comments_on_a_threads_posts_are_dropped_but_posts_named_comments_stay(monkeypatch):
@@ -635,3 +642,17 @@ def test_the_comments_on_a_threads_posts_are_dropped_but_posts_named_comments_st
     )
     reasons = forum_reasons(monkeypatch, page(f"<main><h1>Trail shoes for wet rocks</h1>{posts}</main>"))
     assert all(reasons[f"{SENTENCE} Reply {i}."] is None for i in range(4))
+
+
+def test_a_page_says_a_line_once_but_a_manual_may_repeat_its_code(monkeypatch):
+    quote = "Has anybody tried the new release on an old laptop yet?"
+    posts = (f"<div class='post'><p>{quote}</p><p>{SENTENCE}</p></div>"
+             f"<div class='post'><blockquote>{quote}</blockquote><p>Yes, it runs fine here.</p>"
+             f"<p>{SENTENCE.upper()}</p></div><div class='post'><p>Same here, no trouble.</p></div>")
+    reasons = [(line.text, line.reason) for line in forum_lines(monkeypatch, page(f"<main>{posts}</main>"))]
+    assert reasons.count((quote, None)) == 1 and (quote, R.REPEATED_TEXT) in reasons
+
+    code = "".join(f"<h2>Step {i}</h2><p>{SENTENCE}</p><pre>pip install acme-tools</pre>" for i in range(3))
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.DOCUMENTATION, 0.99, {}))
+    doc = profiles.typed_html_document(Capture(page(f"<main>{code}</main>"), kind=HTML), None, html_reader_fast())
+    assert [line.text for line in doc.lines if line.kept].count("pip install acme-tools") == 3
