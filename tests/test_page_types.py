@@ -369,6 +369,19 @@ def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
     assert len(doc.lines) == before
 
 
+def test_a_json_ld_description_the_page_shows_in_its_own_typography_is_not_added_again():
+    shown = "The shoe\u2019s \u201cgrip\u201d sole \u2014 " + SENTENCE
+    described = "The shoe's \"grip\" sole - " + SENTENCE
+    html = page(f"<main><h1>Trail Runner 2</h1><p>{shown}</p></main>",
+                head=ld({"@type": "Product", "description": described}))
+    tree = parse_html(html)
+    page_read = read_page(tree)
+    doc = block_document(Capture(html, kind=HTML), None, tree, page_read)
+    before = len(doc.lines)
+    add_ld_description(doc, page_read)
+    assert len(doc.lines) == before
+
+
 def product_lines(body: str) -> dict[str, str | None]:
     html = page(body)
     tree = parse_html(html)
