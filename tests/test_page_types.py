@@ -610,6 +610,7 @@ def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
 
     posts = "".join(
         f"<div class='post'><div class='user-info'>member{i} Posts: 1,20{i} Joined 2019</div>"
+        f"<div class='message-userTitle'>Senior member, rank {i}</div>"
         f"<div class='post-body'><p>{SENTENCE} Reply number {i}.</p></div>"
         f"<div class='signature'>My rig: a small desktop with a quiet fan number {i}</div></div>"
         for i in range(4)
@@ -621,6 +622,7 @@ def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
     assert all(reasons[f"{SENTENCE} Reply number {i}."] is None for i in range(4))
     assert reasons["My rig: a small desktop with a quiet fan number 2"] == R.FURNITURE_BLOCK
     assert reasons["member1 Posts: 1,201 Joined 2019"] is not None
+    assert reasons["Senior member, rank 3"] == R.FURNITURE_BLOCK
 
 
 def html_reader_fast():
