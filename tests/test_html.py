@@ -321,6 +321,16 @@ def test_hidden_elements_go_but_the_hidden_panels_of_tabs_stay():
     assert "Sign in" not in tree.body.text()
 
 
+def test_the_pages_footer_is_furniture_however_much_fine_print_it_holds():
+    story = "".join(f"<p>{text} The council met again on day {i}.</p>" for i, text in enumerate(PROSE))
+    fine = "".join(f"<p>Offer {i} is valid for new customers only, subject to credit approval and "
+                   "to the terms and conditions in force on the day of purchase.</p>" for i in range(12))
+    html = f"<html><body><div class='page'><article>{story}</article><footer>{fine}</footer></div></body></html>"
+    doc = fast_document(Capture(html, kind=HTML))
+    kept = kept_text(doc)
+    assert all(text in kept for text in PROSE) and "Offer 3 is valid" not in kept
+
+
 def test_popovers_are_hidden_until_shown():
     from cleaner.extract.blocks import parse_html, remove_hidden
 
