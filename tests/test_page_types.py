@@ -671,3 +671,24 @@ def test_a_page_says_a_line_once_but_a_manual_may_repeat_its_code(monkeypatch):
     monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.DOCUMENTATION, 0.99, {}))
     doc = profiles.typed_html_document(Capture(page(f"<main>{code}</main>"), kind=HTML), None, html_reader_fast())
     assert [line.text for line in doc.lines if line.kept].count("pip install acme-tools") == 3
+
+
+def test_a_thread_with_site_rules_is_not_judged_by_the_blocks_typing_read(monkeypatch):
+    from tests.test_html import html_rules
+
+    promos = "".join(f"<div class='promo'><p>Promo line {i}</p></div>" for i in range(6))
+    posts = "".join(
+        f"<div class='post'><div class='post-body'><p>{SENTENCE} Reply number {i}.</p></div>"
+        f"<div class='signature'>My rig: a small desktop with a quiet fan number {i}</div></div>"
+        for i in range(4)
+    )
+    html = page(f"{promos}<main><h1>Which trail shoe for wet rocks?</h1>{posts}</main>")
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
+    ruleset = html_rules({"strip": [{"name": "promo", "selector": "div.promo"}]})
+    capture = Capture(html, kind=HTML, url="https://example.com/t/1")
+    doc = profiles.typed_html_document(capture, ruleset, html_reader_fast())
+    reasons = {line.text: line.reason for line in doc.lines}
+    assert all(reasons[f"{SENTENCE} Reply number {i}."] is None for i in range(4))
+    # the rules' reading has blocks of its own: the signatures are judged alike, not by
+    # whatever block of the typing's reading their index points at
+    assert len({reasons[f"My rig: a small desktop with a quiet fan number {i}"] for i in range(4)}) == 1

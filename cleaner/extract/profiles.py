@@ -423,7 +423,7 @@ def typed_html_document(capture: Capture, ruleset: Any, engine: Reader) -> Docum
     else:
         posts = profile.posts and kind.confidence >= MIN_POSTS_CONFIDENCE
         doc = engine(capture, ruleset, page, tree, posts=posts)
-        if posts:
+        if posts and not ruled:  # (a ruled page is read anew: its blocks are not `page`'s)
             drop_named_elements(doc, page, POST_ASIDE_NAMES)
             drop_post_comments(doc, page)
         if profile.engine_min_share and not ruled:
