@@ -615,7 +615,8 @@ def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
         f"<div class='signature'>My rig: a small desktop with a quiet fan number {i}</div></div>"
         for i in range(4)
     )
-    html = page(f"<main><h1>Which trail shoe for wet rocks?</h1>{posts}</main>")
+    notices = "<ul class='notices'><li class='notice'>Scam alert: never send money to a seller you met here</li></ul>"
+    html = page(f"<main><h1>Which trail shoe for wet rocks?</h1>{notices}{posts}</main>")
     monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.FORUM, 0.99, {}))
     doc = profiles.typed_html_document(Capture(html, kind=HTML), None, html_reader("fast"))
     reasons = {line.text: line.reason for line in doc.lines}
@@ -623,6 +624,7 @@ def test_a_threads_signatures_and_user_cards_are_dropped(monkeypatch):
     assert reasons["My rig: a small desktop with a quiet fan number 2"] == R.FURNITURE_BLOCK
     assert reasons["member1 Posts: 1,201 Joined 2019"] is not None
     assert reasons["Senior member, rank 3"] == R.FURNITURE_BLOCK
+    assert reasons["Scam alert: never send money to a seller you met here"] == R.FURNITURE_BLOCK
 
 
 def html_reader_fast():
