@@ -41,12 +41,19 @@ ENGINES = {"html": pipeline.TRAFILATURA, "html-fast": pipeline.FAST}
 SPACES = re.compile(r"\s+")
 # Pages from elsewhere than the dev set's news: WCXB's development split (Foley, 2026,
 # github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0), its article
-# pages, one in WCXB_STEP (264 pages, ~5 s), scored as its score.py scores: word F1 of
+# pages, one in 3 (265 pages, ~5 s), scored as its score.py scores: word F1 of
 # the title line and body against the labelled main content, averaged over pages.
-# Pinned 2026-11-30 on the default (fast) engine: the floor sits about 0.005 below.
+# Its other pages (forums, products, collections, listings, documentation, service
+# pages), one in 6 (118 pages, ~4 s), hold the page types' readers to what they reach.
+# Pinned 2026-11-30 on the default (fast) engine, the shipped page type model (which
+# has seen these pages: the figures of bench/wcxb.py --out-of-fold are those to quote):
+# the floors sit about 0.005 below what was measured.
 WCXB = ROOT.parent / "shared" / "wcxb-dev"
-WCXB_STEP = 3
-FLOOR_WCXB_ARTICLES = 0.933  # measured 0.9380
+# {sample: (one page in STEP, floor)}
+WCXB_SAMPLES = {
+    "article": (3, 0.938),  # measured 0.9436 (0.9380 when first pinned)
+    "other types": (6, 0.776),  # measured 0.7816
+}
 
 pytestmark = pytest.mark.skipif(not DEVSET.is_dir(), reason="no ../shared/devset beside the checkout")
 
@@ -98,15 +105,18 @@ def word_f1(predicted: str, reference: str) -> float:
 
 
 @pytest.mark.skipif(not WCXB.is_dir(), reason="no ../shared/wcxb-dev beside the checkout")
-def test_wcxb_article_sample_stays_above_its_floor():
+@pytest.mark.parametrize("sample", list(WCXB_SAMPLES))
+def test_wcxb_samples_stay_above_their_floors(sample):
     labels = json.loads((WCXB / "gt.json").read_text(encoding="utf-8"))
-    articles = [key for key in sorted(labels) if labels[key]["page_type"] == "article"]
+    step, floor = WCXB_SAMPLES[sample]
+    pages = [key for key in sorted(labels)
+             if (labels[key]["page_type"] == "article") == (sample == "article")]
     scores = []
-    for key in articles[::WCXB_STEP]:
+    for key in pages[::step]:
         article = clean_capture(read_capture(WCXB / "html" / f"{key}.html.gz"))
         # an empty article is no article file: nothing is scored, its title neither
         title = (article.meta.get("title") or "") if article.body else ""
         scores.append(word_f1(f"{title}\n\n{article.body}" if title else article.body,
                               labels[key]["main_content"]))
     measured = sum(scores) / len(scores)
-    assert measured >= FLOOR_WCXB_ARTICLES, f"WCXB articles F1 {measured:.4f} < {FLOOR_WCXB_ARTICLES}"
+    assert measured >= floor, f"WCXB {sample} F1 {measured:.4f} < {floor}"
