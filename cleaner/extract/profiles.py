@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -663,13 +663,8 @@ def drop_repeated_items(doc: Document) -> None:
     """Drop the kept lines of REPEATED_ITEM_MIN_WORDS words or more that a kept line
     said before: a list's items shown twice (a carousel's copies, the same item in the
     page's lists of today's and of the week's, a card's title in its link and heading)."""
-    said: set[str] = set()
-    for i, line in enumerate(doc.lines):
-        if line.reason is None:
-            key = line.text.casefold()
-            if key in said and line_facts(line).words >= REPEATED_ITEM_MIN_WORDS:
-                doc.drop(i, R.REPEATED_ITEM)
-            said.add(key)
+    drop_said_before(doc, R.REPEATED_ITEM,
+                     lambda line: line_facts(line).words >= REPEATED_ITEM_MIN_WORDS)
 
 
 def main_prose_elements(page: Page, lines: list[Line]) -> set[int]:
@@ -744,15 +739,21 @@ def drop_post_comments(doc: Document, page: Page) -> None:
 def drop_repeated_text(doc: Document) -> None:
     """Drop the kept lines of REPEATED_TEXT_MIN_CHARS or more whose text (case aside) a
     kept line before them holds already: the page says it once."""
-    seen: set[str] = set()
+    drop_said_before(doc, R.REPEATED_TEXT, lambda line: len(line.text) >= REPEATED_TEXT_MIN_CHARS)
+
+
+def drop_said_before(doc: Document, reason: str, counts: Callable[[Line], bool]) -> None:
+    """Drop, with `reason`, each kept line that `counts` and whose text (case aside) a
+    kept line before it that `counts` held already."""
+    said: set[str] = set()
     for i, line in enumerate(doc.lines):
-        if line.reason is not None or len(line.text) < REPEATED_TEXT_MIN_CHARS:
+        if line.reason is not None or not counts(line):
             continue
         key = line.text.casefold()
-        if key in seen:
-            doc.drop(i, R.REPEATED_TEXT)
+        if key in said:
+            doc.drop(i, reason)
         else:
-            seen.add(key)
+            said.add(key)
 
 
 def clickable_cards(page: Page) -> list[bool]:
