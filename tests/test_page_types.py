@@ -360,6 +360,18 @@ def test_block_profile_keeps_clickable_cards_and_drops_buttons():
     assert reasons["Load more stories"] == R.FURNITURE_BLOCK  # a button's one block: its label
 
 
+def test_block_profile_keeps_an_accordions_questions_but_not_a_lists_buttons():
+    faq = "".join(
+        f"<div class='faq'><h3><button aria-expanded='false'>How long does question {i} take?"
+        "</button></h3>"
+        f"<div class='answer'><p>{SENTENCE}</p></div></div>" for i in range(3)
+    )
+    html = page(f"<main><h1>Our services</h1>{faq}</main>")
+    assert block_reasons(html)["How long does question 2 take?"] is None
+    # a list's page: a heading made a button is a filter's toggle
+    assert block_reasons(html, controls=True)["How long does question 2 take?"] == R.FURNITURE_BLOCK
+
+
 def test_product_description_comes_from_json_ld_when_the_page_lacks_it():
     html = page("<main><h1>Trail Runner 2</h1><p>$129.99</p></main>",
                 head=ld({"@type": "Product", "description": SENTENCE}))
