@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
@@ -350,9 +351,7 @@ def name_signup_boxes(elements: list[Element], blocks: list[Block],
             (signup if is_signup else other).add(form)
     if not signup - other:
         return
-    ends = [0]
-    for block in blocks:
-        ends.append(ends[-1] + block.chars)
+    ends = prefix_sums(float(block.chars) for block in blocks)
     for form in sorted(signup - other):
         box = -1
         index = form
@@ -369,6 +368,15 @@ def name_signup_boxes(elements: list[Element], blocks: list[Block],
         holder.hints |= SUBSCRIBE
         for block in blocks[holder.first_block:holder.end_block]:
             block.hints |= SUBSCRIBE
+
+
+def prefix_sums(values: Iterable[float]) -> list[float]:
+    """Prefix sums of per-block values: the blocks of an element hold
+    sums[element.end_block] - sums[element.first_block]."""
+    sums = [0.0]
+    for value in values:
+        sums.append(sums[-1] + value)
+    return sums
 
 
 def _heading_beside(blocks: list[Block], outer: Element, inner: Element) -> bool:

@@ -13,7 +13,6 @@ on its two halves; the figures are in the comments.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Final
 
 import regex
@@ -23,7 +22,7 @@ from ..document import Line
 from ..heuristics.features import word_count
 from ..heuristics.main_run import best_run
 from . import blocks as B
-from .blocks import Block, Element, Page
+from .blocks import Block, Element, Page, prefix_sums
 from .html import LINK_BLOCK_MAX_CHARS, LINK_BLOCK_SHARE
 
 # Elements whose tag or role says they are page furniture.
@@ -180,15 +179,6 @@ def is_clickable_card(element: Element) -> bool:
     BUTTON_MAX_BLOCKS blocks: a clickable card (a teaser's heading and summary made one
     click target), not a button's label."""
     return bool(element.flags & B.IN_BUTTON) and element.end_block - element.first_block > BUTTON_MAX_BLOCKS
-
-
-def prefix_sums(values: Iterable[float]) -> list[float]:
-    """Prefix sums of per-block values: the blocks of an element hold
-    sums[element.end_block] - sums[element.first_block]."""
-    sums = [0.0]
-    for value in values:
-        sums.append(sums[-1] + value)
-    return sums
 
 
 def block_values(lines: list[Line], reasons: list[str | None], blocks: int) -> list[float]:
