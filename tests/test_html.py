@@ -518,3 +518,13 @@ def test_a_quoted_line_that_reads_like_a_heading_does_not_end_the_article(fast_e
             "would come from a separate fund, which the council will debate in the autumn.")
     html = page(PROSE + ["@Q@", more]).replace("<p>@Q@</p>", "<blockquote><p>Comments</p></blockquote>")
     assert more in kept_text(document(html))
+
+
+@pytest.mark.parametrize("name, navigation", [
+    ("mainnav", True), ("navbar", True), ("subnavi", True), ("js-offcanvasnavtarget", True),
+    ("unavailable-header", False), ("offcanvas", False), ("coronavirus-live", False),
+])
+def test_nav_in_a_class_name_names_navigation_but_not_inside_other_words(name, navigation):
+    from cleaner.extract.blocks import NAV, name_hints
+
+    assert bool(name_hints(name) & NAV) is navigation

@@ -155,9 +155,9 @@ TYPE_ARTICLE: Final = 1 << 20
 # ends, "-" or "_": "ads" in "top-ads", not in "downloads"), "=word" only as the whole
 # name, "^word" only at its start, "$word" only at its end ("post-tags", not the taxonomy
 # term "custom_tags-clickbait"); "word!tail" not when followed by tail ("comment!ary":
-# not "commentary").
+# not "commentary"; "nav!ail!as!ir": not "unavailable", "offcanvas", "coronavirus").
 HINT_WORDS: Final = {
-    NAV: "nav menu breadcrumb pagination pager skiplink skip-link jumpto jump-to =toc "
+    NAV: "nav!ail!as!ir menu breadcrumb pagination pager skiplink skip-link jumpto jump-to =toc "
     "table-of-contents",
     FOOTER: "footer copyright colophon siteinfo site-info",
     HEADER: "header masthead topbar top-bar branding",
@@ -205,14 +205,14 @@ STATE_NAME: Final = re.compile(
 NAME_WORD_ENDS: Final = "-_"
 
 
-def _hint_index() -> dict[str, tuple[tuple[str, str, str, int], ...]]:
-    """The hint words by their first two letters: (word, mode, refused tail, bit)."""
-    index: dict[str, list[tuple[str, str, str, int]]] = {}
+def _hint_index() -> dict[str, tuple[tuple[str, str, tuple[str, ...], int], ...]]:
+    """The hint words by their first two letters: (word, mode, refused tails, bit)."""
+    index: dict[str, list[tuple[str, str, tuple[str, ...], int]]] = {}
     for bit, words in HINT_WORDS.items():
         for entry in words.split():
             mode = entry[0] if entry[0] in "~=^$" else ""
-            word, _, tail = entry.lstrip("~=^$").partition("!")
-            index.setdefault(word[:2], []).append((word, mode, tail, bit))
+            word, *tails = entry.lstrip("~=^$").split("!")
+            index.setdefault(word[:2], []).append((word, mode, tuple(tails), bit))
     return {key: tuple(found) for key, found in index.items()}
 
 
