@@ -55,6 +55,8 @@ LANGUAGES_OF: Final[dict[str, tuple[str, ...]]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
+# The longest function word: a longer token is none, told without hashing it.
+LONGEST_FUNCTION_WORD: Final[int] = max(map(len, LANGUAGES_OF))
 WORD: Final = re.compile(r"[^\W\d_]+")
 # Punctuation that clings to words ("said,", "(the", "l'"): none of it is a WORD
 # character, so a token stripped of it holds the same WORDs.
@@ -114,7 +116,7 @@ def function_words(lower: str) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     for token in lower.split():
-        if token in LANGUAGES_OF:
+        if len(token) <= LONGEST_FUNCTION_WORD and token in LANGUAGES_OF:
             counts[token] = counts.get(token, 0) + 1
         elif not is_letters(token):
             core = token.strip(TOKEN_EDGES)
