@@ -11,6 +11,9 @@ MAX_REPAIR_ROUNDS: Final = 3
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
 INVISIBLE_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# str.isprintable, looked up once: split_lines asks it of every line of a capture, and
+# compiled code otherwise looks the method up by name on each call.
+IS_PRINTABLE: Final = str.isprintable
 
 
 def normalise(text: str) -> str:
@@ -59,6 +62,11 @@ def collapse_whitespace(text: str) -> str:
     # (elsewhere it may give a copy, and the join below gives the same text anyway).
     if text.isprintable() and "  " not in text and text.strip(" ") is text:
         return text
+    return collapsed(text)
+
+
+def collapsed(text: str) -> str:
+    """`collapse_whitespace` of a text that needs it (one that is not printable, say)."""
     text = " ".join(text.split())
     if not text.isprintable():  # a control character or a surrogate (or a format character)
         text = " ".join(safe_text(text).split())
@@ -77,19 +85,20 @@ def split_lines(text: str, keep_spacing: bool = False) -> list[Line]:
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
         raw_lines = without_invisible("\n".join(raw_lines)).split("\n")
     for raw in raw_lines:
+        clean = raw  # an empty line is blank as it is
         shown = None
         # Every whitespace character but " " is unprintable, as are control characters
         # and surrogates: a printable line needs at most its runs of spaces collapsed.
-        if not raw.isprintable():
-            clean = collapse_whitespace(raw)
+        if not raw:
+            pass
+        elif not IS_PRINTABLE(raw):
+            clean = collapsed(raw)
         elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
             clean = " ".join(raw.split())
             if keep_spacing:
                 stripped = raw.strip(" ")
                 if stripped != clean:
                     shown = stripped
-        else:
-            clean = raw
         if not clean:
             blank = True
             if lines:
