@@ -359,7 +359,10 @@ def _fragment_reason(tokens: list[str], lower: str) -> str | None:
     best: str | None = None
     for word in tokens:
         size = len(word)
-        if size < MIN_TRIGGER_CHARS or size > MAX_TRIGGER_CHARS or not TRIGGER_SHAPES[trigger_shape(word)]:
+        if size < MIN_TRIGGER_CHARS or size > MAX_TRIGGER_CHARS:
+            continue
+        # (compiled, the shape is told for less than a lookup; plain Python calls cost more)
+        if COMPILED and not TRIGGER_SHAPES[trigger_shape(word)]:
             continue
         candidates = FRAGMENTS.get(word)
         if candidates is not None:

@@ -260,7 +260,16 @@ def decimal_at(text: str, i: int) -> bool:
 
 def names_a_month(lower: str) -> bool:
     """Whether a word of the lower-case text `lower`, split at whitespace, full stops and
-    commas, is a month's name (one of MONTHS)."""
+    commas, is a month's name (one of MONTHS). Compiled, `month_word_in` tells it with
+    fewer lookups; plain Python, a set operation in C is faster than its loop."""
+    if COMPILED:
+        return month_word_in(lower)
+    return not MONTHS.keys().isdisjoint(lower.replace(".", " ").replace(",", " ").split())
+
+
+def month_word_in(lower: str) -> bool:
+    """`names_a_month`, by a loop over the words that looks up only those of a month
+    name's length (see build.COMPILED)."""
     if "." in lower or "," in lower:
         lower = lower.replace(".", " ").replace(",", " ")
     for word in lower.split():
