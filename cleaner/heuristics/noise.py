@@ -183,7 +183,8 @@ MAX_TRIGGER_CHARS: Final[int] = max(map(len, FRAGMENTS))
 def trigger_shape(word: str) -> int:
     """Where a word of MIN_TRIGGER_CHARS to MAX_TRIGGER_CHARS characters stands in
     TRIGGER_SHAPES: by its length and the low seven bits of its first and last character."""
-    return ((len(word) - MIN_TRIGGER_CHARS) << 14) | ((ord(word[0]) & 0x7F) << 7) | (ord(word[-1]) & 0x7F)
+    size = len(word) - MIN_TRIGGER_CHARS
+    return (size << 14) | ((ord(word[0]) & 0x7F) << 7) | (ord(word[-1]) & 0x7F)
 
 
 def _shapes(words: dict[str, tuple[tuple[str, str, int], ...]]) -> bytes:

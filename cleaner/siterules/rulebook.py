@@ -172,8 +172,8 @@ def fingerprint_count(ruleset: RuleSet, text: str, warnings: list[str] | None = 
 def cheap_tests_first(ruleset: RuleSet) -> tuple[int, ...]:
     """The indexes of a rule set's fingerprints, those with a rare mark (one `in` test
     for all of them, see `holds_required`) first."""
-    count = len(ruleset.fingerprints)
-    return tuple(sorted(range(count), key=lambda i: patterns.required_mark(ruleset.fingerprints[i]) is None))
+    marks = [patterns.required_mark(pattern) for pattern in ruleset.fingerprints]
+    return tuple(sorted(range(len(marks)), key=lambda number: marks[number] is None))
 
 
 def holds_required(pattern: regex.Pattern, text: str, held: dict[str, bool]) -> bool:
