@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
+from mypy_extensions import mypyc_attr
+
 TEXT: Final = "text"
 HTML: Final = "html"
 # What kind of page a capture is (`Article.page_type`; decided by extract/page_type.py),
@@ -36,6 +38,10 @@ class Capture:
         return Capture(text, self.source, self.kind, url, self.fetched_at, self.extra)
 
 
+# acyclic: a LineFacts holds a number, a flag and a string, so it can be part of no
+# reference cycle, and the garbage collector need not track it. The line caches hold
+# tens of thousands (heuristics.noise.text_facts), which every full collection walked.
+@mypyc_attr(acyclic=True)
 class LineFacts:
     """What the heuristics measure of a line's text, which never changes: its word count,
     whether it ends as a sentence, and its line-local noise reason (None: it may be

@@ -10,7 +10,7 @@ from .document import HTML, Article, Capture, Document
 from .errors import CaptureTypeError
 from .extract.page_type import ARTICLE, MIN_TYPED_LINES, classify_lines
 from .frontmatter import split_front_matter
-from .heuristics import drop_boilerplate, lift_metadata
+from .heuristics import drop_boilerplate, drop_boilerplate_again, lift_metadata
 from .siterules import stats
 from .siterules.apply_text import apply_site_rules
 from .siterules.model import RuleSet
@@ -147,7 +147,7 @@ def clean_document(capture: Capture, ruleset: RuleSet | None,
     steps = (apply_site_rules, drop_boilerplate) if front is not None else TEXT_STEPS
     for step in steps:
         step(doc)
-    settle(doc, (drop_boilerplate,))
+    settle(doc, (drop_boilerplate_again,))
     if "page_type" not in doc.meta and doc.lines:
         doc.meta["page_type"] = text_page_type(doc)
     return to_article(doc)

@@ -45,17 +45,25 @@ BREADCRUMB: Final = regex.compile(r"\s[›»>]\s")
 CAPITALS_MAX_WORDS: Final = 4
 LOWER: Final = regex.compile(r"\p{Ll}")
 UPPER: Final = regex.compile(r"\p{Lu}")
+# What a byline opens with, in the order BYLINE tries them.
+BYLINE_OPENINGS: Final = (
+    "posted by", "written by", "story by", "words by", "ein beitrag von", "beitrag von",
+    "artikel von", "geschrieben von", "text von", "publié par", "écrit par", "escrito por",
+    "publicado por", "scritto da", "geschreven door", "by", "von", "par", "por", "di", "door",
+    "text", "texto", "autor", "autorin", "author",
+)
 # "By Jane Doe", "von Max Mustermann und Erika Musterfrau", "Par Jean Dupont", "Por ...".
 BYLINE: Final = regex.compile(
-    r"(?i:posted by|written by|story by|words by|(?:ein )?beitrag von|artikel von|geschrieben von"
-    r"|text von|publié par|écrit par|escrito por|publicado por|scritto da|geschreven door"
-    r"|by|von|par|por|di|door|text|texto|autor|autorin|author)"
+    r"(?i:" + "|".join(regex.escape(opening) for opening in BYLINE_OPENINGS) + r")"
     r"\s*:?\s+(?P<names>\p{Lu}[\p{L}'’.-]*(?:(?:\s+|\s*,\s*|\s+(?:und|and|&|et|y|e|en)\s+)"
     r"(?:\p{Lu}|von |van |de |da |del |der |le |la )[\p{L}'’.-]*){0,7})\s*[|,·•–—-]?\s*$"
 )
 # What is left of "von Jane Doe am 14. Mai 2014" once the date is cut out, and trimmed.
 DANGLING_PREPOSITION: Final = regex.compile(r"\s+(?:am|on|le|el|il|op|um|at)\s*$")
 BYLINE_EDGES: Final = " |,·•–—-"
+# The first words of BYLINE_OPENINGS: a line whose first word, in ASCII, is none of them
+# (a colon after it aside) is no byline, told without the regex (see `may_be_byline`).
+BYLINE_FIRST_WORDS: Final = frozenset(opening.split()[0] for opening in BYLINE_OPENINGS)
 # A byline names people: more words than this is a sentence that starts with "By".
 BYLINE_MAX_WORDS: Final = 10
 
@@ -99,7 +107,10 @@ def lift_byline(doc: Document, index: int) -> bool:
         return False
     found = find_date(text)
     rest = text[: found.start] + text[found.end :] if found else text
-    rest = DANGLING_PREPOSITION.sub("", rest.strip(BYLINE_EDGES))
+    rest = rest.strip(BYLINE_EDGES)
+    if not may_be_byline(rest):
+        return False
+    rest = DANGLING_PREPOSITION.sub("", rest)
     match = BYLINE.fullmatch(rest.strip())
     if match is None:
         return False
@@ -108,6 +119,18 @@ def lift_byline(doc: Document, index: int) -> bool:
         doc.meta["published"] = found.value
     doc.drop(index, R.BYLINE)
     return True
+
+
+def may_be_byline(text: str) -> bool:
+    """False when BYLINE cannot match `text` (once a dangling preposition is cut from its
+    end, which leaves its first word): its first word is none of BYLINE_FIRST_WORDS,
+    ignoring case and a colon after it. A first word past ASCII is left to the regex,
+    which matches some letters ignoring case that lower() does not make ("ſ", "K")."""
+    words = text.split(None, 1)
+    if not words:
+        return False
+    first = words[0]
+    return not first.isascii() or first.lower().removesuffix(":") in BYLINE_FIRST_WORDS
 
 
 def find_title(doc: Document, start: int, reasons: list[str | None]) -> int | None:

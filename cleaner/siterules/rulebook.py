@@ -132,34 +132,60 @@ def page_head(html: str) -> str:
 
 def fingerprint_count(ruleset: RuleSet, text: str, warnings: list[str] | None = None,
                       marks: dict[str, bool] | None = None) -> int:
-    """How many of a rule set's fingerprints `text` shows, or 0 once `min_fingerprints`
-    is out of reach. `marks` remembers which of patterns.RARE_MARKS `text` holds, for
-    the rule sets after this one."""
-    found = 0
-    left = len(ruleset.fingerprints)
+    """How many of a rule set's fingerprints `text` shows, or 0 when fewer than its
+    `min_fingerprints` (told as soon as that many are out of reach). `marks` remembers
+    which strings `text` holds (patterns.RARE_MARKS, required texts), for the rule sets
+    after this one.
+
+    Most captures lack the text most fingerprints must hold: `in` tells so faster than
+    the timed search (see patterns.required_text), and a rare character of it faster
+    still (patterns.required_mark). So those tests come first, the rare marks' first,
+    each string looked for once per text; only the fingerprints they leave are searched,
+    in their order (the count does not depend on the order).
+    """
     held = {} if marks is None else marks
-    for number, pattern in enumerate(ruleset.fingerprints):
-        # most captures lack the text most fingerprints must hold: `in` tells so faster
-        # than the timed search (see patterns.required_text), and a rare character of it
-        # faster still (patterns.required_mark)
-        needed = patterns.required_text(pattern)
-        mark = patterns.required_mark(pattern)
-        if mark is not None and mark not in held:
-            held[mark] = mark in text
+    least = ruleset.min_fingerprints
+    possible = []
+    left = len(ruleset.fingerprints)  # the fingerprints that may still match
+    for number in cheap_tests_first(ruleset):
+        if holds_required(ruleset.fingerprints[number], text, held):
+            possible.append(number)
+        else:
+            left -= 1
+            if left < least:
+                return 0
+    found = 0
+    for number in sorted(possible):
         try:
-            if (
-                (mark is None or held[mark])
-                and (needed is None or needed in text)
-                and search(pattern, text)
-            ):
+            if search(ruleset.fingerprints[number], text):
                 found += 1
         except RuleTimeout:
             if warnings is not None:
                 warnings.append(timeout_warning(ruleset, f"fingerprints[{number}]", text))
         left -= 1
-        if found + left < ruleset.min_fingerprints:
+        if found + left < least:
             return 0
     return found
+
+
+@lru_cache(maxsize=256)
+def cheap_tests_first(ruleset: RuleSet) -> tuple[int, ...]:
+    """The indexes of a rule set's fingerprints, those with a rare mark (one `in` test
+    for all of them, see `holds_required`) first."""
+    marks = [patterns.required_mark(pattern) for pattern in ruleset.fingerprints]
+    return tuple(sorted(range(len(marks)), key=lambda number: marks[number] is None))
+
+
+def holds_required(pattern: regex.Pattern, text: str, held: dict[str, bool]) -> bool:
+    """Whether `text` holds the rare mark and the text `pattern` requires (True when it
+    requires none); `held` remembers the answers for `text`."""
+    for needed in (patterns.required_mark(pattern), patterns.required_text(pattern)):
+        if needed is not None:
+            if needed not in held:
+                held[needed] = needed in text
+            if not held[needed]:
+                return False
+    return True
 
 
 def timeout_warning(ruleset: RuleSet, rule_name: str, text: str) -> str:

@@ -131,6 +131,13 @@ FIRST_OTHER_DIGIT: Final = 0x660
 # What every all-digit date holds: digits around a separator (searched for from the
 # separator, which the engine skips to), or a CJK year mark.
 DIGITS_AROUND_SEPARATOR: Final = re.compile(r"[-/.](?<=\d[-/.])\d")
+# Its separators as code points, for `separated_digits`' compiled loop.
+HYPHEN: Final = 0x2D
+FULL_STOP: Final = 0x2E
+SLASH: Final = 0x2F
+# The shortest and longest month name: a word of another length names no month.
+SHORTEST_MONTH: Final[int] = min(map(len, MONTHS))
+LONGEST_MONTH: Final[int] = max(map(len, MONTHS))
 CJK_YEAR_MARKS: Final = ("年", "년")
 # How far (characters) a time may stand from its date to count as the same timestamp.
 TIME_REACH: Final = 12
@@ -225,6 +232,52 @@ def has_digit(text: str) -> bool:
     return digit_in(text) if COMPILED else DIGIT.search(text) is not None
 
 
+def has_separated_digits(text: str) -> bool:
+    """Whether `text` holds a digit, one of "-/." and a digit in a row (what every all-digit
+    date holds), as DIGITS_AROUND_SEPARATOR.search tells. Compiled, `separated_digits`
+    tells it faster than the search."""
+    return separated_digits(text) if COMPILED else DIGITS_AROUND_SEPARATOR.search(text) is not None
+
+
+def separated_digits(text: str) -> bool:
+    """`has_separated_digits`, by a loop over the code points (see build.COMPILED)."""
+    for i in range(1, len(text) - 1):
+        code = ord(text[i])
+        if (code == HYPHEN or code == FULL_STOP or code == SLASH) and (
+            decimal_at(text, i - 1) and decimal_at(text, i + 1)
+        ):
+            return True
+    return False
+
+
+def decimal_at(text: str, i: int) -> bool:
+    """Whether text[i] is a decimal digit (as DIGIT matches)."""
+    code = ord(text[i])
+    if code < 0x30:
+        return False
+    return code <= 0x39 or (code >= FIRST_OTHER_DIGIT and text[i].isdecimal())
+
+
+def names_a_month(lower: str) -> bool:
+    """Whether a word of the lower-case text `lower`, split at whitespace, full stops and
+    commas, is a month's name (one of MONTHS). Compiled, `month_word_in` tells it with
+    fewer lookups; plain Python, a set operation in C is faster than its loop."""
+    if COMPILED:
+        return month_word_in(lower)
+    return not MONTHS.keys().isdisjoint(lower.replace(".", " ").replace(",", " ").split())
+
+
+def month_word_in(lower: str) -> bool:
+    """`names_a_month`, by a loop over the words that looks up only those of a month
+    name's length (see build.COMPILED)."""
+    if "." in lower or "," in lower:
+        lower = lower.replace(".", " ").replace(",", " ")
+    for word in lower.split():
+        if SHORTEST_MONTH <= len(word) <= LONGEST_MONTH and word in MONTHS:
+            return True
+    return False
+
+
 def digit_in(text: str) -> bool:
     """`has_digit`, by a loop over the code points (see build.COMPILED)."""
     for i in range(len(text)):
@@ -262,7 +315,7 @@ def _earliest_date(text: str, reference: dt.date | None) -> Found | None:
     the same place, that of the pattern tried first (ISO, CJK, numeric, named months)."""
     candidates: list[Found | None] = []
     # the all-digit patterns need digits around a separator, or (CJK) a year mark
-    separated = DIGITS_AROUND_SEPARATOR.search(text) is not None
+    separated = has_separated_digits(text)
     if separated:
         candidates.append(_first_full_date(ISO_DATE, text))
     if CJK_YEAR_MARKS[0] in text or CJK_YEAR_MARKS[1] in text:
@@ -271,7 +324,7 @@ def _earliest_date(text: str, reference: dt.date | None) -> Found | None:
         candidates.append(_first_numeric_date(text))
     lower = text.lower()
     # the name patterns are the slow ones: run them only when a month is named
-    if not MONTHS.keys().isdisjoint(lower.replace(".", " ").replace(",", " ").split()):
+    if names_a_month(lower):
         if len(lower) == len(text):  # spans in the lower-cased line are spans in the line
             candidates.append(_first_named_date(DAY_MONTH_YEAR, lower, reference))
             candidates.append(_first_named_date(MONTH_DAY_YEAR, lower, reference))

@@ -55,7 +55,18 @@ LANGUAGES_OF: Final[dict[str, tuple[str, ...]]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
+# The longest function word: a longer word is none, told without hashing it.
+LONGEST_FUNCTION_WORD: Final[int] = max(map(len, LANGUAGES_OF))
 WORD: Final = re.compile(r"[^\W\d_]+")
+# Which code points below WORD_TABLE_END are WORD characters (alphanumeric but no digit,
+# as [^\W\d_] reads them: str.isalnum and not str.isdecimal), one byte each, for
+# `counted_words`' compiled loop. The Latin, Greek and Cyrillic letters and the
+# punctuation between words (up to the end of the General Punctuation block) are below
+# it; a character past it is asked. Built at import (8,304 characters: 1-2 ms).
+WORD_TABLE_END: Final = 0x2070
+WORD_CHARS: Final = bytes(
+    char.isalnum() and not char.isdecimal() for char in map(chr, range(WORD_TABLE_END))
+)
 # Punctuation that clings to words ("said,", "(the", "l'"): none of it is a WORD
 # character, so a token stripped of it holds the same WORDs.
 TOKEN_EDGES: Final = ".,;:!?\"'()[]{}<>«»‹›“”„‘’‚`*…-–—/|"
@@ -85,40 +96,58 @@ def script_char_in(text: str) -> bool:
     return False
 
 
-def is_letters(token: str) -> bool:
-    """token.isalpha(). Compiled, `ascii_letters` tells it faster than calling the method
-    (which mypyc looks up by name, for each of a text's words)."""
-    return ascii_letters(token) if COMPILED else token.isalpha()
-
-
-def ascii_letters(token: str) -> bool:
-    """`is_letters`, by a loop over an ASCII token's characters (see build.COMPILED); a
-    token with a character past ASCII is asked the method."""
-    for i in range(len(token)):
-        code = ord(token[i])
-        if code > 0x7F:
-            return token.isalpha()
-        if not 0x61 <= code | 0x20 <= 0x7A:  # setting bit 5 lower-cases an ASCII letter
-            return False
-    return len(token) > 0
-
-
 def function_words(lower: str) -> dict[str, int]:
     """How often each function word stands in lower-case text as a WORD, in order of first
-    use (a tie between languages goes to the one seen first).
+    use (a tie between languages goes to the one seen first): the same as counting
+    WORD.findall(lower). Compiled, `counted_words` reads the WORDs off the code points
+    (a third of the instructions of `counted_tokens`, which makes a string of every
+    token and hashes it)."""
+    return counted_words(lower) if COMPILED else counted_tokens(lower)
 
-    The same as counting WORD.findall(lower), but splitting at whitespace first: a token
+
+def counted_words(lower: str) -> dict[str, int]:
+    """`function_words`, by a loop over the code points (see build.COMPILED): a WORD no
+    longer than the longest function word is looked up, the others are skipped."""
+    counts: dict[str, int] = {}
+    end = len(lower)
+    i = 0
+    while i < end:
+        if not word_char_at(lower, i):
+            i += 1
+            continue
+        start = i
+        i += 1
+        while i < end and word_char_at(lower, i):
+            i += 1
+        if i - start <= LONGEST_FUNCTION_WORD:
+            word = lower[start:i]
+            if word in LANGUAGES_OF:
+                counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def word_char_at(text: str, i: int) -> bool:
+    """Whether text[i] is a WORD character (see WORD_CHARS)."""
+    code = ord(text[i])
+    if code < WORD_TABLE_END:
+        return WORD_CHARS[code] == 1
+    char = text[i]
+    return char.isalnum() and not char.isdecimal()
+
+
+def counted_tokens(lower: str) -> dict[str, int]:
+    """`function_words` by splitting at whitespace first: a token
     of letters only is one word and needs no regex; nor does one that is such a word once
     the punctuation at its ends is stripped ("said," "(the"); only the rest (apostrophes,
     digits) is split further.
     """
     counts: dict[str, int] = {}
     for token in lower.split():
-        if token in LANGUAGES_OF:
+        if len(token) <= LONGEST_FUNCTION_WORD and token in LANGUAGES_OF:
             counts[token] = counts.get(token, 0) + 1
-        elif not is_letters(token):
+        elif not token.isalpha():
             core = token.strip(TOKEN_EDGES)
-            if is_letters(core):
+            if core.isalpha():
                 if core in LANGUAGES_OF:
                     counts[core] = counts.get(core, 0) + 1
             elif core:

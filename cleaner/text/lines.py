@@ -1,7 +1,6 @@
 """Turning capture text into `Line`s: one per non-blank line, whitespace normalised."""
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from ..document import Line
@@ -12,7 +11,9 @@ MAX_REPAIR_ROUNDS: Final = 3
 
 # Invisible characters that crawlers leave in text and that never carry meaning.
 INVISIBLE_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-INVISIBLE: Final = re.compile("[" + INVISIBLE_CHARS + "]")
+# str.isprintable, looked up once: split_lines asks it of every line of a capture, and
+# compiled code otherwise looks the method up by name on each call.
+IS_PRINTABLE: Final = str.isprintable
 
 
 def normalise(text: str) -> str:
@@ -21,7 +22,7 @@ def normalise(text: str) -> str:
     str.split() splits on every Unicode space (no-break and ideographic ones too).
     """
     if has_invisible(text):
-        text = INVISIBLE.sub("", text)
+        text = without_invisible(text)
     return collapse_whitespace(text)
 
 
@@ -35,6 +36,15 @@ def repaired(text: str) -> str:
         if fixed == text:
             break
         text = fixed
+    return text
+
+
+def without_invisible(text: str) -> str:
+    """`text` without its invisible characters: a replace per character it holds (a
+    search for the class of them costs ten times more over a whole capture)."""
+    for char in INVISIBLE_CHARS:
+        if char in text:
+            text = text.replace(char, "")
     return text
 
 
@@ -52,6 +62,11 @@ def collapse_whitespace(text: str) -> str:
     # (elsewhere it may give a copy, and the join below gives the same text anyway).
     if text.isprintable() and "  " not in text and text.strip(" ") is text:
         return text
+    return collapsed(text)
+
+
+def collapsed(text: str) -> str:
+    """`collapse_whitespace` of a text that needs it (one that is not printable, say)."""
     text = " ".join(text.split())
     if not text.isprintable():  # a control character or a surrogate (or a format character)
         text = " ".join(safe_text(text).split())
@@ -68,21 +83,22 @@ def split_lines(text: str, keep_spacing: bool = False) -> list[Line]:
     if has_invisible(text):
         # what `normalise` does, in one pass over the text; joined by "\n" alone, lines
         # cannot merge ("\r", invisible, "\n" is two line ends, "\r\n" would be one)
-        raw_lines = INVISIBLE.sub("", "\n".join(raw_lines)).split("\n")
+        raw_lines = without_invisible("\n".join(raw_lines)).split("\n")
     for raw in raw_lines:
+        clean = raw  # an empty line is blank as it is
         shown = None
         # Every whitespace character but " " is unprintable, as are control characters
         # and surrogates: a printable line needs at most its runs of spaces collapsed.
-        if not raw.isprintable():
-            clean = collapse_whitespace(raw)
+        if not raw:
+            pass
+        elif not IS_PRINTABLE(raw):
+            clean = collapsed(raw)
         elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
             clean = " ".join(raw.split())
             if keep_spacing:
                 stripped = raw.strip(" ")
                 if stripped != clean:
                     shown = stripped
-        else:
-            clean = raw
         if not clean:
             blank = True
             if lines:

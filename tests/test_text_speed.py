@@ -1,0 +1,112 @@
+"""The text path's shortcuts tell what the slower tests they stand for tell.
+
+Each shortcut (a compiled loop, a cheap test before a regex, a rule not run again when
+cleaning settles) must give the very answer of the code it spares: these tests compare
+the two on every fixture line and on generated text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.document import Capture, Document, Line
+from cleaner.heuristics import drop_boilerplate, drop_boilerplate_again, lift_metadata
+from cleaner.heuristics.features import CLOSING_CHARS, SENTENCE_END_CHARS, is_sentence
+from cleaner.heuristics.metadata import BYLINE, may_be_byline
+from cleaner.heuristics.noise import (
+    FRAGMENTS,
+    MAX_TRIGGER_CHARS,
+    MIN_TRIGGER_CHARS,
+    _fragment_reason,
+)
+from cleaner.sources.files import find_captures, read_capture
+from cleaner.text.dates import (
+    DIGITS_AROUND_SEPARATOR,
+    MONTHS,
+    has_separated_digits,
+    month_word_in,
+    names_a_month,
+    separated_digits,
+)
+from cleaner.text.lines import split_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+CAPTURES = [read_capture(path) for path in find_captures([ROOT / "fixtures"])]
+LINES = sorted({line.text for capture in CAPTURES for line in split_lines(capture.text)})
+# Characters the shortcuts look at, and some they must not mistake for them.
+DATE_CHARS = st.sampled_from(list("0123456789٣३-/.,: ") + ["may", "mai", "jun", "sept", "x"])
+SENTENCE_CHARS = st.sampled_from(list(CLOSING_CHARS + SENTENCE_END_CHARS + "a…. "))
+
+
+def test_the_fixtures_give_lines_to_compare() -> None:
+    assert len(LINES) > 800
+
+
+@given(st.lists(DATE_CHARS, max_size=16).map("".join))
+def test_separated_digits_as_the_pattern_finds_them(text: str) -> None:
+    expected = DIGITS_AROUND_SEPARATOR.search(text) is not None
+    assert separated_digits(text) == has_separated_digits(text) == expected
+
+
+@given(st.lists(DATE_CHARS, max_size=16).map("".join))
+def test_a_month_is_named_as_the_words_split_at_stops_and_commas_tell(text: str) -> None:
+    words = text.replace(".", " ").replace(",", " ").split()
+    assert names_a_month(text) == month_word_in(text) == any(word in MONTHS for word in words)
+
+
+def test_date_shortcuts_agree_on_the_fixture_lines() -> None:
+    for line in LINES:
+        lower = line.lower()
+        assert separated_digits(line) == (DIGITS_AROUND_SEPARATOR.search(line) is not None), line
+        words = lower.replace(".", " ").replace(",", " ").split()
+        expected = any(word in MONTHS for word in words)
+        assert names_a_month(lower) == month_word_in(lower) == expected, line
+
+
+@given(st.lists(SENTENCE_CHARS, max_size=8).map("".join))
+def test_is_sentence_reads_the_end_as_stripping_it_would(text: str) -> None:
+    body = text.rstrip(CLOSING_CHARS)
+    cut_short = body.endswith(("…", "..."))
+    assert is_sentence(text) == (not cut_short and body[-1:] != "" and body[-1:] in SENTENCE_END_CHARS)
+
+
+def test_a_line_that_is_no_byline_to_the_shortcut_is_none_to_the_pattern() -> None:
+    lines = [*LINES, "By Jane Doe", "by: Jane Doe", "Von Max Mustermann", "ſtory by Jane Doe",
+             "Écrit par Jean Dupont", "Byline Jane Doe", "AUTHOR: Jane Doe"]
+    for line in lines:
+        if not may_be_byline(line):
+            assert BYLINE.fullmatch(line) is None, line
+    assert may_be_byline("AUTHOR: Jane Doe") and may_be_byline("ſtory by Jane Doe")
+    assert not may_be_byline("Byline Jane Doe")
+
+
+def test_fragments_are_found_as_a_lookup_of_every_word_finds_them() -> None:
+    def looked_up(tokens: list[str], lower: str) -> str | None:
+        best_rank, best = 99, None
+        for word in tokens:
+            for phrase, reason, rank in FRAGMENTS.get(word, ()):
+                if rank < best_rank and phrase in lower:
+                    best_rank, best = rank, reason
+        return best
+
+    words = [trigger for trigger in FRAGMENTS if MIN_TRIGGER_CHARS <= len(trigger) <= MAX_TRIGGER_CHARS]
+    for line in [*LINES, " ".join(words)]:
+        lower = line.lower()
+        assert _fragment_reason(lower.split(), lower) == looked_up(lower.split(), lower), line
+
+
+def test_settling_drops_what_the_whole_of_drop_boilerplate_would() -> None:
+    for capture in CAPTURES:
+        doc = Document(capture, split_lines(capture.text))
+        lift_metadata(doc)
+        drop_boilerplate(doc)
+        kept = doc.kept()
+        reasons = []
+        for step in (drop_boilerplate, drop_boilerplate_again):
+            lines = [Line(doc.lines[i].text, None, doc.lines[i].blank_before) for i in kept]
+            view = Document(Capture(capture.text), lines, dict(doc.meta))
+            step(view)
+            reasons.append([line.reason for line in lines])
+        assert reasons[0] == reasons[1], capture.source
