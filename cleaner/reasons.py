@@ -64,7 +64,7 @@ NO_MAIN_TEXT: Final = "no_main_text"
 PRICE_LINE: Final = "price_line"
 OUTSIDE_DESCRIPTION: Final = "outside_description"
 OTHER_PRODUCTS: Final = "other_products"
-# A list's page read from its blocks (extract/profiles.py): an item shown again.
+# A list's page, whatever reads it (extract/profiles.py): an item shown again.
 REPEATED_ITEM: Final = "repeated_item"
 # Any typed HTML page but a list's and documentation (extract/profiles.py): text shown before.
 REPEATED_TEXT: Final = "repeated_text"

@@ -58,8 +58,6 @@ SECONDARY_MIN_SUM: Final = 10.0
 # until a line is noise.
 LIST_MAX_ITEMS: Final = 20
 LIST_ITEM_SCORE: Final = 0.0
-# Lines standing this many times in one capture are furniture.
-REPEAT_MIN: Final = 3  # (drop_repeated_lines counts to three with sets)
 # Menus: this many lines in a row of at most MENU_WORDS words each.
 MENU_RUN_MIN: Final = 3
 MENU_WORDS: Final = 3
@@ -259,10 +257,11 @@ def drop_title_repeats(doc: Document) -> None:
 
 
 def drop_repeated_lines(doc: Document) -> None:
-    """Drop lines whose text stands REPEAT_MIN or more times in the capture: widgets and
+    """Drop lines whose text stands three times or more in the capture: widgets and
     teaser boxes repeat, an article does not say the same line three times."""
-    # The texts seen once, twice, and three times or more (REPEAT_MIN is 3): three sets
-    # cost 60% of counting each text in a dict (a lookup, a store, a number each).
+    # The texts seen once, twice, and three times or more: three sets cost 60% of
+    # counting each text in a dict (a lookup, a store, a number each); the count to
+    # three is in their number, not in a constant.
     seen: set[str] = set()
     twice: set[str] = set()
     repeated: set[str] = set()
