@@ -33,19 +33,12 @@ from pathlib import Path
 
 from cleaner import core_build
 from cleaner.frontmatter import render_article
-from cleaner.heuristics.noise import clear_facts_cache
+from cleaner.heuristics.noise import clear_line_caches
 from cleaner.pipeline import clean_capture
 from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import find_captures, read_capture
-from cleaner.text.dates import find_date
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
-
-
-def clear_caches() -> None:
-    """Forget every line and date remembered by an earlier pass."""
-    clear_facts_cache()
-    find_date.cache_clear()
 
 
 def main() -> int:
@@ -62,7 +55,7 @@ def main() -> int:
     rules = default_rulebook()
     timings = []
     for _ in range(max(1, args.passes)):
-        clear_caches()
+        clear_line_caches()
         rendered, elapsed = [], 0.0
         for capture in captures:
             started = time.process_time()

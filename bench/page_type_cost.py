@@ -36,20 +36,13 @@ from typing import Any
 from cleaner import core_build, pipeline
 from cleaner.document import Capture
 from cleaner.extract import page_type, profiles
-from cleaner.heuristics.noise import clear_facts_cache
+from cleaner.heuristics.noise import clear_line_caches
 from cleaner.pipeline import clean_capture
 from cleaner.siterules.rulebook import RuleBook, default_rulebook
 from cleaner.sources.files import find_captures, read_capture
-from cleaner.text.dates import find_date
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
 UNTYPED, TYPED = "untyped", "typed"
-
-
-def clear_caches() -> None:
-    """Forget every line and date remembered by an earlier cleaning."""
-    clear_facts_cache()
-    find_date.cache_clear()
 
 
 class Typing:
@@ -101,7 +94,7 @@ def interleaved(captures: list[Capture], rules: RuleBook, typing: Typing, passes
         for i, capture in enumerate(captures):
             for name in ((UNTYPED, TYPED) if (i + n) % 2 else (TYPED, UNTYPED)):
                 with typing.mode(name):
-                    clear_caches()
+                    clear_line_caches()
                     began = time.process_time()
                     clean_capture(capture, rules)
                     spent[name] += time.process_time() - began
@@ -118,7 +111,7 @@ def whole_passes(captures: list[Capture], rules: RuleBook, typing: Typing, passe
     for n in range(passes):
         for name in ((UNTYPED, TYPED) if n % 2 else (TYPED, UNTYPED)):
             with typing.mode(name):
-                clear_caches()
+                clear_line_caches()
                 began = time.process_time()
                 for capture in captures:
                     clean_capture(capture, rules)

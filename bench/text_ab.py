@@ -28,11 +28,10 @@ DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "dev
 def worker(devset: Path) -> int:
     """Clean the text captures once per line read from stdin; print each pass's CPU time."""
     from cleaner import core_build
-    from cleaner.heuristics.noise import clear_facts_cache
+    from cleaner.heuristics.noise import clear_line_caches
     from cleaner.pipeline import clean_capture
     from cleaner.siterules.rulebook import default_rulebook
     from cleaner.sources.files import find_captures, read_capture
-    from cleaner.text.dates import find_date
 
     captures = [read_capture(path) for path in find_captures([devset / "text"])]
     rules = default_rulebook()
@@ -40,8 +39,7 @@ def worker(devset: Path) -> int:
         clean_capture(capture, rules)
     print(len(captures), core_build(), flush=True)
     for _ in sys.stdin:
-        clear_facts_cache()
-        find_date.cache_clear()
+        clear_line_caches()
         elapsed = 0.0
         for capture in captures:
             started = time.process_time()

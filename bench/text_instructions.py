@@ -31,19 +31,17 @@ INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
 def worker(devset: Path, passes: int) -> int:
     """Clean every text capture once, then `passes` times more, caches emptied first."""
     from cleaner import core_build
-    from cleaner.heuristics.noise import clear_facts_cache
+    from cleaner.heuristics.noise import clear_line_caches
     from cleaner.pipeline import clean_capture
     from cleaner.siterules.rulebook import default_rulebook
     from cleaner.sources.files import find_captures, read_capture
-    from cleaner.text.dates import find_date
 
     captures = [read_capture(path) for path in find_captures([devset / "text"])]
     rules = default_rulebook()
     for capture in captures:
         clean_capture(capture, rules)
     for _ in range(passes):
-        clear_facts_cache()
-        find_date.cache_clear()
+        clear_line_caches()
         for capture in captures:
             clean_capture(capture, rules)
     print(len(captures), core_build())

@@ -300,10 +300,12 @@ def text_facts(text: str) -> LineFacts:
     return facts
 
 
-def clear_facts_cache() -> None:
-    """Forget every line's facts (benchmarks start each pass so)."""
+def clear_line_caches() -> None:
+    """Forget every line's facts and the dates found in lines: what a pass over captures
+    remembers for the next (benchmarks start each timed pass so)."""
     _recent_facts.clear()
     _older_facts.clear()
+    find_date.cache_clear()
 
 
 def noise_reason(text: str) -> str | None:
