@@ -598,6 +598,41 @@ def test_a_page_is_read_from_its_blocks_when_the_engine_keeps_little_of_it(
     assert doc.meta["page_type"] == kind and doc.kept()
 
 
+LIST_ITEMS = [f"Council meeting number {i} votes on the new budget for the harbour" for i in range(10)]
+LIST_PAGE = page(
+    "<main><h1>Council news</h1><div class='byline'>By Jane Doe, city desk</div><ul>"
+    + "".join(f"<li><a href='/n/{i}'>{item}</a></li>" for i, item in enumerate(LIST_ITEMS))
+    + "</ul><div class='related-stories'>"
+    + "".join(f"<p><a href='/r/{i}'>Harbour story {i} you may have missed</a></p>" for i in range(5))
+    + "</div></main>"
+)
+
+
+@pytest.mark.parametrize("engine_items, confidence, reader", [
+    (4, 0.7, "strict"),  # 4 of 10 items: above 0.2 of the loose reading, below 0.5 of the strict one
+    (6, 0.7, "engine"),  # more than half of the strict reading
+    (4, 0.95, "loose"),  # sure of its type: read from its blocks, related lists and all
+])
+def test_an_uncertain_listing_is_read_strictly_from_its_blocks_when_the_engine_took_a_piece(
+    monkeypatch, engine_items, confidence, reader
+):
+    def engine(capture, ruleset, page, tree, posts=False):
+        doc = block_document(capture, ruleset, tree, page)
+        items = [i for i in doc.kept() if doc.lines[i].text in LIST_ITEMS]
+        for i in doc.kept():
+            if i not in items[:engine_items]:
+                doc.drop(i, R.NO_MAIN_TEXT)
+        return doc
+
+    monkeypatch.setattr(profiles, "classify_html", lambda page, url: P.PageType(P.LISTING, confidence, {}))
+    doc = profiles.typed_html_document(Capture(LIST_PAGE, kind=HTML), None, engine)
+    kept = [doc.lines[i].text for i in doc.kept()]
+    items = [text for text in kept if text in LIST_ITEMS]
+    furniture = [text for text in kept if "Jane Doe" in text or "Harbour story" in text]
+    assert (len(items), bool(furniture)) == {
+        "strict": (10, False), "engine": (6, False), "loose": (10, True)}[reader]
+
+
 def test_a_forum_thread_is_the_engines_whatever_it_keeps(monkeypatch):
     def engine(capture, ruleset, page, tree, posts=False):
         doc = block_document(capture, ruleset, tree, page)
