@@ -52,7 +52,7 @@ WCXB = ROOT.parent / "shared" / "wcxb-dev"
 # {sample: (one page in STEP, floor)}
 WCXB_SAMPLES = {
     "article": (3, 0.938),  # measured 0.9436 (0.9380 when first pinned)
-    "other types": (6, 0.776),  # measured 0.7816
+    "other types": (6, 0.777),  # measured 0.7823 (0.7816 before 72986bd)
 }
 
 pytestmark = pytest.mark.skipif(not DEVSET.is_dir(), reason="no ../shared/devset beside the checkout")
