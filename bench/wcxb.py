@@ -131,7 +131,7 @@ def use_out_of_fold(types: dict[str, dict[str, dict[str, float]]]) -> None:
 
     def classify(page: object, url: str | None) -> page_type.PageType:
         found = types[current["id"]]["html" if url else "html_no_url"]
-        return page_type.decide(found, page_type.MIN_OTHER_CONFIDENCE_HTML)
+        return page_type.decide_html(found)
 
     def cleaner_with_types(capture: Capture) -> str:
         current["id"] = Path(capture.source).name.split(".")[0]

@@ -172,6 +172,18 @@ def test_without_url_a_text_capture_is_typed_other_than_article_only_when_sure()
     assert P.decide(unsure).name == P.FORUM
 
 
+@pytest.mark.parametrize(("kind", "typed"), [
+    (P.PRODUCT, P.PRODUCT), (P.COLLECTION, P.COLLECTION), (P.DOCUMENTATION, P.DOCUMENTATION),
+    (P.LISTING, P.ARTICLE), (P.SERVICE, P.ARTICLE), (P.FORUM, P.ARTICLE),
+])
+def test_an_html_page_is_a_shops_or_a_manuals_from_a_lower_probability_than_other_types(kind, typed):
+    other = P.SERVICE if kind != P.SERVICE else P.FORUM
+    found = {t: 0.0 for t in P.PAGE_TYPES} | {kind: 0.45, P.ARTICLE: 0.3, other: 0.25}
+    assert P.decide_html(found).name == typed
+    below = {t: 0.0 for t in P.PAGE_TYPES} | {kind: 0.38, P.ARTICLE: 0.32, other: 0.3}
+    assert P.decide_html(below).name == P.ARTICLE  # the most probable, under every floor
+
+
 def test_ld_types_finds_nested_types():
     found = ld_types([{"@type": "WebPage", "mainEntity": {"@type": ["Product"], "offers": [{"@type": "Offer"}]}}])
     assert found == {"webpage", "product", "offer"}

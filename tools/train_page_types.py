@@ -208,7 +208,7 @@ def devset_check(devset: Path, models: dict[str, Trees]) -> None:
         url = note.get("url")
         html_row, _ = read_features(devset / "html" / name, url)
         html_probabilities = models["html"].probabilities(html_row)
-        said["html"][page_type.decide(html_probabilities, FLOORS["html"]).name] += 1
+        said["html"][page_type.decide_html(html_probabilities).name] += 1
         text_path = devset / "text" / (Path(name).stem + ".txt")
         lines = [line.text for line in split_lines(text_path.read_text(encoding="utf-8"))]
         text_probabilities = models["text"].probabilities(lines_features(lines, url))
@@ -254,10 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         if floor := FLOORS.get(kind):
             decided = np.array([
                 page_type.decide_text(found, not kind.endswith(page_type.NO_URL), int(row["l_n"])).name
-                if kind.startswith(page_type.TEXT_MODEL) else page_type.decide(found, floor).name
+                if kind.startswith(page_type.TEXT_MODEL) else page_type.decide_html(found).name
                 for found, row in zip(probabilities, rows)
             ])
-            print(f"as the package decides (article unless another type has >= {floor}; "
+            own = ("" if kind.startswith(page_type.TEXT_MODEL)
+                   else f", {dict(page_type.HTML_TYPE_FLOORS)} for those")
+            print(f"as the package decides (article unless another type has >= {floor}{own}; "
                   f"text: or under {page_type.MIN_TYPED_LINES} lines): "
                   f"accuracy {np.mean(decided == y):.3f}, articles kept "
                   f"{np.mean(decided[y == page_type.ARTICLE] == page_type.ARTICLE):.3f}")
