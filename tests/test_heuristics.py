@@ -286,6 +286,7 @@ SHORT_PIECES = st.sampled_from([
     "Home", "News", "Kontakt", "Impressum", "share", "Teilen", "3", "12", "1.234", "Views",
     "KOMMENTARE", "vor", "Stunden", "hours", "ago", "ſ", "İ", "ı", "K", " ", "  ", ":", "|",
     " | ", "/", " / ", "•", "·", "Foto", "(", ")", "Max", " says:", "\xa0", "\t", "Uhr",
+    "likes", "k", "M", "il y a ", "Hace", "2021", "posted",
 ])
 
 

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.document import Capture, Document, Line
 from cleaner.heuristics import drop_boilerplate, drop_boilerplate_again, lift_metadata
-from cleaner.heuristics.features import CLOSING_CHARS, SENTENCE_END_CHARS, is_sentence
+from cleaner.heuristics.features import (
+    CLOSING_CHARS,
+    SENTENCE_END_CHARS,
+    ends_as_sentence,
+    is_sentence,
+)
 from cleaner.heuristics.metadata import BYLINE, may_be_byline
 from cleaner.heuristics.noise import (
+    COUNTED_WORDS,
     FRAGMENTS,
     MAX_TRIGGER_CHARS,
     MIN_TRIGGER_CHARS,
+    RELATIVE_TIME_LOWER,
+    TIME_AGO_OPENINGS,
+    VIEW_COUNTER_LOWER,
     _fragment_reason,
+    may_be_time_ago,
+    may_count,
 )
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.dates import (
@@ -37,7 +48,7 @@ CAPTURES = [read_capture(path) for path in find_captures([ROOT / "fixtures"])]
 LINES = sorted({line.text for capture in CAPTURES for line in split_lines(capture.text)})
 # Characters the shortcuts look at, and some they must not mistake for them.
 DATE_CHARS = st.sampled_from(list("0123456789٣३-/.,: ") + ["may", "mai", "jun", "sept", "x"])
-SENTENCE_CHARS = st.sampled_from(list(CLOSING_CHARS + SENTENCE_END_CHARS + "a…. "))
+SENTENCE_CHARS = st.sampled_from(list(CLOSING_CHARS + SENTENCE_END_CHARS + "a…. 1xé\x7f\x80"))
 
 
 def test_the_fixtures_give_lines_to_compare() -> None:
@@ -69,7 +80,17 @@ def test_date_shortcuts_agree_on_the_fixture_lines() -> None:
 def test_is_sentence_reads_the_end_as_stripping_it_would(text: str) -> None:
     body = text.rstrip(CLOSING_CHARS)
     cut_short = body.endswith(("…", "..."))
-    assert is_sentence(text) == (not cut_short and body[-1:] != "" and body[-1:] in SENTENCE_END_CHARS)
+    expected = not cut_short and body[-1:] != "" and body[-1:] in SENTENCE_END_CHARS
+    # (is_sentence reads an ASCII last character by itself, the others as ends_as_sentence)
+    assert is_sentence(text) == ends_as_sentence(text) == expected
+
+
+def test_is_sentence_reads_the_fixture_lines_as_stripping_them_would() -> None:
+    for line in LINES:
+        body = line.rstrip(CLOSING_CHARS)
+        cut_short = body.endswith(("…", "..."))
+        expected = not cut_short and body[-1:] != "" and body[-1:] in SENTENCE_END_CHARS
+        assert is_sentence(line) == ends_as_sentence(line) == expected, line
 
 
 def test_a_line_that_is_no_byline_to_the_shortcut_is_none_to_the_pattern() -> None:
@@ -110,3 +131,45 @@ def test_settling_drops_what_the_whole_of_drop_boilerplate_would() -> None:
             step(view)
             reasons.append([line.reason for line in lines])
         assert reasons[0] == reasons[1], capture.source
+
+
+# Pieces of counters and relative times, and of the dates and words they must not take for one.
+COUNTER_PIECES = st.sampled_from([
+    *[word.replace("?", "") for word in COUNTED_WORDS], *COUNTED_WORDS[:4], *TIME_AGO_OPENINGS,
+    "stunden", "hours", "hrs", "min", "días", "jahre", "ago", "geleden", "fa", "tsd.", "mio.",
+    "k", "m", "1", "12", "1.234", "3,5", "٣", " ", "  ", "\t", ".", ",", ":", "：", "posted", "march",
+    "2021", "x", "é",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(COUNTER_PIECES, min_size=1, max_size=6).map("".join))
+def test_counters_and_times_ago_pass_their_first_and_last_character_tests(text: str) -> None:
+    # what the patterns match passes the tests that spare them (lower-case lines alone)
+    lower = text.lower()
+    if VIEW_COUNTER_LOWER.fullmatch(lower):
+        assert may_count(lower[0], lower[-1]), lower
+    if RELATIVE_TIME_LOWER.fullmatch(lower):
+        assert may_be_time_ago(lower[0], lower[-1]), lower
+
+
+def test_counters_and_times_ago_on_the_fixture_lines() -> None:
+    matched = 0
+    for line in LINES:
+        lower = line.lower()
+        if VIEW_COUNTER_LOWER.fullmatch(lower):
+            matched += 1
+            assert may_count(lower[0], lower[-1]), line
+        if RELATIVE_TIME_LOWER.fullmatch(lower):
+            matched += 1
+            assert may_be_time_ago(lower[0], lower[-1]), line
+    assert matched
+    # every counted word ends with an ASCII letter, which may_count reads as its end
+    assert all(word.rstrip("?")[-1].isascii() and word.rstrip("?")[-1].isalpha()
+               for word in COUNTED_WORDS)
+    assert all(word[:-1][-1].isascii() and word[:-1][-1].isalpha()
+               for word in COUNTED_WORDS if word.endswith("?"))
+    # and the tests rule out the dates they are asked about most
+    for line in ("12 march 2021", "posted on 12.3.2021", "updated 3 hours ago today"):
+        assert not may_count(line[0], line[-1]) and not may_be_time_ago(line[0], line[-1])
+

@@ -84,13 +84,16 @@ MIN_READ: Final = regex.compile(
     rf"|weiterlesen|lectura|lettura|leitura)\s*[:：]?\s*(?:ca\.\s*)?{_MINUTES})",
     regex.IGNORECASE,
 )
-# "1.234 views", "Aufrufe: 87", "4 Tsd. Abonnenten", "1,2K shares".
-_COUNTED = (
-    r"(?:views?|reads?|aufrufe|ansichten|mal gelesen|gelesen|vues|lectures|visitas|vistas"
-    r"|lecturas|visualizzazioni|letture|visualizações|leituras|weergaven|keer gelezen|shares?"
-    r"|likes?|abonnenten|followers?|subscribers?|abonnés|seguidores|comments?|kommentare?"
-    r"|commentaires?|comentarios?|commenti|comentários|reacties|reactions?|reaktionen)"
+# "1.234 views", "Aufrufe: 87", "4 Tsd. Abonnenten", "1,2K shares": what is counted (a
+# trailing "?": the letter before it may be left out).
+COUNTED_WORDS: Final = (
+    "views?", "reads?", "aufrufe", "ansichten", "mal gelesen", "gelesen", "vues", "lectures",
+    "visitas", "vistas", "lecturas", "visualizzazioni", "letture", "visualizações", "leituras",
+    "weergaven", "keer gelezen", "shares?", "likes?", "abonnenten", "followers?", "subscribers?",
+    "abonnés", "seguidores", "comments?", "kommentare?", "commentaires?", "comentarios?",
+    "commenti", "comentários", "reacties", "reactions?", "reaktionen",
 )
+_COUNTED = "(?:" + "|".join(COUNTED_WORDS) + ")"
 # (The number's digits and separators are taken possessively, *+: a word never starts
 # with one of them, so giving some back could not help a match and only costs time.)
 VIEW_COUNTER: Final = re.compile(
@@ -104,8 +107,10 @@ COMMENT_HEADER: Final = regex.compile(
 # A line of numbers only: list ranks, counters, page numbers.
 NUMBERS_ONLY: Final = re.compile(r"[\d\s.,:/%()+#-]+")
 # "vor 3 Stunden", "2 hours ago", "il y a 5 min", "hace 7 horas", "há 2 dias".
+TIME_AGO_OPENINGS: Final = ("vor", "il y a", "hace", "há", "fa")
 RELATIVE_TIME: Final = re.compile(
-    r"(?:vor|il y a|hace|há|fa)?\s*\d++\s*(?:sek(?:unden)?|sec(?:onds?)?|min(?:uten|utes?|utos|uti)?"
+    "(?:" + "|".join(TIME_AGO_OPENINGS) + ")"
+    r"?\s*\d++\s*(?:sek(?:unden)?|sec(?:onds?)?|min(?:uten|utes?|utos|uti)?"
     r"|std|stunden?|hours?|hrs?|heures?|horas?|ore|uur|tagen?|days?|jours?|días|dias|giorni"
     r"|dagen|wochen|weeks?|semaines?|semanas?|settimane|weken|monaten?|months?|mois|meses|mesi"
     r"|maanden|jahren?|years?|ans?|años|anni|jaar)\.?\s*(?:ago|geleden|fa)?",
@@ -115,6 +120,17 @@ RELATIVE_TIME: Final = re.compile(
 # ignoring case is several times slower (see _short_line_reason).
 VIEW_COUNTER_LOWER: Final = re.compile(VIEW_COUNTER.pattern)
 RELATIVE_TIME_LOWER: Final = re.compile(RELATIVE_TIME.pattern)
+# What the first and last characters of a lower-case line these two match can be, for
+# `may_count` and `may_be_time_ago` (a test or two instead of a match that fails: of the
+# dev set's short lines with a digit, most are dates and times, "12 March 2021",
+# "Posted on 12.3.2021", which neither can match). A counter is a number then a counted
+# word (it starts with a digit and ends with a word's last letter, ASCII in every one),
+# or a counted word then a number (it starts with the word's first letter and ends with
+# a digit, ".", ",", a space, or the "k" or "m" of thousands and millions); a relative
+# time opens with one of TIME_AGO_OPENINGS, a space or a digit, and ends after its unit.
+COUNTED_FIRST_LETTERS: Final = "".join(sorted({word[0] for word in COUNTED_WORDS}))
+NUMBER_SUFFIX_LETTERS: Final = "km"
+TIME_AGO_FIRST_LETTERS: Final = "".join(sorted({opening[0] for opening in TIME_AGO_OPENINGS}))
 # "Photo: Jane Doe", "Bild: dpa", "(Credit: Grist)", "Foto von X", "APA/Georg Hochmuth", "©5 Minuten".
 CREDIT: Final = re.compile(
     r"\(?\s*(?:(?:" + _alternation(vocab.CREDIT_WORDS) + r")\s*(?:[:|/©]|by\b|von\b|de\b|par\b|di\b)"
@@ -438,11 +454,18 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
         # match alike and much faster, unless lower-casing changed the line's length or
         # the line holds a letter they match that lower() does not make (CASE_LOOK_ALIKES)
         cased = len(lower) == len(text) and not any(c in text for c in CASE_LOOK_ALIKES)
-        subject = lower if cased else text
-        if (VIEW_COUNTER_LOWER if cased else VIEW_COUNTER).fullmatch(subject):
-            return R.VIEW_COUNTER
-        if (RELATIVE_TIME_LOWER if cased else RELATIVE_TIME).fullmatch(subject):
-            return R.DATE_LINE
+        if cased:
+            # (lower is not empty: its key is not)
+            first, last = lower[0], lower[-1]
+            if may_count(first, last) and VIEW_COUNTER_LOWER.fullmatch(lower):
+                return R.VIEW_COUNTER
+            if may_be_time_ago(first, last) and RELATIVE_TIME_LOWER.fullmatch(lower):
+                return R.DATE_LINE
+        else:
+            if VIEW_COUNTER.fullmatch(text):
+                return R.VIEW_COUNTER
+            if RELATIVE_TIME.fullmatch(text):
+                return R.DATE_LINE
     separator = _first_separator(text)
     if separator < 0:
         return None
@@ -455,6 +478,32 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
     if len(parts) > 1 and all(p in NAVIGATION or p in SHARING for p in parts):
         return R.MENU_LINE
     return None
+
+
+def is_ascii_letter(char: str) -> bool:
+    """Whether a character is one of a-z or A-Z."""
+    code = ord(char)
+    return 0x61 <= code <= 0x7A or 0x41 <= code <= 0x5A
+
+
+def may_count(first: str, last: str) -> bool:
+    """False when VIEW_COUNTER_LOWER cannot match a lower-case line that starts with
+    `first` and ends with `last` (see COUNTED_FIRST_LETTERS)."""
+    if is_ascii_letter(last):
+        # a number and a counted word, or a counted word and "k" or "m"
+        return not is_ascii_letter(first) or (
+            first in COUNTED_FIRST_LETTERS and last in NUMBER_SUFFIX_LETTERS
+        )
+    return first in COUNTED_FIRST_LETTERS
+
+
+def may_be_time_ago(first: str, last: str) -> bool:
+    """False when RELATIVE_TIME_LOWER cannot match a lower-case line that starts with
+    `first` and ends with `last`: an ASCII letter that opens no TIME_AGO_OPENINGS first,
+    or a digit last (a unit follows the number)."""
+    if "0" <= last <= "9":
+        return False
+    return not is_ascii_letter(first) or first in TIME_AGO_FIRST_LETTERS
 
 
 def _first_separator(text: str) -> int:
