@@ -35,8 +35,10 @@ from cleaner.heuristics.noise import (
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.dates import (
     DIGITS_AROUND_SEPARATOR,
+    MONTH_DAY_YEAR,
     MONTHS,
     has_separated_digits,
+    month_first_day_in,
     month_word_in,
     names_a_month,
     separated_digits,
@@ -172,4 +174,29 @@ def test_counters_and_times_ago_on_the_fixture_lines() -> None:
     # and the tests rule out the dates they are asked about most
     for line in ("12 march 2021", "posted on 12.3.2021", "updated 3 hours ago today"):
         assert not may_count(line[0], line[-1]) and not may_be_time_ago(line[0], line[-1])
+
+
+MONTH_FIRST_PIECES = st.sampled_from([
+    *sorted(MONTHS)[::7], "march", "may", "mai", "sept", "um", "at", "1", "3", "4", "12", "31",
+    "45", "2019", "٣", "0", " ", "\u2003", "\t", ".", ",", ":", "x", "é", "st", "th",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(MONTH_FIRST_PIECES, max_size=8).map("".join))
+def test_month_first_dates_are_found_only_where_their_day_can_stand(lower: str) -> None:
+    if MONTH_DAY_YEAR.search(lower):
+        assert month_first_day_in(lower), lower
+
+
+def test_month_first_days_on_the_fixture_lines() -> None:
+    found = 0
+    for line in LINES:
+        lower = line.lower()
+        if MONTH_DAY_YEAR.search(lower):
+            found += 1
+            assert month_first_day_in(lower), line
+    assert found
+    assert not month_first_day_in("18. oktober 2019 um 15:05 uhr")
+    assert month_first_day_in("october 19, 2019") and month_first_day_in("jan.\u20035")
 
