@@ -11,13 +11,35 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner import reasons as R
 from cleaner.document import Capture, Document, Line
+from cleaner.extract.capture_features import (
+    LETTERS,
+    LONGEST_VOCABULARY_WORD,
+    SHORTEST_VOCABULARY_WORD,
+    VOCABULARIES,
+    VOCABULARY_OF,
+    VOCABULARY_SHAPES,
+    vocabulary_shape,
+    word_features,
+)
 from cleaner.heuristics import drop_boilerplate, drop_boilerplate_again, lift_metadata
 from cleaner.heuristics.features import (
     CLOSING_CHARS,
     SENTENCE_END_CHARS,
     ends_as_sentence,
     is_sentence,
+)
+from cleaner.heuristics.main_run import (
+    AFTER_HEADING,
+    MENU_RUN_MIN,
+    STRETCH_BREAK,
+    STRETCH_MENU,
+    STRETCH_TEASER,
+    TEASER_RUN_MIN,
+    outside_reasons,
+    stretch_code,
+    stretch_kind,
 )
 from cleaner.heuristics.metadata import BYLINE, may_be_byline
 from cleaner.heuristics.noise import (
@@ -29,6 +51,7 @@ from cleaner.heuristics.noise import (
     TIME_AGO_OPENINGS,
     VIEW_COUNTER_LOWER,
     _fragment_reason,
+    drop_noise_lines,
     may_be_time_ago,
     may_count,
 )
@@ -199,4 +222,98 @@ def test_month_first_days_on_the_fixture_lines() -> None:
     assert found
     assert not month_first_day_in("18. oktober 2019 um 15:05 uhr")
     assert month_first_day_in("october 19, 2019") and month_first_day_in("jan.\u20035")
+
+
+def lettered_outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
+    """outside_reasons as first written: a letter per line ("m", "t", "x", "n" for noise)
+    and a run of each stretch kind's letter and "n" looked for in turn."""
+    letters = {R.MENU_RUN: "m", R.TEASER_LIST: "t", None: "x"}
+    reasons: list[str | None] = [None] * len(lines)
+    codes: list[str] = []
+    after = None
+    seen_article = False
+    for i, line in enumerate(lines):
+        if inside[i]:
+            after, seen_article = None, True
+            codes.append("x")
+        elif line.reason is not None:
+            if line.reason not in AFTER_HEADING:
+                codes.append("n")
+                continue
+            if seen_article:
+                after = AFTER_HEADING[line.reason]
+            codes.append("x")
+        elif after is not None:
+            reasons[i] = after
+            codes.append("x")
+        else:
+            codes.append(letters[stretch_kind(line)])
+    for name, least in ((R.MENU_RUN, MENU_RUN_MIN), (R.TEASER_LIST, TEASER_RUN_MIN)):
+        letter = letters[name]
+        start = 0
+        for i in range(len(codes) + 1):
+            if i < len(codes) and (codes[i] == letter or codes[i] == "n"):
+                continue
+            if i - start >= least:
+                for j in range(start, i):
+                    if codes[j] == letter:
+                        reasons[j] = name
+            start = i + 1
+    return [None if inside[i] else (reasons[i] or R.OUTSIDE_MAIN_RUN) for i in range(len(lines))]
+
+
+# A line outside or inside the runs: its reason so far, its words, whether it is a sentence.
+OUTSIDE_LINES = st.tuples(
+    st.booleans(),
+    st.sampled_from([None, None, None, R.NAV_LINE, R.DATE_LINE, *AFTER_HEADING]),
+    st.sampled_from([1, 2, 3, 4, 5, 12, 20, 21, 40]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(OUTSIDE_LINES, max_size=24))
+def test_outside_reasons_as_the_lettered_stretches_give_them(rows: list) -> None:
+    lines = [
+        Line(" ".join(["w"] * words) + ("." if sentence else ""), reason)
+        for _, reason, words, sentence in rows
+    ]
+    inside = [row[0] for row in rows]
+    assert outside_reasons(lines, inside) == lettered_outside_reasons(lines, inside)
+    kinds = {None: STRETCH_BREAK, R.MENU_RUN: STRETCH_MENU, R.TEASER_LIST: STRETCH_TEASER}
+    for line in lines:
+        assert stretch_code(line) == kinds[stretch_kind(line)]
+
+
+def test_outside_reasons_on_the_fixtures() -> None:
+    for capture in CAPTURES:
+        lines = split_lines(capture.text)
+        drop_noise_lines(Document(capture, lines))
+        for inside in ([False] * len(lines), [i % 7 == 3 for i in range(len(lines))]):
+            assert outside_reasons(lines, inside) == lettered_outside_reasons(lines, inside)
+
+
+VOCABULARY_PIECES = st.sampled_from([
+    *sorted(word.decode() for word in VOCABULARY_OF)[::3], "Reply", "CART", "x", "op", "ops",
+    "é", "ß", "\ud800", " ", "\n", "-", "2", "$", "€", " kr", "zł",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(VOCABULARY_PIECES, max_size=12).map("".join))
+def test_word_features_count_the_words_a_lookup_of_every_word_finds(short: str) -> None:
+    out: dict[str, float] = {}
+    word_features(short, out)
+    found = [0] * len(VOCABULARIES)
+    for word in short.encode("utf-8", "replace").translate(LETTERS).split():
+        if word in VOCABULARY_OF:
+            found[VOCABULARY_OF[word]] += 1
+    assert [out[name] for name, _ in VOCABULARIES] == found
+
+
+def test_every_vocabulary_word_has_a_vocabulary_shape() -> None:
+    for word in VOCABULARY_OF:
+        assert SHORTEST_VOCABULARY_WORD <= len(word) <= LONGEST_VOCABULARY_WORD
+        assert VOCABULARY_SHAPES[vocabulary_shape(word)], word
+    assert sum(VOCABULARY_SHAPES) <= len(VOCABULARY_OF)
 

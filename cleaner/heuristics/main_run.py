@@ -64,11 +64,17 @@ MENU_WORDS: Final = 3
 # Teaser lists outside the run: this many headline-length lines in a row, none a sentence.
 TEASER_RUN_MIN: Final = 3
 TEASER_MAX_WORDS: Final = 20
-# Letters of the lines that may make up a stretch outside the runs (see outside_reasons);
-# each kind of stretch is a run of its own letter and "n", noise lines.
-STRETCH_CODES: Final = {R.MENU_RUN: "m", R.TEASER_LIST: "t", None: "x"}
-# The kinds of stretch, each with the fewest lines it takes.
-STRETCH_MIN: Final = ((R.MENU_RUN, MENU_RUN_MIN), (R.TEASER_LIST, TEASER_RUN_MIN))
+# What a line outside the runs is to a stretch of them (see outside_reasons), as a
+# number: it ends one, it is noise (which any stretch takes in), or it is a menu entry or
+# a teaser (`stretch_kind`); each kind of stretch is a run of its own lines and noise.
+STRETCH_BREAK: Final = 0
+STRETCH_NOISE: Final = 1
+STRETCH_MENU: Final = 2
+STRETCH_TEASER: Final = 3
+# The kinds of stretch: their reason, their lines' number, the fewest lines it takes.
+STRETCH_KINDS: Final = (
+    (R.MENU_RUN, STRETCH_MENU, MENU_RUN_MIN), (R.TEASER_LIST, STRETCH_TEASER, TEASER_RUN_MIN),
+)
 
 
 # A kept line's score by whether it ends as a sentence and its words (capped): looked up,
@@ -192,44 +198,61 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
     Menus and teaser lists are stretches of outside lines in a row that are all menu
     entries, or all teasers (`stretch_kind`), long enough. Lines already dropped as noise
     (a "Home" among menu entries) belong to a stretch and count towards its length; the
-    lines marked are the kept ones. Each line gets a letter (STRETCH_CODES, "n" for such
-    noise, "x" for a line that ends a stretch), and a stretch of a kind is a run of its
-    letter and "n" (none of whose lines is marked unless it holds that letter).
+    lines marked are the kept ones. Each line gets a number (STRETCH_BREAK for a line
+    that ends a stretch, STRETCH_NOISE for such noise, else `stretch_code`), and a
+    stretch of a kind is a run of its number and STRETCH_NOISE (none of whose lines is
+    marked unless it holds that number).
     """
-    reasons: list[str | None] = [None] * len(lines)
-    codes: list[str] = []
-    after = None
+    count = len(lines)
+    reasons: list[str | None] = [None] * count
+    codes: list[int] = []
+    after: str | None = None
     seen_article = False  # before the article such headings are navigation links
-    for i, line in enumerate(lines):
+    for i in range(count):
+        line = lines[i]
         if inside[i]:
             after, seen_article = None, True
-            codes.append("x")
-        elif line.reason is not None:
-            if line.reason not in AFTER_HEADING:
-                codes.append("n")
+            codes.append(STRETCH_BREAK)
+            continue
+        reason = line.reason
+        if reason is not None:
+            heading = AFTER_HEADING.get(reason)
+            if heading is None:
+                codes.append(STRETCH_NOISE)
                 continue
             if seen_article:
-                after = AFTER_HEADING[line.reason]
-            codes.append("x")
+                after = heading
+            codes.append(STRETCH_BREAK)
         elif after is not None:
             reasons[i] = after
-            codes.append("x")
+            codes.append(STRETCH_BREAK)
         else:
-            codes.append(STRETCH_CODES[stretch_kind(line)])
-    for name, least in STRETCH_MIN:
-        letter = STRETCH_CODES[name]
-        start = 0  # where the run of `letter` and "n" that ends at `i` began
-        for i in range(len(codes) + 1):
-            if i < len(codes) and (codes[i] == letter or codes[i] == "n"):
-                continue
+            codes.append(stretch_code(line))
+    for name, code, least in STRETCH_KINDS:
+        start = 0  # where the run of `code` and STRETCH_NOISE that ends at `i` began
+        for i in range(count + 1):
+            if i < count:
+                at = codes[i]
+                if at == code or at == STRETCH_NOISE:
+                    continue
             if i - start >= least:
                 for j in range(start, i):
-                    if codes[j] == letter:
+                    if codes[j] == code:
                         reasons[j] = name
             start = i + 1
-    return [
-        None if inside[i] else (reasons[i] or R.OUTSIDE_MAIN_RUN) for i in range(len(lines))
-    ]
+    return [None if inside[i] else (reasons[i] or R.OUTSIDE_MAIN_RUN) for i in range(count)]
+
+
+def stretch_code(line: Line) -> int:
+    """`stretch_kind` of a line as outside_reasons numbers it: STRETCH_MENU,
+    STRETCH_TEASER, or STRETCH_BREAK for None."""
+    facts = line.facts
+    if facts is None:
+        facts = line_facts(line)
+    words = facts.words
+    if facts.sentence or words > TEASER_MAX_WORDS:
+        return STRETCH_BREAK
+    return STRETCH_MENU if words <= MENU_WORDS else STRETCH_TEASER
 
 
 def stretch_kind(line: Line) -> str | None:
