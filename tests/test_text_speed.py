@@ -43,7 +43,9 @@ from cleaner.heuristics.main_run import (
 )
 from cleaner.heuristics.metadata import BYLINE, may_be_byline
 from cleaner.heuristics.noise import (
+    BRACKETED_CREDIT,
     COUNTED_WORDS,
+    CREDIT_PHRASE_FIRST_WORDS,
     FRAGMENTS,
     MAX_TRIGGER_CHARS,
     MIN_TRIGGER_CHARS,
@@ -54,6 +56,7 @@ from cleaner.heuristics.noise import (
     drop_noise_lines,
     may_be_time_ago,
     may_count,
+    may_hold_credit,
 )
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.dates import (
@@ -316,4 +319,32 @@ def test_every_vocabulary_word_has_a_vocabulary_shape() -> None:
         assert SHORTEST_VOCABULARY_WORD <= len(word) <= LONGEST_VOCABULARY_WORD
         assert VOCABULARY_SHAPES[vocabulary_shape(word)], word
     assert sum(VOCABULARY_SHAPES) <= len(VOCABULARY_OF)
+
+
+BRACKET_PIECES = st.sampled_from([
+    *sorted(CREDIT_PHRASE_FIRST_WORDS)[::4], "Foto", "PHOTO", "getty images", "Getty", "x_photo",
+    "photos2", "ap", "AP", "map", "/", " ", "-", ".", ":", "é", "ſ", "K", "statt", "238€", "so",
+    "im", "Prospekt", "(", "dpa",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(BRACKET_PIECES, max_size=8).map("".join))
+def test_a_bracket_the_credit_pattern_matches_may_hold_a_credit(inner: str) -> None:
+    if BRACKETED_CREDIT.fullmatch(inner):
+        assert may_hold_credit(inner), inner
+
+
+def test_brackets_of_the_fixture_lines_that_hold_a_credit_may_hold_one() -> None:
+    found = 0
+    for line in LINES:
+        opening = line.rfind("(")
+        if opening >= 0 and line.endswith(")"):
+            inner = line[opening + 1 : -1]
+            if BRACKETED_CREDIT.fullmatch(inner):
+                found += 1
+                assert may_hold_credit(inner), line
+    assert found
+    assert not may_hold_credit("statt 238 Euro") and not may_hold_credit("so im Prospekt")
+    assert may_hold_credit("Foto: dpa") and may_hold_credit("REUTERS/Denis Balibouse")
 

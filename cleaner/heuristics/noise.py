@@ -151,6 +151,11 @@ TRAILING_CREDIT: Final = regex.compile(
 CREDIT_LABEL: Final = regex.compile("(?r)" + _CREDIT_LABEL, regex.IGNORECASE)
 CREDIT_TEXT: Final = regex.compile(_CREDIT_TEXT, regex.IGNORECASE)
 BRACKETED_CREDIT: Final = regex.compile(_BRACKETED_CREDIT, regex.IGNORECASE)
+# The first words of the credit phrases: a bracket of ASCII text holds a credit only
+# if one of them is a word of it, or a "/" (see `may_hold_credit`).
+CREDIT_PHRASE_FIRST_WORDS: Final = frozenset(
+    phrase.split()[0] for phrase in vocab.CREDIT_WORDS.split("|")
+)
 # The longest credit text after a label or ©: 80 characters, a bracket and a full stop.
 CREDIT_TEXT_CHARS: Final = 82
 # Fragments that give a line away wherever they stand in it, with the reason they carry.
@@ -410,6 +415,7 @@ def ends_in_credit(text: str) -> bool:
             and text.find(")", opening) == end - 1
             # "(3)" counts something: no credit word or "/" is all digits
             and not text[opening + 1 : end - 1].isdigit()
+            and may_hold_credit(text[opening + 1 : end - 1])
             and BRACKETED_CREDIT.fullmatch(text, opening + 1, end - 1)
         ):
             return True
@@ -422,6 +428,18 @@ def ends_in_credit(text: str) -> bool:
             return True
         mark = text.find("©", mark + 1)
     return False
+
+
+def may_hold_credit(inner: str) -> bool:
+    """False when BRACKETED_CREDIT cannot match the text `inner` of a bracket: ASCII text
+    without a "/" whose words (WORDS, lower-cased) are none of CREDIT_PHRASE_FIRST_WORDS.
+    A word or a phrase the pattern finds between word boundaries starts a word of the
+    text; in ASCII text, ignoring case is lower-casing (past ASCII, the pattern decides).
+    Most brackets at a line's end hold no credit ("(statt 238€)", "(so im Prospekt)"),
+    and the pattern tries its words at each of their places, several times over."""
+    if "/" in inner or not inner.isascii():
+        return True
+    return not CREDIT_PHRASE_FIRST_WORDS.isdisjoint(WORDS.findall(inner.lower()))
 
 
 def _credit_mark(lower: str) -> bool:
