@@ -41,7 +41,13 @@ from cleaner.heuristics.main_run import (
     stretch_code,
     stretch_kind,
 )
-from cleaner.heuristics.metadata import BYLINE, may_be_byline
+from cleaner.heuristics.metadata import (
+    BYLINE,
+    CALL_TO_ACTION,
+    CALL_TO_ACTION_PHRASES,
+    may_be_byline,
+    may_call_to_action,
+)
 from cleaner.heuristics.noise import (
     BRACKETED_CREDIT,
     COUNTED_WORDS,
@@ -75,7 +81,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CAPTURES = [read_capture(path) for path in find_captures([ROOT / "fixtures"])]
 LINES = sorted({line.text for capture in CAPTURES for line in split_lines(capture.text)})
 # Characters the shortcuts look at, and some they must not mistake for them.
-DATE_CHARS = st.sampled_from(list("0123456789٣३-/.,: ") + ["may", "mai", "jun", "sept", "x"])
+DATE_CHARS = st.sampled_from(
+    list("0123456789٣३-/.,: ") + ["may", "mai", "jun", "sept", "x", "märz", "décembre", "\u2003",
+                                  "\x1c", "\xa0", "\t", "ju", "janx"]
+)
 SENTENCE_CHARS = st.sampled_from(list(CLOSING_CHARS + SENTENCE_END_CHARS + "a…. 1xé\x7f\x80"))
 
 
@@ -348,3 +357,23 @@ def test_brackets_of_the_fixture_lines_that_hold_a_credit_may_hold_one() -> None
     assert not may_hold_credit("statt 238 Euro") and not may_hold_credit("so im Prospekt")
     assert may_hold_credit("Foto: dpa") and may_hold_credit("REUTERS/Denis Balibouse")
 
+
+ACTION_PIECES = st.sampled_from([
+    *CALL_TO_ACTION_PHRASES[::3], "Sign Up", "SUPPORT US", "Donate", "donated", "ſupport us",
+    "Become a", " member", "jetzt", " ", ".", "-", "Unterstützen Sie uns", "news", "x",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(ACTION_PIECES, max_size=6).map("".join))
+def test_a_call_to_action_the_pattern_finds_passes_its_substring_test(text: str) -> None:
+    if CALL_TO_ACTION.search(text):
+        assert may_call_to_action(text), text
+
+
+def test_calls_to_action_in_the_fixture_lines_pass_their_substring_test() -> None:
+    for line in LINES:
+        if CALL_TO_ACTION.search(line):
+            assert may_call_to_action(line), line
+    assert may_call_to_action("Become a Member today") and may_call_to_action("ſupport us")
+    assert not may_call_to_action("Bridge reopens after repairs")

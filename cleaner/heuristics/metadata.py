@@ -41,6 +41,8 @@ CALL_TO_ACTION: Final = regex.compile(
     r"\b(?:" + "|".join(regex.escape(p) for p in vocab.CALL_TO_ACTION.split("|")) + r")\b",
     regex.IGNORECASE,
 )
+# The phrases, lower case, for `may_call_to_action`.
+CALL_TO_ACTION_PHRASES: Final = tuple(p.lower() for p in vocab.CALL_TO_ACTION.split("|"))
 BREADCRUMB: Final = regex.compile(r"\s[›»>]\s")
 CAPITALS_MAX_WORDS: Final = 4
 LOWER: Final = regex.compile(r"\p{Ll}")
@@ -133,6 +135,20 @@ def may_be_byline(text: str) -> bool:
     return not first.isascii() or first.lower().removesuffix(":") in BYLINE_FIRST_WORDS
 
 
+def may_call_to_action(text: str) -> bool:
+    """False when CALL_TO_ACTION cannot match `text`: ASCII text whose lower-case form
+    holds none of its phrases (a few substring tests instead of the search, which tries
+    every phrase at every word of the line ignoring case). In ASCII text, ignoring case is
+    lower-casing; past ASCII ("ſ" matches "s"), the pattern decides."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    for phrase in CALL_TO_ACTION_PHRASES:
+        if phrase in lower:
+            return True
+    return False
+
+
 def find_title(doc: Document, start: int, reasons: list[str | None]) -> int | None:
     """Index of the headline: the last title-like line before the main run starts."""
     lines = doc.lines
@@ -157,7 +173,7 @@ def is_title_like(text: str) -> bool:
         return False
     if TITLE_END.search(text) or not line_key(text) or not TITLE_START.match(text):
         return False
-    if BREADCRUMB.search(text) or CALL_TO_ACTION.search(text):
+    if BREADCRUMB.search(text) or (may_call_to_action(text) and CALL_TO_ACTION.search(text)):
         return False
     if words <= CAPITALS_MAX_WORDS and UPPER.search(text) and not LOWER.search(text):
         return False

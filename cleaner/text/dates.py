@@ -271,14 +271,60 @@ def names_a_month(lower: str) -> bool:
 
 
 def month_word_in(lower: str) -> bool:
-    """`names_a_month`, by a loop over the words that looks up only those of a month
-    name's length (see build.COMPILED)."""
-    if "." in lower or "," in lower:
-        lower = lower.replace(".", " ").replace(",", " ")
-    for word in lower.split():
-        if SHORTEST_MONTH <= len(word) <= LONGEST_MONTH and word in MONTHS:
+    """`names_a_month`, by a loop over the code points (see build.COMPILED): the words are
+    found where they stand, without splitting the text, and only one of a month name's
+    length, first and last letter (MONTH_SHAPES) is looked up."""
+    end = len(lower)
+    i = 0
+    while i < end:
+        if month_word_break_at(lower, i):
+            i += 1
+            continue
+        start = i
+        i += 1
+        while i < end and not month_word_break_at(lower, i):
+            i += 1
+        size = i - start
+        if (
+            SHORTEST_MONTH <= size <= LONGEST_MONTH
+            and MONTH_SHAPES[month_shape(size, ord(lower[start]), ord(lower[i - 1]))]
+            and lower[start:i] in MONTHS
+        ):
             return True
     return False
+
+
+def month_word_break_at(text: str, i: int) -> bool:
+    """Whether text[i] separates words for `names_a_month`: whitespace (as str.split
+    reads it), a full stop or a comma."""
+    code = ord(text[i])
+    if code < 0x80:
+        return MONTH_WORD_BREAKS[code] == 1
+    return text[i].isspace()
+
+
+def month_shape(size: int, first: int, last: int) -> int:
+    """Where a word of `size` characters (SHORTEST_MONTH to LONGEST_MONTH) whose first
+    and last characters have these code points stands in MONTH_SHAPES."""
+    return ((size - SHORTEST_MONTH) << 14) | ((first & 0x7F) << 7) | (last & 0x7F)
+
+
+def _month_shapes() -> bytes:
+    """MONTH_SHAPES: 1 at each month name's `month_shape`."""
+    table = bytearray((LONGEST_MONTH - SHORTEST_MONTH + 1) << 14)
+    for name in MONTHS:
+        table[month_shape(len(name), ord(name[0]), ord(name[-1]))] = 1
+    return bytes(table)
+
+
+# Whether a word of that length, first and last character (their low seven bits) may
+# be a month name: one lookup instead of hashing the word for MONTHS.
+MONTH_SHAPES: Final = _month_shapes()
+# The ASCII characters that separate words for `names_a_month`: str.split's whitespace
+# (tab to carriage return, the four separators U+001C-U+001F, space), "." and ",".
+MONTH_WORD_BREAKS: Final = bytes(
+    chr(code).isspace() or chr(code) in ".," for code in range(0x80)
+)
 
 
 def may_be_month_first(lower: str) -> bool:
