@@ -27,8 +27,10 @@ from cleaner.heuristics import drop_boilerplate, drop_boilerplate_again, lift_me
 from cleaner.heuristics.features import (
     CLOSING_CHARS,
     SENTENCE_END_CHARS,
+    UNSPACED,
     ends_as_sentence,
     is_sentence,
+    word_count,
 )
 from cleaner.heuristics.main_run import (
     AFTER_HEADING,
@@ -66,15 +68,18 @@ from cleaner.heuristics.noise import (
 )
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.dates import (
+    DAY_MONTH_YEAR,
     DIGITS_AROUND_SEPARATOR,
     MONTH_DAY_YEAR,
     MONTHS,
+    day_first_day_in,
     has_separated_digits,
     month_first_day_in,
     month_word_in,
     names_a_month,
     separated_digits,
 )
+from cleaner.text.language import maybe_script, script_char_in
 from cleaner.text.lines import split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,8 +218,28 @@ def test_counters_and_times_ago_on_the_fixture_lines() -> None:
 
 MONTH_FIRST_PIECES = st.sampled_from([
     *sorted(MONTHS)[::7], "march", "may", "mai", "sept", "um", "at", "1", "3", "4", "12", "31",
-    "45", "2019", "٣", "0", " ", "\u2003", "\t", ".", ",", ":", "x", "é", "st", "th",
+    "45", "2019", "٣", "0", " ", "\u2003", "\t", ".", ",", ":", "x", "é", "st", "th", "º",
+    "de ", "of", "-", "/", "(", "_",
 ])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(MONTH_FIRST_PIECES, max_size=8).map("".join))
+def test_day_first_dates_are_found_only_where_their_day_can_stand(lower: str) -> None:
+    if DAY_MONTH_YEAR.search(lower):
+        assert day_first_day_in(lower), lower
+
+
+def test_day_first_days_on_the_fixture_lines() -> None:
+    found = 0
+    for line in LINES:
+        lower = line.lower()
+        if DAY_MONTH_YEAR.search(lower):
+            found += 1
+            assert day_first_day_in(lower), line
+    assert found
+    assert not day_first_day_in("oktober 2019 (1)") and not day_first_day_in("im oktober 2019")
+    assert day_first_day_in("18. oktober 2019") and day_first_day_in("5de mayo")
 
 
 @settings(max_examples=2000, deadline=None)
@@ -377,3 +402,14 @@ def test_calls_to_action_in_the_fixture_lines_pass_their_substring_test() -> Non
             assert may_call_to_action(line), line
     assert may_call_to_action("Become a Member today") and may_call_to_action("ſupport us")
     assert not may_call_to_action("Bridge reopens after repairs")
+
+
+def test_every_unspaced_character_is_one_the_script_test_finds() -> None:
+    # word_count searches a line for UNSPACED characters only when maybe_script finds one
+    for code in range(0x110000):
+        if UNSPACED.match(chr(code)):
+            assert script_char_in(chr(code)) and maybe_script(chr(code)), hex(code)
+    text = "市議会は、橋の補修工事が終わるまで通行止めが続くと発表した。"
+    assert word_count(text) == 1 + len(UNSPACED.findall(text)) // 2 > 1
+    assert word_count("Datenschutzerklärung") == 1
+

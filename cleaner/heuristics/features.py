@@ -5,6 +5,8 @@ from typing import Final
 
 import regex
 
+from ..text.language import maybe_script
+
 # Scripts written without spaces between words: a character there is about half a word.
 UNSPACED: Final = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 # Characters per word in unspaced scripts (Chinese words average about two characters).
@@ -35,7 +37,9 @@ ASCII_ENDS: Final = bytes(
 def word_count(text: str) -> int:
     """Words in a line, counting unspaced-script characters as half a word each."""
     words = text.count(" ") + 1
-    if len(text) > MAX_CHARS_PER_SPACED_WORD * words and not text.isascii():
+    # (every UNSPACED character is one `maybe_script` looks for: a line of Latin letters
+    # and punctuation alone, "Datenschutzerklärung", is not searched)
+    if len(text) > MAX_CHARS_PER_SPACED_WORD * words and not text.isascii() and maybe_script(text):
         words += len(UNSPACED.findall(text)) // UNSPACED_CHARS_PER_WORD
     return words
 

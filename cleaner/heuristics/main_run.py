@@ -58,6 +58,7 @@ SECONDARY_MIN_SUM: Final = 10.0
 # until a line is noise.
 LIST_MAX_ITEMS: Final = 20
 LIST_ITEM_SCORE: Final = 0.0
+COLON: Final = 0x3A
 # Menus: this many lines in a row of at most MENU_WORDS words each.
 MENU_RUN_MIN: Final = 3
 MENU_WORDS: Final = 3
@@ -124,7 +125,8 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
         if list_items:
             score = max(score, LIST_ITEM_SCORE)
             list_items -= 1
-        if line.text.endswith(":"):
+        text = line.text
+        if text and ord(text[-1]) == COLON:  # (text.endswith(":"), without the method call)
             list_items = LIST_MAX_ITEMS
         scores.append(score * weight if score > 0 else score)
     return scores

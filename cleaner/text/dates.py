@@ -142,6 +142,13 @@ CJK_YEAR_MARKS: Final = ("年", "년")
 # The last letters of the month names: MONTH_DAY_YEAR's day number follows one of them,
 # past a full stop and spaces (see `month_first_day_in`).
 MONTH_LAST_LETTERS: Final = "".join(sorted({name[-1] for name in MONTHS}))
+# What may follow DAY_MONTH_YEAR's day number (see `day_first_day_in`): the first
+# characters of a day suffix (_DAY_SUFFIX), of the words that join it to the month
+# (_JOIN: "de", "del", "of", its separators; whitespace is told apart) and of the month
+# names.
+DAY_FOLLOWERS: Final = "".join(sorted(
+    set("stnreº°") | set(".,/-") | {"d", "o"} | {name[0] for name in MONTHS}
+))
 # How far (characters) a time may stand from its date to count as the same timestamp.
 TIME_REACH: Final = 12
 # Plausible publication years: older "dates" are mostly numbers of something else.
@@ -362,6 +369,36 @@ def month_first_day_in(lower: str) -> bool:
     return False
 
 
+def may_be_day_first(lower: str) -> bool:
+    """False when DAY_MONTH_YEAR cannot match the lower-case text `lower` (compiled, told
+    by `day_first_day_in`; plain Python, the pattern runs, as for `may_be_month_first`)."""
+    return day_first_day_in(lower) if COMPILED else True
+
+
+def day_first_day_in(lower: str) -> bool:
+    """Whether `lower` holds what DAY_MONTH_YEAR's day needs: a number of one digit, or two
+    the first of which is 0-3, after no letter or digit, and followed by whitespace or
+    one of DAY_FOLLOWERS (a year, "2019", or "(1)" holds none)."""
+    end = len(lower)
+    i = 0
+    while i < end:
+        if not decimal_at(lower, i):
+            i += 1
+            continue
+        start = i
+        i += 1
+        while i < end and decimal_at(lower, i):
+            i += 1
+        if (
+            (i - start == 1 or (i - start == 2 and 0x30 <= ord(lower[start]) <= 0x33))
+            and i < end
+            and (start == 0 or not lower[start - 1].isalnum())
+            and (lower[i] in DAY_FOLLOWERS or lower[i].isspace())
+        ):
+            return True
+    return False
+
+
 def digit_in(text: str) -> bool:
     """`has_digit`, by a loop over the code points (see build.COMPILED)."""
     for i in range(len(text)):
@@ -410,7 +447,8 @@ def _earliest_date(text: str, reference: dt.date | None) -> Found | None:
     # the name patterns are the slow ones: run them only when a month is named
     if names_a_month(lower):
         if len(lower) == len(text):  # spans in the lower-cased line are spans in the line
-            candidates.append(_first_named_date(DAY_MONTH_YEAR, lower, reference))
+            if may_be_day_first(lower):
+                candidates.append(_first_named_date(DAY_MONTH_YEAR, lower, reference))
             if may_be_month_first(lower):
                 candidates.append(_first_named_date(MONTH_DAY_YEAR, lower, reference))
         else:
