@@ -80,7 +80,7 @@ from cleaner.text.dates import (
     separated_digits,
 )
 from cleaner.text.language import maybe_script, script_char_in
-from cleaner.text.lines import split_lines
+from cleaner.text.lines import collapsed, has_invisible, split_lines, without_invisible
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURES = [read_capture(path) for path in find_captures([ROOT / "fixtures"])]
@@ -412,4 +412,61 @@ def test_every_unspaced_character_is_one_the_script_test_finds() -> None:
     text = "市議会は、橋の補修工事が終わるまで通行止めが続くと発表した。"
     assert word_count(text) == 1 + len(UNSPACED.findall(text)) // 2 > 1
     assert word_count("Datenschutzerklärung") == 1
+
+
+def split_lines_as_written(text: str, keep_spacing: bool = False) -> list[Line]:
+    """split_lines as it was before it searched the text for runs of spaces once (and
+    read a line's ends by their code points)."""
+    lines: list[Line] = []
+    blank = True
+    raw_lines = text.splitlines()
+    if has_invisible(text):
+        raw_lines = without_invisible("\n".join(raw_lines)).split("\n")
+    for raw in raw_lines:
+        clean = raw
+        shown = None
+        if not raw:
+            pass
+        elif not raw.isprintable():
+            clean = collapsed(raw)
+        elif "  " in raw or raw.startswith(" ") or raw.endswith(" "):
+            clean = " ".join(raw.split())
+            if keep_spacing:
+                stripped = raw.strip(" ")
+                if stripped != clean:
+                    shown = stripped
+        if not clean:
+            blank = True
+            if lines:
+                lines[-1].blank_after = True
+            continue
+        lines.append(Line(clean, None, blank, False, None, None, shown))
+        blank = False
+    return lines
+
+
+TEXT_PIECES = st.sampled_from([
+    "a", "b c", " ", "  ", "   ", "\t", "\n", "\n\n", "\r\n", "\r", "\x0b", "\u2028", "\x1c", "\x85",
+    "\u200b", "\u00ad", " \u200b ", "\xa0", "\x07", "é", "—", "x  y",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TEXT_PIECES, max_size=16).map("".join))
+def test_split_lines_as_it_was_written(text: str) -> None:
+    for keep_spacing in (False, True):
+        got = split_lines(text, keep_spacing)
+        expected = split_lines_as_written(text, keep_spacing)
+        assert [(x.text, x.blank_before, x.blank_after, x.shown) for x in got] == [
+            (x.text, x.blank_before, x.blank_after, x.shown) for x in expected
+        ], text
+
+
+def test_split_lines_as_it_was_written_on_the_fixtures() -> None:
+    for capture in CAPTURES:
+        got = split_lines(capture.text, keep_spacing=True)
+        expected = split_lines_as_written(capture.text, keep_spacing=True)
+        assert [(x.text, x.blank_before, x.blank_after, x.shown) for x in got] == [
+            (x.text, x.blank_before, x.blank_after, x.shown) for x in expected
+        ]
 
