@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from cleaner import reasons as R
 from cleaner.document import Capture, Document, Line
 from cleaner.extract.capture_features import (
+    CODE_ENDS,
     LETTERS,
     LONGEST_VOCABULARY_WORD,
     SHORTEST_VOCABULARY_WORD,
     VOCABULARIES,
     VOCABULARY_OF,
     VOCABULARY_SHAPES,
+    ends_as_code,
     vocabulary_shape,
     word_features,
 )
@@ -470,3 +472,9 @@ def test_split_lines_as_it_was_written_on_the_fixtures() -> None:
             (x.text, x.blank_before, x.blank_after, x.shown) for x in expected
         ]
 
+
+def test_a_line_ends_as_code_as_its_last_character_tells() -> None:
+    for text in ["", "x", "a;", "f() {", "}", "(x)", "[1]", "<b>", "a->", "é", "—", "x\u037e", *LINES]:
+        assert ends_as_code(text) == (text[-1:] in CODE_ENDS), text
+    for code in range(0x3000):
+        assert ends_as_code("x" + chr(code)) == (chr(code) in CODE_ENDS), hex(code)

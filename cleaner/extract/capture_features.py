@@ -150,6 +150,8 @@ SHORT_LINE_WORDS: Final = 4
 SENTENCE_LINE_WORDS: Final = 12
 # What lines of code end with, and prose lines rarely do.
 CODE_ENDS: Final = frozenset({";", "{", "}", ")", "]", ">"})
+# The same by code point (all are ASCII), for `ends_as_code`.
+CODE_END_CODES: Final = bytes(chr(code) in CODE_ENDS for code in range(0x80))
 # The noise reasons of lines (heuristics/noise.py) counted as shares of the lines: what
 # a page's furniture is made of says what kind of page it is (prices and counters on a
 # shop, comment actions on a forum, read-more links on a listing).
@@ -222,6 +224,15 @@ def word_features(short: str, out: dict[str, float]) -> None:
     out["t_price"] = sum([short.count(mark) for mark in CURRENCY_MARKS])
 
 
+def ends_as_code(text: str) -> bool:
+    """Whether `text` ends with one of CODE_ENDS, told by its last code point (no slice
+    of the text, no set lookup)."""
+    if not text:
+        return False
+    code = ord(text[-1])
+    return code < 0x80 and CODE_END_CODES[code] == 1
+
+
 def text_features(lines: Sequence[Line], url: str | None) -> dict[str, float]:
     """The features of a text capture: its URL, and what its lines look like (their
     texts and LineFacts, as the line heuristics measured them)."""
@@ -247,7 +258,7 @@ def text_features(lines: Sequence[Line], url: str | None) -> dict[str, float]:
             long_words += words
         if words > SENTENCE_LINE_WORDS and fact.sentence:
             sentence_words += words
-        if text[-1:] in CODE_ENDS:
+        if ends_as_code(text):
             code += 1
     whole = total or 1
     out["l_n"] = count

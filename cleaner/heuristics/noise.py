@@ -54,6 +54,9 @@ PHRASE_REASONS: Final = {
     ))
     for phrase in phrases
 }
+# Both, looked up at once (a heading's reason wins, as it is asked first): most short
+# lines are neither, told by one lookup instead of two.
+SHORT_LINE_KEYS: Final = {**PHRASE_REASONS, **SECTION_HEADINGS}
 
 # What `line_key` trims from both ends: digits, punctuation, arrows and symbols
 # ("Kommentare (3)", "← Zurück", "Teilen:", "4 Comments", "×Close").
@@ -61,6 +64,7 @@ KEY_EDGES: Final = (
     " \t0123456789.,:;!?¡¿()[]{}<>«»‹›\"'“”„‘’`*•·|/\\-–—_~+=#@%&^$€£¥©®™°…"
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
+COLON: Final = 0x3A
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
 MENU_SEPARATOR_CHARS: Final = "|•·/"
 MENU_SEPARATORS: Final = re.compile(r"\s*[" + MENU_SEPARATOR_CHARS + r"]\s*")
@@ -459,13 +463,13 @@ def _short_line_reason(text: str, lower: str, digit: bool) -> str | None:
         if BULLET.fullmatch(text):
             return R.BULLET_MARKER
         return R.NUMBER_LINE if NUMBERS_ONLY.fullmatch(text) else R.SYMBOL_LINE
-    if key in SECTION_HEADINGS:
+    keyed = SHORT_LINE_KEYS.get(key)
+    if keyed is not None:
         # "953 Kommentare" is a link to the comments, not the heading that opens them
-        return R.VIEW_COUNTER if digit else SECTION_HEADINGS[key]
-    if key in PHRASE_REASONS:
-        return PHRASE_REASONS[key]
-    # (COMMENT_HEADER ends in its colon, and the text must end where it does)
-    if text.endswith(":") and COMMENT_HEADER.fullmatch(text):
+        return R.VIEW_COUNTER if digit and key in SECTION_HEADINGS else keyed
+    # (COMMENT_HEADER ends in its colon, and the text must end where it does; text is not
+    # empty, its key is not)
+    if ord(text[-1]) == COLON and COMMENT_HEADER.fullmatch(text):
         return R.COMMENT_ACTION
     if digit:
         # these patterns ignore case: their lower-case twins on the lower-cased line
