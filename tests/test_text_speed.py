@@ -56,6 +56,7 @@ from cleaner.heuristics.noise import (
     BRACKETED_CREDIT,
     COUNTED_WORDS,
     CREDIT_PHRASE_FIRST_WORDS,
+    FIRST_WORD_EDGES,
     FRAGMENTS,
     MAX_TRIGGER_CHARS,
     MIN_TRIGGER_CHARS,
@@ -64,6 +65,7 @@ from cleaner.heuristics.noise import (
     VIEW_COUNTER_LOWER,
     _fragment_reason,
     drop_noise_lines,
+    first_word,
     may_be_time_ago,
     may_count,
     may_hold_credit,
@@ -478,3 +480,11 @@ def test_a_line_ends_as_code_as_its_last_character_tells() -> None:
         assert ends_as_code(text) == (text[-1:] in CODE_ENDS), text
     for code in range(0x3000):
         assert ends_as_code("x" + chr(code)) == (chr(code) in CODE_ENDS), hex(code)
+
+
+def test_a_first_word_is_its_first_token_stripped_of_the_edges() -> None:
+    assert not any(char.isascii() and char.isalpha() for char in FIRST_WORD_EDGES)
+    for line in [*LINES, "", "(photo", "«le»", "a", "über.", "x-"]:
+        tokens = line.lower().split()
+        expected = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
+        assert first_word(tokens) == expected, line

@@ -355,7 +355,7 @@ def _noise_reason(text: str, words: int) -> str | None:
         if _is_date_line(text):
             return R.DATE_LINE
     tokens = lower.split()
-    first = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
+    first = first_word(tokens)
     if (
         words <= CREDIT_MAX_WORDS
         and (first in CREDIT_FIRST_WORDS or text[:1] in ("©", "("))
@@ -375,6 +375,19 @@ def _noise_reason(text: str, words: int) -> str | None:
     if words <= FRAGMENT_MAX_WORDS:
         return _fragment_reason(tokens, lower)
     return None
+
+
+def first_word(tokens: list[str]) -> str:
+    """The first of a line's lower-case words, stripped of FIRST_WORD_EDGES: a word that
+    starts and ends with an ASCII letter (most do) is its own, told without the strip
+    (FIRST_WORD_EDGES holds no ASCII letter)."""
+    if not tokens:
+        return ""
+    word = tokens[0]
+    first, last = ord(word[0]), ord(word[-1])
+    if 0x61 <= first <= 0x7A and 0x61 <= last <= 0x7A:
+        return word
+    return word.strip(FIRST_WORD_EDGES)
 
 
 def _fragment_reason(tokens: list[str], lower: str) -> str | None:
