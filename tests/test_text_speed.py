@@ -6,6 +6,7 @@ the two on every fixture line and on generated text.
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -83,7 +84,15 @@ from cleaner.text.dates import (
     names_a_month,
     separated_digits,
 )
-from cleaner.text.language import maybe_script, script_char_in
+from cleaner.text.language import (
+    FUNCTION_WORD_SHAPES,
+    LANGUAGES_OF,
+    WORD,
+    counted_words,
+    function_word_shape,
+    maybe_script,
+    script_char_in,
+)
 from cleaner.text.lines import collapsed, has_invisible, split_lines, without_invisible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -488,3 +497,14 @@ def test_a_first_word_is_its_first_token_stripped_of_the_edges() -> None:
         tokens = line.lower().split()
         expected = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
         assert first_word(tokens) == expected, line
+
+
+def test_every_function_word_has_a_function_word_shape() -> None:
+    # counted_words looks up only the words of such a shape
+    for word in LANGUAGES_OF:
+        assert FUNCTION_WORD_SHAPES[function_word_shape(len(word), ord(word[0]), ord(word[-1]))]
+    assert sum(FUNCTION_WORD_SHAPES) <= len(LANGUAGES_OF)
+    for line in LINES:
+        lower = line.lower()
+        expected = Counter(w for w in WORD.findall(lower) if w in LANGUAGES_OF)
+        assert counted_words(lower) == dict(expected), line

@@ -57,6 +57,27 @@ for _lang, _words in FUNCTION_WORDS.items():
         LANGUAGES_OF[_word] = LANGUAGES_OF.get(_word, ()) + (_lang,)
 # The longest function word: a longer word is none, told without hashing it.
 LONGEST_FUNCTION_WORD: Final[int] = max(map(len, LANGUAGES_OF))
+
+
+def function_word_shape(size: int, first: int, last: int) -> int:
+    """Where a word of `size` characters (1 to LONGEST_FUNCTION_WORD) whose first and
+    last characters have these code points stands in FUNCTION_WORD_SHAPES."""
+    return ((size - 1) << 12) | ((first & 0x3F) << 6) | (last & 0x3F)
+
+
+def _function_word_shapes() -> bytes:
+    """FUNCTION_WORD_SHAPES: 1 at each function word's `function_word_shape`."""
+    table = bytearray(LONGEST_FUNCTION_WORD << 12)
+    for word in LANGUAGES_OF:
+        table[function_word_shape(len(word), ord(word[0]), ord(word[-1]))] = 1
+    return bytes(table)
+
+
+# Whether a word of that length, first and last character (their low six bits) may be
+# a function word: of the words of up to LONGEST_FUNCTION_WORD letters in the first
+# 2,000 characters of the dev set's text captures, a third have such a shape (nine in
+# ten of those are one), told by one lookup instead of a slice of the text and a hash.
+FUNCTION_WORD_SHAPES: Final = _function_word_shapes()
 WORD: Final = re.compile(r"[^\W\d_]+")
 # Which code points below WORD_TABLE_END are WORD characters (alphanumeric but no digit,
 # as [^\W\d_] reads them: str.isalnum and not str.isdecimal), one byte each, for
@@ -107,7 +128,8 @@ def function_words(lower: str) -> dict[str, int]:
 
 def counted_words(lower: str) -> dict[str, int]:
     """`function_words`, by a loop over the code points (see build.COMPILED): a WORD no
-    longer than the longest function word is looked up, the others are skipped."""
+    longer than the longest function word, with a function word's shape
+    (FUNCTION_WORD_SHAPES), is looked up, the others are skipped."""
     counts: dict[str, int] = {}
     end = len(lower)
     i = 0
@@ -119,7 +141,10 @@ def counted_words(lower: str) -> dict[str, int]:
         i += 1
         while i < end and word_char_at(lower, i):
             i += 1
-        if i - start <= LONGEST_FUNCTION_WORD:
+        size = i - start
+        if size <= LONGEST_FUNCTION_WORD and FUNCTION_WORD_SHAPES[
+            function_word_shape(size, ord(lower[start]), ord(lower[i - 1]))
+        ]:
             word = lower[start:i]
             if word in LANGUAGES_OF:
                 counts[word] = counts.get(word, 0) + 1
