@@ -268,6 +268,20 @@ def decimal_at(text: str, i: int) -> bool:
     return code <= 0x39 or (code >= FIRST_OTHER_DIGIT and text[i].isdecimal())
 
 
+def decimals_end(text: str, i: int) -> int:
+    """Where the run of decimal digits (`decimal_at`) from text[i] on ends."""
+    end = len(text)
+    while i < end and decimal_at(text, i):
+        i += 1
+    return i
+
+
+def day_sized(text: str, start: int, stop: int) -> bool:
+    """Whether the digits text[start:stop] can be a day of the month as the date patterns
+    write one: one digit, or two the first of which is 0-3."""
+    return stop - start == 1 or (stop - start == 2 and 0x30 <= ord(text[start]) <= 0x33)
+
+
 def names_a_month(lower: str) -> bool:
     """Whether a word of the lower-case text `lower`, split at whitespace, full stops and
     commas, is a month's name (one of MONTHS). Compiled, `month_word_in` tells it with
@@ -355,10 +369,8 @@ def month_first_day_in(lower: str) -> bool:
             i += 1
             continue
         start = i
-        i += 1
-        while i < end and decimal_at(lower, i):
-            i += 1
-        if i - start == 1 or (i - start == 2 and 0x30 <= ord(lower[start]) <= 0x33):
+        i = decimals_end(lower, i + 1)
+        if day_sized(lower, start, i):
             before = start - 1
             while before >= 0 and lower[before].isspace():
                 before -= 1
@@ -386,11 +398,9 @@ def day_first_day_in(lower: str) -> bool:
             i += 1
             continue
         start = i
-        i += 1
-        while i < end and decimal_at(lower, i):
-            i += 1
+        i = decimals_end(lower, i + 1)
         if (
-            (i - start == 1 or (i - start == 2 and 0x30 <= ord(lower[start]) <= 0x33))
+            day_sized(lower, start, i)
             and i < end
             and (start == 0 or not lower[start - 1].isalnum())
             and (lower[i] in DAY_FOLLOWERS or lower[i].isspace())
