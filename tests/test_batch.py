@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,64 @@ def test_a_state_with_its_own_index_layout_still_finds_the_runs_duplicates(tmp_p
     a, b, c = manifest(out)
     assert {a["status"], b["status"]} == {"written", "duplicate"} and a["article"] == b["article"]
     assert c["status"] == "written"
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and p.name not in (DEFAULT_STATE, ".cleaner.lock", "summary.json")}
+
+
+@pytest.fixture
+def stories(captures: Path) -> Path:
+    """Single-capture stories, exact and near duplicates, enough for the worker pool."""
+    longer = ARTICLE + "\nA ceremony with the mayor is planned for the first weekend of next month.\n"
+    (captures / "long.txt").write_text(longer)
+    (captures / "long.meta.json").write_text(json.dumps({"url": "https://example.org/bridge"}))
+    words = (OTHER + ARTICLE + CAFE).lower().replace(".", "").split()
+    for n in range(20):  # stories of their own: the same words, in other orders
+        order = random.Random(n).sample(words, len(words))
+        paragraphs = [" ".join(order[i : i + 30]).capitalize() + "." for i in range(0, 150, 30)]
+        (captures / f"more{n:02d}.txt").write_text(f"Story {n}\n\n" + "\n\n".join(paragraphs))
+    return captures
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_drafted_article_files_are_those_the_placer_would_write(stories, tmp_path, monkeypatch,
+                                                                 jobs):
+    from cleaner.sinks import Sinks
+    from cleaner.sinks.atomic import TEMP_FOLDER
+
+    drafted, written = tmp_path / "drafted", tmp_path / "written"
+    run([stories], drafted, jobs=jobs)
+    monkeypatch.setattr(Sinks, "article_files", property(lambda self: False))
+    run([stories], written, jobs=jobs)
+    statuses = [row["status"] for row in manifest(drafted)]
+    assert statuses.count("duplicate") >= 2 and statuses.count("written") >= 20
+    assert files_of(drafted) == files_of(written)
+    assert not any((drafted / TEMP_FOLDER).iterdir())  # every draft placed or removed
+
+
+def test_a_draft_that_cannot_be_written_leaves_the_article_to_the_placer(stories, tmp_path,
+                                                                          monkeypatch):
+    import cleaner.run.work
+
+    def refuse(path, meta, body):
+        raise OSError(28, "No space left on device")
+
+    run([stories], tmp_path / "drafted")
+    monkeypatch.setattr(cleaner.run.work, "write_draft", refuse)
+    run([stories], tmp_path / "placed")
+    assert files_of(tmp_path / "drafted") == files_of(tmp_path / "placed")
+
+
+def test_a_capture_file_is_read_whole_whatever_its_size_said(tmp_path):
+    from io import BytesIO
+
+    from cleaner.errors import CaptureError
+    from cleaner.sources.files import read_up_to
+
+    data = b"x" * 100
+    for said in (0, 10, 99, 100, 101, 5000):  # a file that grew or shrank since its stat
+        assert read_up_to(BytesIO(data), 1000, "a.txt", "bytes", said) == data
+        with pytest.raises(CaptureError, match="more than 50 bytes"):
+            read_up_to(BytesIO(data), 50, "a.txt", "bytes", said)

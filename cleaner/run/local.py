@@ -7,8 +7,10 @@
 Inputs are discovered lazily and WARC records read as they are cleaned; the cleaned
 articles wait in the spool (on disk) until every capture is cleaned, when the placer
 decides each story's canonical capture and the sinks write the articles, in input order,
-appending each manifest line as its capture is placed. Memory holds the run's
-fingerprints (about 1-2 KB per kept capture) and little else.
+appending each manifest line as its capture is placed. The workers also write each
+article file as it would be were its capture alone in its story (a draft, among the
+run's temporary files): the placer moves those of single-capture stories into place.
+Memory holds the run's fingerprints (about 1-2 KB per kept capture) and little else.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ from .placer import BatchPlacer, Record, RunRecords
 from .pool import ordered_map
 from .spool import Spool
 from .summary import Summary
-from .work import Work
+from .work import DRAFT_SUFFIX, Work
 
 SUMMARY = "summary.json"
 # The dedup index kept across runs when no state is given.
@@ -108,7 +110,10 @@ def run(
         remembers = index is not None and index.any_processed()
         work = Work(rules, None if index is None else index.layout,
                     index.store.path if remembers and index is not None else None,
-                    max_bytes=max_bytes, html_engine=html_engine, only=wanted)
+                    max_bytes=max_bytes, html_engine=html_engine, only=wanted,
+                    drafts=str(temp) if sinks.article_files else None)
+        # drafts no placing took (a chunk done again after its worker died) go at the end
+        stack.callback(_remove_drafts, temp)
         items = iter_inputs(inputs, summary.skipped, max_bytes)
         outcomes = ordered_map(work, items, jobs, crashed, timeout)
         for outcome in _shown(outcomes, progress, "cleaning"):
@@ -125,6 +130,11 @@ def run(
     except OSError as err:
         raise OutputError(f"cannot write the summary in {out}: {err}") from err
     return summary
+
+
+def _remove_drafts(folder: Path) -> None:
+    for draft in folder.glob(f"*{DRAFT_SUFFIX}"):
+        draft.unlink(missing_ok=True)
 
 
 def _write_rows(rows: Iterator, out: Path, sinks: Sinks, placer: BatchPlacer,

@@ -55,8 +55,10 @@ class Outcome:
     """What cleaning one capture gave, small enough to send back from a worker process.
 
     `record` is the article itself (front matter and body, pickled) for a KEPT capture,
-    kept on disk until it is placed; `sketch` its fingerprint when deduplicating; `row`
-    the manifest line an earlier run gave a PLACED capture.
+    kept on disk until it is placed; `draft` the path of its article file as written
+    were it alone in its story (a batch run's workers write these: see `Work`); `sketch`
+    its fingerprint when deduplicating; `row` the manifest line an earlier run gave a
+    PLACED capture.
     """
 
     source: str
@@ -72,6 +74,7 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     rule_report: RuleReport | None = None
     page_type: str | None = None
+    draft: str | None = None
 
 
 def empty_reason(drops: Mapping[str, int]) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -105,12 +106,12 @@ def index_payload(reference: str | None, source: str, meta: Mapping[str, Any]) -
 class Record:
     """One input as spooled between cleaning and placing."""
 
-    __slots__ = ("content_hash", "page_type", "reason", "record", "row", "site", "source",
-                 "status", "warnings")
+    __slots__ = ("content_hash", "draft", "page_type", "reason", "record", "row", "site",
+                 "source", "status", "warnings")
 
     def __init__(self, data: bytes) -> None:
         (self.source, self.status, self.reason, self.site, self.content_hash, row,
-         self.record, self.warnings, self.page_type) = pickle.loads(data)
+         self.record, self.warnings, self.page_type, self.draft) = pickle.loads(data)
         self.row = None if row is None else ManifestRow.from_dict(row)
 
     @staticmethod
@@ -118,7 +119,7 @@ class Record:
         row = None if outcome.row is None else outcome.row.to_dict()
         return pickle.dumps(
             (outcome.source, outcome.status, outcome.reason, outcome.site, outcome.content_hash,
-             row, outcome.record, outcome.warnings, outcome.page_type),
+             row, outcome.record, outcome.warnings, outcome.page_type, outcome.draft),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
 
@@ -243,15 +244,21 @@ class BatchPlacer:
         positions = self.records.positions
         best: tuple[tuple, int, dict[str, Any], str, str] | None = None
         listed: list[tuple[int, str, dict[str, Any]]] = []  # each member's source and metadata
+        drafts: list[str] = []
         for doc in members:
             record = first if doc == root else self.records.record(positions[doc])
             meta, body = record.article()
             listed.append((doc, record.source, mergeable(meta)))
+            if record.draft is not None:
+                drafts.append(record.draft)
             rank = canonical_rank(meta, self.records.words[doc], positions[doc])
             if best is None or rank > best[0]:
                 best = (rank, doc, meta, body, record.source)
         assert best is not None
         _, canonical, meta, body, source = best
+        # a story of one capture is written as its worker drafted it; of more, the
+        # canonical's front matter takes from the others and lists them
+        draft = drafts.pop() if len(members) == 1 and drafts else None
         try:
             earlier = self.earlier_article(members)
             if earlier is not None:
@@ -263,9 +270,13 @@ class BatchPlacer:
                 return Placed(reference, written_from, left=len(members))
             meta = article_meta(meta, [(src, fields) for doc, src, fields in listed
                                        if doc != canonical])
-            reference = self.sinks.write(meta, body, source)
+            reference = self.sinks.write(meta, body, source, draft)
+            draft = None
         except (OSError, CleanerError) as err:
             return Placed(None, error=f"cannot write: {err}", left=len(members))
+        finally:
+            for unused in drafts if draft is None else [*drafts, draft]:
+                Path(unused).unlink(missing_ok=True)
         if self.index is not None and self.records.sketches is not None:
             self.new_entries.append((reference, self.records.sketches.sketch(canonical),
                                      index_payload(reference, source, meta)))

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from ..dedup.sketch import Layout, Sketcher
@@ -12,11 +14,15 @@ from ..dedup.store import StateReader
 from ..document import Article, Capture
 from ..errors import CaptureError
 from ..pipeline import clean_capture
+from ..sinks.markdown import write_draft
 from ..siterules.rulebook import RuleBook
 from ..sources.files import DEFAULT_MAX_BYTES, read_capture
 from ..sources.items import CaptureFile, Failed, Item
 from .only import is_wanted, skip_reason
 from .outcome import EMPTY, ERROR, KEPT, PLACED, SKIPPED, ManifestRow, Outcome, empty_reason
+
+# How a worker names the article files it writes ahead of placing (see `Work`).
+DRAFT_SUFFIX = ".draft"
 
 
 def clean_or_reason(
@@ -53,6 +59,12 @@ class Work:
     With `only` (a set of page types, see `run.only`), a capture of another type is
     SKIPPED once cleaned: its type is known only then.
 
+    With `drafts` (a folder of temporary files on OUT's disk), each kept capture's article
+    file is written there as it would be were the capture alone in its story, its front
+    matter as cleaned (`Outcome.draft`): most stories have one capture, and the placer
+    then only moves the file into OUT, so that the writing is done by the workers, side
+    by side, rather than by the placer after all the cleaning.
+
     Picklable: sent to each worker process once. The state file, when given, is opened
     read-only in each process on first use.
     """
@@ -60,7 +72,7 @@ class Work:
     def __init__(
         self, rules: RuleBook | None, layout: Layout | None = None, state: str | None = None,
         max_bytes: int | None = DEFAULT_MAX_BYTES, html_engine: str | None = None,
-        only: frozenset[str] | None = None,
+        only: frozenset[str] | None = None, drafts: str | None = None,
     ) -> None:
         self.rules = rules
         self.layout = layout
@@ -68,12 +80,15 @@ class Work:
         self.max_bytes = max_bytes
         self.html_engine = html_engine
         self.only = only
+        self.drafts = drafts
         self._reader: StateReader | None = None
         self._sketcher: Sketcher | None = None
+        self._drafted = 0
 
     def __getstate__(self) -> dict[str, Any]:
         return {"rules": self.rules, "layout": self.layout, "state": self.state,
-                "max_bytes": self.max_bytes, "html_engine": self.html_engine, "only": self.only}
+                "max_bytes": self.max_bytes, "html_engine": self.html_engine, "only": self.only,
+                "drafts": self.drafts}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -126,9 +141,24 @@ class Work:
                            **said), ""
         outcome = Outcome(
             capture.source, KEPT, None, site, digest, drops,
-            record=pack(article.meta, article.body), words=len(article.body.split()), **said,
+            record=pack(article.meta, article.body), words=len(article.body.split()),
+            draft=self.draft(article), **said,
         )
         return outcome, article.body
+
+    def draft(self, article: Article) -> str | None:
+        """The path of the article file written for `article` ahead of placing; None when
+        no drafts are asked for or it could not be written (the placer writes the article
+        then, and reports what fails)."""
+        if self.drafts is None:
+            return None
+        self._drafted += 1  # with the process id, a name no other worker gives
+        path = Path(self.drafts) / f"{os.getpid()}-{self._drafted}{DRAFT_SUFFIX}"
+        try:
+            write_draft(path, dict(article.meta), article.body)
+        except OSError:
+            return None
+        return str(path)
 
     def close(self) -> None:
         """Close the state file's read-only view (in the process that ran the work)."""

@@ -50,9 +50,12 @@ class Sinks:
         self.background = background
         self.written: list[list[str]] = []  # each article's references since `flush`
 
-    def write(self, meta: Mapping[str, Any], body: str, source: str) -> str:
-        """Write an article in every format; its reference in the first. Raises OSError."""
-        references = [writer.write(meta, body, source) for writer in self.writers]
+    def write(self, meta: Mapping[str, Any], body: str, source: str,
+              draft: str | None = None) -> str:
+        """Write an article in every format; its reference in the first. Raises OSError.
+        `draft`: its article file, already written (see `markdown.write_draft`)."""
+        references = [writer.write(meta, body, source, draft) if isinstance(writer, ArticleWriter)
+                      else writer.write(meta, body, source) for writer in self.writers]
         if self.background:
             self.written.append(references)
         return references[0]
@@ -76,6 +79,12 @@ class Sinks:
         for writer in self.writers:
             if writer.owns(reference):
                 writer.add_duplicates(reference, duplicates)
+
+    @property
+    def article_files(self) -> bool:
+        """Whether articles are written as files (the markdown format), which can be
+        drafted ahead (see `markdown.write_draft`)."""
+        return any(isinstance(writer, ArticleWriter) for writer in self.writers)
 
     @property
     def durable(self) -> bool:

@@ -254,7 +254,7 @@ def read_limited(path: Path | UrlFile, max_bytes: int | None) -> bytes:
                 if max_bytes is not None and size > max_bytes:
                     raise CaptureError(source, too_big(f"{size:,} bytes", max_bytes))
                 stream.seek(0)
-                return read_up_to(stream, max_bytes, source, "bytes")
+                return read_up_to(stream, max_bytes, source, "bytes", size)
             stream.seek(0)
             try:
                 with gzip.GzipFile(fileobj=stream) as inflated:
@@ -265,11 +265,19 @@ def read_limited(path: Path | UrlFile, max_bytes: int | None) -> bytes:
         raise CaptureError(source, f"cannot read: {unreadable(path, err)}") from err
 
 
-def read_up_to(stream: Any, max_bytes: int | None, source: str, what: str) -> bytes:
-    """All of `stream`, or CaptureError if it holds more than `max_bytes`."""
+def read_up_to(stream: Any, max_bytes: int | None, source: str, what: str,
+               size: int | None = None) -> bytes:
+    """All of `stream`, or CaptureError if it holds more than `max_bytes`. `size`: what
+    the stream is expected to hold (a file's size), read first: asking for `max_bytes`
+    at once makes Python allocate a buffer of that size for every file."""
     if max_bytes is None:
         return stream.read()
-    data = stream.read(max_bytes + 1)
+    data = b""
+    if size is not None and size < max_bytes:
+        data = stream.read(size + 1)
+        if len(data) <= size:  # the whole file (had it grown, there would be more)
+            return data
+    data += stream.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise CaptureError(source, too_big(f"more than {max_bytes:,} {what}", max_bytes))
     return data
@@ -445,6 +453,8 @@ def sniff_kind(text: str, named: str | None = None) -> str:
     head = text[:SNIFF_BYTES].lstrip().lower()
     if head.startswith(HTML_OPENINGS):
         return HTML
+    if "<" not in head:  # no tag without one: most text captures are told here at once
+        return TEXT
     tag_lines = sum(1 for line in head.splitlines() if TAG.search(line))
     if tag_lines >= MIN_TAG_LINES or (named == HTML and tag_lines):
         return HTML
