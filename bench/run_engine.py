@@ -1,6 +1,6 @@
 """The run engine end to end: throughput against in-process cleaning, and peak memory.
 
-usage: python bench/run_engine.py [--devset DIR] [--rounds N] [--sizes 10000,100000]
+usage: python bench/run_engine.py [--devset DIR] [--rounds N] [--scale N] [--sizes 10000,100000]
                                   [--warc-gb 2] [--only throughput|memory|warc] [--work DIR]
 
 Throughput, on the dev set's 949 text captures, in one run, the three taking turns
@@ -11,6 +11,9 @@ a shared machine only ever slows a round down):
 - `cleaner clean --jobs 1` and `--jobs 2` as subprocesses, end to end: discovering,
   reading, cleaning, deduplicating against a new state, writing articles, manifest and
   summary (wall time).
+
+With `--scale N`, the same three on N made-up text captures (see below; half the rounds):
+a longer run, where the start-up of a `cleaner clean` process weighs less.
 
 Memory: `cleaner clean --jobs 1` on N made-up text captures (each mixes paragraphs of
 three dev-set pages, their words shuffled, so that they are distinct stories), and `cleaner clean --jobs 2` on
@@ -66,14 +69,14 @@ def end_to_end(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
     return time.perf_counter() - started, cpu
 
 
-def throughput(devset: Path, work: Path, rounds: int) -> None:
-    captures = [read_capture(p) for p in find_captures([devset / "text"])]
+def throughput(inputs: Path, work: Path, rounds: int) -> None:
+    captures = [read_capture(p) for p in find_captures([inputs])]
     in_process(captures[:50])  # warm the caches of the rule book and the regex engines
     best: dict[str, list[tuple[float, float]]] = {"in process": [], "jobs 1": [], "jobs 2": []}
     for _ in range(rounds):
         best["in process"].append(in_process(captures))
-        best["jobs 1"].append(end_to_end(devset / "text", work / "out1", 1))
-        best["jobs 2"].append(end_to_end(devset / "text", work / "out2", 2))
+        best["jobs 1"].append(end_to_end(inputs, work / "out1", 1))
+        best["jobs 2"].append(end_to_end(inputs, work / "out2", 2))
     n = len(captures)
     rate = {name: n / min(wall for wall, _ in times) for name, times in best.items()}
     cpu = {name: min(c for _, c in times) for name, times in best.items()}
@@ -228,6 +231,8 @@ def main() -> int:
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--scale", type=int, default=0,
+                        help="throughput on this many made-up text captures too")
     parser.add_argument("--warc-gb", type=float, default=2.0)
     parser.add_argument("--only", choices=("throughput", "memory", "warc"))
     parser.add_argument("--work", type=Path, help="folder for made-up inputs and outputs (kept)")
@@ -238,7 +243,14 @@ def main() -> int:
           f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     if args.only in (None, "throughput"):
         print("throughput, dev set text captures:")
-        throughput(args.devset, work, args.rounds)
+        throughput(args.devset / "text", work, args.rounds)
+        if args.scale:
+            # the same on a longer run, where start-up weighs less: what a run pays per capture
+            inputs = work / f"made-{args.scale}"
+            if not inputs.exists():
+                made_up_captures(args.devset, inputs, args.scale)
+            print(f"throughput, {args.scale:,} made-up text captures:")
+            throughput(inputs, work, max(1, args.rounds // 2))
     if args.only in (None, "memory"):
         print("memory:")
         memory(args.devset, work, [int(s) for s in args.sizes.split(",")])
