@@ -271,15 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.devset:
         devset_check(args.devset, models)
     if not args.no_write:
-        document = {
+        header = {
             "about": "cleaner page type models: gradient-boosted trees (scikit-learn "
                      "GradientBoostingClassifier, exported) trained by tools/train_page_types.py "
                      "on the WCXB development split (Foley 2026, CC-BY-4.0).",
-            "params": PARAMS, "models": exported,
+            "params": PARAMS,
         }
-        text = json.dumps(document, separators=(",", ":")) + "\n"
-        # mtime=0: the same model gives the same bytes
-        MODEL_PATH.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+        MODEL_PATH.write_bytes(page_type.dump_models(header, exported))
         print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} kB)")
     return 0
 
