@@ -133,6 +133,8 @@ def test_a_capture_that_kills_its_worker_is_an_error_line_and_the_run_goes_on(tm
     assert len(rows) == 40 and summary.statuses == {"written": 39, "error": 1}
     [dead] = [r for r in rows if r["status"] == "error"]
     assert "story-00007" in dead["source"] and "worker process" in dead["reason"]
+    # the article files the dead worker drafted for the captures before it are not left
+    assert not list((out / TEMP_FOLDER).glob("*"))
 
 
 def test_a_warc_file_of_many_records_is_cleaned_on_every_worker(tmp_path):
