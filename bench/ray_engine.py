@@ -49,7 +49,9 @@ from cleaner.siterules.rulebook import default_rulebook
 from cleaner.sources.files import find_captures, read_capture
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
-CLEANER = [sys.executable, "-m", "cleaner.cli", "clean"]
+# -P: the package this script imports (installed, maybe compiled), not the source tree
+# that `-m` would put first on sys.path when the bench is run from the repository
+CLEANER = [sys.executable, "-P", "-m", "cleaner.cli", "clean"]
 NOT_COMPARED = (".cleaner-state.sqlite", ".cleaner.lock", ".cleaner-tmp")
 # Bytes of one candidate row as the Ray engine shuffles it: tag, key and doc id (8 bytes
 # each) and the body's exact hash (32).

@@ -19,6 +19,7 @@ from cleaner.dedup import Deduplicator
 from cleaner.run.local import DEFAULT_STATE
 from cleaner.sinks.atomic import TEMP_FOLDER
 from cleaner.sinks.markdown import read_article
+from tests.conftest import cleaner_env
 from tests.corpus import article, write_texts, write_warc
 
 TEXTS = 900
@@ -29,10 +30,11 @@ KILL_AFTER = (0.8, 2.0, 4.0)
 
 
 def cleaner(out: Path, inputs: Path) -> subprocess.Popen:
+    # the package these tests import (the installed, compiled one on CI's second pass)
     return subprocess.Popen(
         [sys.executable, "-m", "cleaner.cli", "clean", str(inputs), "-o", str(out), "--jobs", "2",
          "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cleaner_env(), cwd=out.parent,
     )
 
 
