@@ -71,6 +71,7 @@ from cleaner.heuristics.noise import (
     may_count,
     may_hold_credit,
 )
+from cleaner.pipeline import clean_capture, space_count
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.dates import (
     DAY_MONTH_YEAR,
@@ -508,3 +509,25 @@ def test_every_function_word_has_a_function_word_shape() -> None:
         lower = line.lower()
         expected = Counter(w for w in WORD.findall(lower) if w in LANGUAGES_OF)
         assert counted_words(lower) == dict(expected), line
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_space_count_counts_what_str_count_counts(text: str) -> None:
+    assert space_count(text.encode("utf-8")) == text.count(" ")
+
+
+def test_an_article_s_word_count_is_its_lines_words() -> None:
+    # to_article counts the body's spaces, corrected for lines shown with their own
+    # spacing; the count it spares is that of the lines' texts, split at whitespace
+    captures = [*CAPTURES, Capture(
+        "Title here\n\nA  line   shown with its  spacing, long enough to be kept in the article "
+        "body.\n\nAnother line of the article, kept as it is, with words enough.\n"
+    )]
+    shown = 0
+    for capture in captures:
+        article = clean_capture(capture)
+        kept = [line for line in article.decisions if line.reason is None]
+        shown += sum(line.shown is not None for line in kept)
+        assert article.meta["word_count"] == len("\n".join(line.text for line in kept).split())
+    assert shown  # lines shown with their own spacing are among them
