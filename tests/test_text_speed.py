@@ -16,12 +16,14 @@ from cleaner import reasons as R
 from cleaner.document import Capture, Document, Line
 from cleaner.extract.capture_features import (
     CODE_ENDS,
+    CURRENCY_MARKS,
     LETTERS,
     LONGEST_VOCABULARY_WORD,
     SHORTEST_VOCABULARY_WORD,
     VOCABULARIES,
     VOCABULARY_OF,
     VOCABULARY_SHAPES,
+    currency_marks,
     ends_as_code,
     vocabulary_shape,
     word_features,
@@ -531,3 +533,17 @@ def test_an_article_s_word_count_is_its_lines_words() -> None:
         shown += sum(line.shown is not None for line in kept)
         assert article.meta["word_count"] == len("\n".join(line.text for line in kept).split())
     assert shown  # lines shown with their own spacing are among them
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["$", "£", "€", "¥", "₹", " kr", "kr", "zł", "z", "ł", " ", "a", "1", "\n"]),
+                max_size=20).map("".join))
+def test_currency_marks_are_counted_as_str_count_counts_them(text: str) -> None:
+    assert currency_marks(text) == sum(text.count(mark) for mark in CURRENCY_MARKS)
+
+
+def test_currency_marks_on_the_fixture_lines() -> None:
+    text = "\n".join(LINES)
+    assert currency_marks(text) == sum(text.count(mark) for mark in CURRENCY_MARKS)
+    for line in LINES:
+        assert currency_marks(line) == sum(line.count(mark) for mark in CURRENCY_MARKS), line
