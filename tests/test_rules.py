@@ -10,6 +10,7 @@ import regex
 from cleaner import clean
 from cleaner.document import HTML
 from cleaner.errors import RuleError
+from cleaner.siterules import rulebook
 from cleaner.siterules.load import load_ruleset
 from cleaner.siterules.model import HtmlRules
 from cleaner.siterules.patterns import RARE_MARKS, required_mark, required_text
@@ -441,3 +442,27 @@ def test_fingerprints_skipped_by_their_rare_mark_count_as_a_search_would():
             found = sum(1 for pattern in ruleset.fingerprints if pattern.search(text))
             expected = found if found >= ruleset.min_fingerprints else 0
             assert fingerprint_count(ruleset, text, None, {}) == expected
+
+
+def test_the_order_of_the_cheap_fingerprint_tests_changes_no_count(monkeypatch):
+    """cheap_tests orders the `in` tests longest first: any other order (reversed, the
+    fingerprints' own) gives the same counts, and each fingerprint is tested once."""
+    book = default_rulebook()
+    texts = [read_capture(path).text for path in find_captures([FIXTURES])]
+    texts += [
+        "JN ACCESS RANKING\nPopular articles in the past 24 hours",
+        "#UWC news\nMay 5, 2022 1,234",
+        "Avatar\n5 min read\nArticle image\nKyiv Independent",
+        "Avatar\nArticle image\nUkraine Daily\nNews from",
+        "top of page\nphoto.jpg\nbottom of page",
+    ]
+    ordered = rulebook.cheap_tests
+    for ruleset in book.rulesets:
+        tests = ordered(ruleset)
+        assert sorted(number for number, _ in tests) == list(range(len(ruleset.fingerprints)))
+    counts = {(r.id, t): fingerprint_count(r, t, None, {}) for r in book.rulesets for t in texts}
+    assert any(counts.values())  # some of the texts select a rule set
+    for reorder in (lambda tests: tests[::-1], lambda tests: tuple(sorted(tests))):
+        monkeypatch.setattr(rulebook, "cheap_tests", lambda ruleset, r=reorder: r(ordered(ruleset)))
+        for (rule_id, text), count in counts.items():
+            assert fingerprint_count(book.get(rule_id), text, None, {}) == count

@@ -16,12 +16,14 @@ from cleaner import reasons as R
 from cleaner.document import Capture, Document, Line
 from cleaner.extract.capture_features import (
     CODE_ENDS,
+    CURRENCY_MARKS,
     LETTERS,
     LONGEST_VOCABULARY_WORD,
     SHORTEST_VOCABULARY_WORD,
     VOCABULARIES,
     VOCABULARY_OF,
     VOCABULARY_SHAPES,
+    currency_marks,
     ends_as_code,
     vocabulary_shape,
     word_features,
@@ -71,6 +73,7 @@ from cleaner.heuristics.noise import (
     may_count,
     may_hold_credit,
 )
+from cleaner.pipeline import clean_capture, space_count
 from cleaner.sources.files import find_captures, read_capture
 from cleaner.text.dates import (
     DAY_MONTH_YEAR,
@@ -508,3 +511,39 @@ def test_every_function_word_has_a_function_word_shape() -> None:
         lower = line.lower()
         expected = Counter(w for w in WORD.findall(lower) if w in LANGUAGES_OF)
         assert counted_words(lower) == dict(expected), line
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_space_count_counts_what_str_count_counts(text: str) -> None:
+    assert space_count(text.encode("utf-8")) == text.count(" ")
+
+
+def test_an_article_s_word_count_is_its_lines_words() -> None:
+    # to_article counts the body's spaces, corrected for lines shown with their own
+    # spacing; the count it spares is that of the lines' texts, split at whitespace
+    captures = [*CAPTURES, Capture(
+        "Title here\n\nA  line   shown with its  spacing, long enough to be kept in the article "
+        "body.\n\nAnother line of the article, kept as it is, with words enough.\n"
+    )]
+    shown = 0
+    for capture in captures:
+        article = clean_capture(capture)
+        kept = [line for line in article.decisions if line.reason is None]
+        shown += sum(line.shown is not None for line in kept)
+        assert article.meta["word_count"] == len("\n".join(line.text for line in kept).split())
+    assert shown  # lines shown with their own spacing are among them
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["$", "£", "€", "¥", "₹", " kr", "kr", "zł", "z", "ł", " ", "a", "1", "\n"]),
+                max_size=20).map("".join))
+def test_currency_marks_are_counted_as_str_count_counts_them(text: str) -> None:
+    assert currency_marks(text) == sum(text.count(mark) for mark in CURRENCY_MARKS)
+
+
+def test_currency_marks_on_the_fixture_lines() -> None:
+    text = "\n".join(LINES)
+    assert currency_marks(text) == sum(text.count(mark) for mark in CURRENCY_MARKS)
+    for line in LINES:
+        assert currency_marks(line) == sum(line.count(mark) for mark in CURRENCY_MARKS), line

@@ -133,6 +133,9 @@ VOCABULARY_SHAPES: Final = _vocabulary_shapes()
 # Prices: currency signs and the Nordic and Polish currency words, counted with
 # str.count (a regex for an amount beside its sign costs ten times more).
 CURRENCY_MARKS: Final = ("$", "£", "€", "¥", "₹", " kr", "zł")
+# Each mark with its last character, looked for before the mark is counted (see
+# `currency_marks`).
+CURRENCY_TESTS: Final = tuple((mark[-1], mark) for mark in CURRENCY_MARKS)
 # A line (or block) of at most this many words is a label, a button, a price, a date, a
 # menu entry: the words counted are theirs.
 SHORT_TEXT_WORDS: Final = 8
@@ -221,7 +224,20 @@ def word_features(short: str, out: dict[str, float]) -> None:
             found[k] += 1
     for k, (name, _) in enumerate(VOCABULARIES):
         out[name] = found[k]
-    out["t_price"] = sum([short.count(mark) for mark in CURRENCY_MARKS])
+    out["t_price"] = currency_marks(short)
+
+
+def currency_marks(text: str) -> int:
+    """sum(text.count(mark) for mark in CURRENCY_MARKS), a mark counted only when `text`
+    holds its last character: `in` looks for one character with memchr, several times
+    faster than count(), which tests each character (most short texts hold none of the
+    signs: the seven counts took 9.4 us a capture of the dev set's short text, 2026-11-30).
+    A text without a mark's last character holds the mark nowhere."""
+    total = 0
+    for last, mark in CURRENCY_TESTS:
+        if last in text:
+            total += text.count(mark)
+    return total
 
 
 def ends_as_code(text: str) -> bool:
