@@ -258,7 +258,7 @@ class BatchPlacer:
         _, canonical, meta, body, source = best
         # a story of one capture is written as its worker drafted it; of more, the
         # canonical's front matter takes from the others and lists them
-        draft = drafts.pop() if len(members) == 1 and drafts else None
+        draft = drafts[0] if len(members) == 1 and drafts else None
         try:
             earlier = self.earlier_article(members)
             if earlier is not None:
@@ -271,11 +271,12 @@ class BatchPlacer:
             meta = article_meta(meta, [(src, fields) for doc, src, fields in listed
                                        if doc != canonical])
             reference = self.sinks.write(meta, body, source, draft)
-            draft = None
+            if draft is not None:
+                drafts.clear()  # moved into place
         except (OSError, CleanerError) as err:
             return Placed(None, error=f"cannot write: {err}", left=len(members))
         finally:
-            for unused in drafts if draft is None else [*drafts, draft]:
+            for unused in drafts:
                 Path(unused).unlink(missing_ok=True)
         if self.index is not None and self.records.sketches is not None:
             self.new_entries.append((reference, self.records.sketches.sketch(canonical),

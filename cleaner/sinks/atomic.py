@@ -24,12 +24,22 @@ def write_atomic(path: Path, text: str, temp_folder: Path | None = None,
     # named for the process and thread: two articles of one name in two folders may be
     # written at once
     tmp = folder / f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    write_new(tmp, text)
     try:
-        with open(tmp, "w", encoding="utf-8") as file:
-            file.write(text)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to a file of its own at `path`, a temporary name nobody reads
+    yet (see `write_atomic`): when the writing fails, no file is left there."""
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+    except BaseException:
+        path.unlink(missing_ok=True)
         raise
 
 

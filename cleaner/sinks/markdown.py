@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..frontmatter import render, split_front_matter
-from .atomic import make_folder, write_atomic
+from .atomic import make_folder, write_atomic, write_new
 from .paths import article_path, inside, with_hash_suffix
 
 # Front matter key listing the captures that repeat an article.
@@ -38,12 +38,7 @@ def write_draft(path: Path, meta: Mapping[str, Any], body: str) -> None:
     """Write the article file of `meta` and `body` at `path`, a name of its own in a run's
     folder of temporary files: where a worker leaves an article before it is placed
     (`ArticleWriter.write` with `draft` moves it into OUT). Raises OSError."""
-    try:
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(render(meta, body))
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    write_new(path, render(meta, body))
 
 
 def _digest(relative: Path) -> int:
