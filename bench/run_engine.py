@@ -10,7 +10,9 @@ a shared machine only ever slows a round down):
 - in-process cleaning: `clean_capture` on captures read beforehand, one core;
 - `cleaner clean --jobs 1` and `--jobs 2` as subprocesses, end to end: discovering,
   reading, cleaning, deduplicating against a new state, writing articles, manifest and
-  summary (wall time).
+  summary (wall time);
+- `cleaner clean` on an empty folder: what start-up costs every run, and so the most
+  `--jobs 1` could reach were all but the cleaning free.
 
 With `--scale N`, the same three on N made-up text captures (see below; half the rounds):
 a longer run, where the start-up of a `cleaner clean` process weighs less.
@@ -75,10 +77,14 @@ def throughput(inputs: Path, work: Path, rounds: int) -> None:
     captures = [read_capture(p) for p in find_captures([inputs])]
     in_process(captures[:50])  # warm the caches of the rule book and the regex engines
     best: dict[str, list[tuple[float, float]]] = {"in process": [], "jobs 1": [], "jobs 2": []}
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
+    started: list[float] = []
     for _ in range(rounds):
         best["in process"].append(in_process(captures))
         best["jobs 1"].append(end_to_end(inputs, work / "out1", 1))
         best["jobs 2"].append(end_to_end(inputs, work / "out2", 2))
+        started.append(end_to_end(empty, work / "out0", 1)[0])
     n = len(captures)
     rate = {name: n / min(wall for wall, _ in times) for name, times in best.items()}
     cpu = {name: min(c for _, c in times) for name, times in best.items()}
@@ -89,6 +95,13 @@ def throughput(inputs: Path, work: Path, rounds: int) -> None:
     print(f"  end to end, --jobs 1: {rate['jobs 1'] / rate['in process']:.0%} of in-process "
           f"cleaning by wall time, {cpu['in process'] / cpu['jobs 1']:.0%} by CPU time (bar: "
           f"80%); --jobs 2: {rate['jobs 2'] / rate['jobs 1']:.2f}x --jobs 1 (bar: 1.7x)")
+    # What start-up alone allows: a run of no capture (interpreter, imports, rules, the
+    # output folder, the state, the summary) costs every run as much; were reading,
+    # fingerprints, files and index free, --jobs 1 would take that plus the cleaning.
+    fixed, cleaning = min(started), n / rate["in process"]
+    print(f"  a run of no capture: {fixed:.2f} s (best of {rounds}); with nothing but the "
+          f"cleaning after it, --jobs 1 would reach {cleaning / (fixed + cleaning):.0%} of "
+          "in-process cleaning")
 
 
 class PeakMemory:

@@ -13,6 +13,7 @@ from cleaner.dedup import Deduplicator, StateError
 from cleaner.document import Capture
 from cleaner.errors import OutputError
 from cleaner.pipeline import clean_capture
+from cleaner.run import local as local_module
 from cleaner.run import work as work_module
 from cleaner.run.local import DEFAULT_STATE, run
 from cleaner.run.lock import OutputLock
@@ -175,6 +176,7 @@ def test_an_article_that_cannot_be_written_is_an_error_line_and_a_rerun_writes_i
     # manifest (for the article's every capture), the summary and the index
     from cleaner.sinks import markdown as markdown_sink
 
+    monkeypatch.setattr(local_module, "COMMIT_SECONDS", 0.0)  # a commit every PLACE_BATCH
     folder = tmp_path / "in"
     write_texts(folder, range(600))  # more than one index transaction (PLACE_BATCH)
     (folder / "zz-copy.txt").write_text(article(7), encoding="utf-8")
@@ -203,6 +205,46 @@ def test_an_article_that_cannot_be_written_is_an_error_line_and_a_rerun_writes_i
     assert rows["story-00007.txt"]["status"] == "written"
     assert rows["zz-copy.txt"]["status"] == "duplicate"
     assert len(list(out.rglob("*.md"))) == 600
+
+
+def state_rows(state: Path) -> dict[str, list[tuple]]:
+    """Every row of a state file's index tables, in order."""
+    import sqlite3
+
+    db = sqlite3.connect(state)
+    try:
+        return {table: sorted(db.execute(f"SELECT * FROM {table}"))
+                for table in ("docs", "bands", "samples", "common_samples")}
+    finally:
+        db.close()
+
+
+def test_the_index_is_committed_by_time_and_batch_size_and_holds_the_same(tmp_path, monkeypatch):
+    # a commit writes every index page its rows touched, most pages of a large index: by
+    # count alone (every 256 captures), commits grew with the index
+    sizes: list[int] = []
+    real = local_module._record
+
+    def record(waiting, *args):
+        sizes.append(len(waiting))
+        return real(waiting, *args)
+
+    monkeypatch.setattr(local_module, "_record", record)
+    write_texts(tmp_path / "in", range(600))
+    runs = {"one": (3600.0, 8192, [600]), "timed": (0.0, 8192, [256, 256, 88]),
+            "largest": (3600.0, 300, [300, 300, 0])}
+    for name, (seconds, largest, expected) in runs.items():
+        monkeypatch.setattr(local_module, "COMMIT_SECONDS", seconds)
+        monkeypatch.setattr(local_module, "MAX_PLACE_BATCH", largest)
+        sizes.clear()
+        run([tmp_path / "in"], tmp_path / name)
+        assert sizes == expected, name
+    # the index does not depend on where its transactions end
+    first = state_rows(tmp_path / "one" / DEFAULT_STATE)
+    assert len(first["docs"]) == 600
+    for name in ("timed", "largest"):
+        assert state_rows(tmp_path / name / DEFAULT_STATE) == first
+        assert manifest(tmp_path / name) == manifest(tmp_path / "one")
 
 
 def test_a_first_run_looks_no_capture_up_in_its_new_state(tmp_path, monkeypatch):
