@@ -324,6 +324,7 @@ def test_a_state_built_with_other_index_parameters_is_refused(tmp_path: Path):
 
 def test_memory_and_sqlite_states_give_the_same_answers(tmp_path: Path, monkeypatch):
     monkeypatch.setattr("cleaner.dedup.store.MAX_SAMPLE_DOCS", 2)  # make samples common fast
+    monkeypatch.setattr("cleaner.dedup.store.PAIR_CHUNK", 7)  # rows made in many slices
     shared = ARTICLE.split("\n\n")[2]
     paragraphs = OTHER.split("\n\n")
     items = [ARTICLE, OTHER, edited(ARTICLE, 40), "\n\n".join(ARTICLE.split("\n\n")[:3])]
@@ -350,6 +351,7 @@ def test_deduplicator_closes_its_state_at_the_end_of_a_with_block(tmp_path):
 
 def test_many_registered_at_once_index_as_one_by_one(tmp_path: Path, monkeypatch):
     monkeypatch.setattr("cleaner.dedup.store.MAX_SAMPLE_DOCS", 2)  # make samples common fast
+    monkeypatch.setattr("cleaner.dedup.store.PAIR_CHUNK", 7)  # rows made in many slices
     shared = ARTICLE.split("\n\n")[2]
     items = [ARTICLE, OTHER, edited(ARTICLE, 40)] + [
         f"{p}\n\n{shared}\n\n{OTHER}" for p in OTHER.split("\n\n")]
@@ -365,6 +367,15 @@ def test_many_registered_at_once_index_as_one_by_one(tmp_path: Path, monkeypatch
     assert dump(one) == dump(many) and dump(many)["common_samples"]
     one.close()
     many.close()
+
+
+def test_index_rows_come_sorted_slice_after_slice(monkeypatch):
+    from cleaner.dedup import store
+
+    monkeypatch.setattr(store, "PAIR_CHUNK", 5)
+    rng = np.random.default_rng(7)
+    keys, docs = rng.integers(-50, 50, 23), rng.integers(0, 4, 23)
+    assert list(store.sorted_pairs(keys, docs)) == sorted(zip(keys.tolist(), docs.tolist()))
 
 
 def test_a_mark_leaves_out_what_was_registered_after_it():

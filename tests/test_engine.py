@@ -222,23 +222,34 @@ def state_rows(state: Path) -> dict[str, list[tuple]]:
 def test_the_index_is_committed_by_time_and_batch_size_and_holds_the_same(tmp_path, monkeypatch):
     # a commit writes every index page its rows touched, most pages of a large index: by
     # count alone (every 256 captures), commits grew with the index
-    sizes: list[int] = []
-    real = local_module._record
+    committed: list[int] = []
+    added: list[int] = []
+    real_record, real_add = local_module._record, Deduplicator.add_many
 
     def record(waiting, *args):
-        sizes.append(len(waiting))
-        return real(waiting, *args)
+        committed.append(len(waiting))
+        return real_record(waiting, *args)
+
+    def add_many(self, entries):
+        added.append(len(entries))
+        return real_add(self, entries)
 
     monkeypatch.setattr(local_module, "_record", record)
+    monkeypatch.setattr(Deduplicator, "add_many", add_many)
     write_texts(tmp_path / "in", range(600))
+    # (seconds between commits, most captures waiting, commits seen): the most is
+    # checked once every PLACE_BATCH captures placed
     runs = {"one": (3600.0, 8192, [600]), "timed": (0.0, 8192, [256, 256, 88]),
-            "largest": (3600.0, 300, [300, 300, 0])}
+            "largest": (3600.0, 500, [512, 88])}
     for name, (seconds, largest, expected) in runs.items():
         monkeypatch.setattr(local_module, "COMMIT_SECONDS", seconds)
         monkeypatch.setattr(local_module, "MAX_PLACE_BATCH", largest)
-        sizes.clear()
+        committed.clear()
+        added.clear()
         run([tmp_path / "in"], tmp_path / name)
-        assert sizes == expected, name
+        assert committed == expected, name
+        # stories are indexed every PLACE_BATCH captures, whenever the commit comes
+        assert added == [256, 256, 88], name
     # the index does not depend on where its transactions end
     first = state_rows(tmp_path / "one" / DEFAULT_STATE)
     assert len(first["docs"]) == 600

@@ -39,6 +39,8 @@ BUSY_TIMEOUT = 30.0
 PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536")
 # SQLite caps the number of bound parameters per statement; query ids in chunks.
 SQL_CHUNK = 500
+# Index rows made into Python tuples at a time (see `sorted_pairs`).
+PAIR_CHUNK = 8192
 # A document is a candidate through samples when it shares at least this many with the
 # query: one shared shingle is too common an accident to be worth a look.
 MIN_SHARED_SAMPLES = 2
@@ -240,11 +242,15 @@ def guarded(method: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
-def sorted_pairs(keys: np.ndarray, docs: np.ndarray) -> list[tuple[int, int]]:
+def sorted_pairs(keys: np.ndarray, docs: np.ndarray) -> Iterator[tuple[int, int]]:
     """(key, doc) rows in the order `sorted` gives them, sorted by NumPy: a batch of
-    documents holds tens of thousands of band and sample rows."""
+    documents holds tens of thousands of band and sample rows, up to millions. Made as
+    they are taken, PAIR_CHUNK at a time: as a list, a batch's rows took hundreds of MB."""
     order = np.lexsort((docs, keys))
-    return list(zip(keys[order].tolist(), docs[order].tolist()))
+    keys, docs = keys[order], docs[order]
+    for start in range(0, len(keys), PAIR_CHUNK):
+        end = start + PAIR_CHUNK
+        yield from zip(keys[start:end].tolist(), docs[start:end].tolist())
 
 
 def chunks(values: list[int]) -> Iterator[list[int]]:
@@ -377,7 +383,7 @@ class SQLiteStore:
 
     def _count_samples(
         self, entries: list[tuple[str, Sketch, dict[str, Any]]], ids: range
-    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    ) -> tuple[Iterator[tuple[int, int]], list[int], list[int]]:
         """(sample rows to insert, in order, samples turned common, samples indexed per
         document) of documents added in order, as `_post_samples` would count them one by one.
 

@@ -42,15 +42,18 @@ from .work import DRAFT_SUFFIX, Work
 SUMMARY = "summary.json"
 # The dedup index kept across runs when no state is given.
 DEFAULT_STATE = ".cleaner-state.sqlite"
-# When the index is committed (and the manifest lines of the captures placed since are
-# written): once PLACE_BATCH captures wait and COMMIT_SECONDS have passed since the last
-# commit, or MAX_PLACE_BATCH wait. Committing each article's index entry alone costs as
-# much as writing its file; and a commit writes every page of the index its rows touched,
-# where band keys and sampled shingles land at random: a batch of 256 touches most pages
-# of a large index, so commits by count alone grew with the index (20,000 captures:
-# commits 5.7 s of a 15 s placing, 0.6 s by time). Should a run stop inside a batch, the
-# next places those captures again, into the same files.
+# Captures placed between two looks at the articles written in the background: those
+# that failed become error lines, the others' stories are added to the index, inside
+# the open transaction (until then each holds its fingerprint in Python objects).
 PLACE_BATCH = 256
+# When the index is committed (and the manifest lines of the captures placed since are
+# written): once COMMIT_SECONDS have passed since the last commit, or MAX_PLACE_BATCH
+# captures wait. Committing each article's index entry alone costs as much as writing
+# its file; and a commit writes every page of the index its rows touched, where band
+# keys and sampled shingles land at random: a batch of 256 touches most pages of a large
+# index, so commits every 256 captures grew with the index (20,000 captures: commits
+# 5.7 s of a 15 s placing, 0.6 s by time). Should a run stop inside a batch, the next
+# places those captures again, into the same files.
 COMMIT_SECONDS = 1.0
 MAX_PLACE_BATCH = 8192
 
@@ -154,18 +157,23 @@ def _write_rows(rows: Iterator, out: Path, sinks: Sinks, placer: BatchPlacer,
     except OSError as err:
         raise OutputError(f"cannot write the manifest in {out}: {err}") from err
     committed = time.perf_counter()
+    settled = 0  # lines of `waiting` whose articles were looked at
     with manifest, _Batches(placer.index) as batches:
         for row, record in rows:
             record.record = None  # the body is written: the waiting lines keep little
             waiting.append((row, record))
+            if len(waiting) - settled < PLACE_BATCH:
+                continue
+            placer.settle_writes(waiting)
+            settled = len(waiting)
+            if not sinks.durable:  # (records in a part not yet written)
+                continue
+            placer.register()
             if len(waiting) >= MAX_PLACE_BATCH or (
-                    len(waiting) >= PLACE_BATCH
-                    and time.perf_counter() - committed >= COMMIT_SECONDS):
-                placer.settle_writes(waiting)
-                if sinks.durable:
-                    _record(waiting, placer, batches, manifest, summary)
-                    waiting = []
-                    committed = time.perf_counter()
+                    time.perf_counter() - committed >= COMMIT_SECONDS):
+                _record(waiting, placer, batches, manifest, summary)
+                waiting, settled = [], 0
+                committed = time.perf_counter()
         placer.settle_writes(waiting)
         sinks.close()
         _record(waiting, placer, batches, manifest, summary)
