@@ -176,6 +176,7 @@ def test_an_article_that_cannot_be_written_is_an_error_line_and_a_rerun_writes_i
     # manifest (for the article's every capture), the summary and the index
     from cleaner.sinks import markdown as markdown_sink
 
+    monkeypatch.setattr(local_module, "PLACE_BATCH", 256)
     monkeypatch.setattr(local_module, "COMMIT_SECONDS", 0.0)  # a commit every PLACE_BATCH
     folder = tmp_path / "in"
     write_texts(folder, range(600))  # more than one index transaction (PLACE_BATCH)
@@ -236,6 +237,7 @@ def test_the_index_is_committed_by_time_and_batch_size_and_holds_the_same(tmp_pa
 
     monkeypatch.setattr(local_module, "_record", record)
     monkeypatch.setattr(Deduplicator, "add_many", add_many)
+    monkeypatch.setattr(local_module, "PLACE_BATCH", 256)
     write_texts(tmp_path / "in", range(600))
     # (seconds between commits, most captures waiting, commits seen): the most is
     # checked once every PLACE_BATCH captures placed

@@ -44,8 +44,11 @@ SUMMARY = "summary.json"
 DEFAULT_STATE = ".cleaner-state.sqlite"
 # Captures placed between two looks at the articles written in the background: those
 # that failed become error lines, the others' stories are added to the index, inside
-# the open transaction (until then each holds its fingerprint in Python objects).
-PLACE_BATCH = 256
+# the open transaction. Until then each holds its fingerprint in Python objects (a
+# batch of 2,048 about 18 MB more than one of 256 at its peak); in larger batches the
+# rows land closer together in the index's B-trees (20,000 captures: placing 10.5 s in
+# batches of 256, 7.5 s in batches of 2,048).
+PLACE_BATCH = 2048
 # When the index is committed (and the manifest lines of the captures placed since are
 # written): once COMMIT_SECONDS have passed since the last commit, or MAX_PLACE_BATCH
 # captures wait. Committing each article's index entry alone costs as much as writing
