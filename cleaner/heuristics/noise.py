@@ -10,6 +10,7 @@ from typing import Final
 # The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
 # kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
 import regex
+from mypy_extensions import i64
 
 from .. import reasons as R
 from ..document import Document, Line, LineFacts
@@ -211,7 +212,7 @@ def trigger_shape(word: str) -> int:
     return shape_of(len(word), ord(word[0]), ord(word[-1]))
 
 
-def shape_of(size: int, first: int, last: int) -> int:
+def shape_of(size: i64, first: i64, last: i64) -> i64:
     """`trigger_shape` of a word of `size` characters whose first and last characters
     have these code points (read off a line without slicing the word out of it)."""
     return ((size - MIN_TRIGGER_CHARS) << 14) | ((first & 0x7F) << 7) | (last & 0x7F)
@@ -418,15 +419,15 @@ def spaced_fragment_reason(lower: str) -> str | None:
     (most lines hold no trigger at all, and a third of their words are too short for one)."""
     best_rank = len(FRAGMENT_REASONS)
     best: str | None = None
-    end = len(lower)
-    start = 0
+    end: i64 = len(lower)
+    start: i64 = 0
     while start < end:
         # (find() looks for one character with memchr; a compiled loop over the code
         # points costs more)
-        stop = lower.find(" ", start)
+        stop: i64 = lower.find(" ", start)
         if stop < 0:
             stop = end
-        size = stop - start
+        size: i64 = stop - start
         if (
             MIN_TRIGGER_CHARS <= size <= MAX_TRIGGER_CHARS
             and TRIGGER_SHAPES[shape_of(size, ord(lower[start]), ord(lower[stop - 1]))]
@@ -597,8 +598,9 @@ def _first_separator(text: str) -> int:
 
 def _separator_at(text: str) -> int:
     """`_first_separator`, by a loop over the code points (see text.build.COMPILED)."""
-    for i in range(len(text)):
-        code = ord(text[i])
+    end: i64 = len(text)
+    for i in range(end):
+        code: i64 = ord(text[i])
         if code == PIPE or code == SLASH or code == MIDDLE_DOT or code == BULLET_POINT:
             return i
     return -1

@@ -60,7 +60,7 @@ for _lang, _words in FUNCTION_WORDS.items():
 LONGEST_FUNCTION_WORD: Final[int] = max(map(len, LANGUAGES_OF))
 
 
-def function_word_shape(size: int, first: int, last: int) -> int:
+def function_word_shape(size: i64, first: i64, last: i64) -> i64:
     """Where a word of `size` characters (1 to LONGEST_FUNCTION_WORD) whose first and
     last characters have these code points stands in FUNCTION_WORD_SHAPES."""
     return ((size - 1) << 12) | ((first & 0x3F) << 6) | (last & 0x3F)
@@ -109,8 +109,9 @@ def maybe_script(text: str) -> bool:
 def script_char_in(text: str) -> bool:
     """`maybe_script`, by a loop over the code points (see build.COMPILED): one of
     FIRST_SCRIPT_CHAR or above, outside the symbol blocks, or the ohm sign."""
-    for i in range(len(text)):
-        code = ord(text[i])
+    end: i64 = len(text)
+    for i in range(end):
+        code: i64 = ord(text[i])
         if code >= FIRST_SCRIPT_CHAR and (
             code < SYMBOL_BLOCKS_START or code >= SYMBOL_BLOCKS_END or code == OHM_SIGN
         ):
@@ -161,9 +162,9 @@ def counted_words(lower: str) -> dict[str, int]:
     return counts
 
 
-def word_char_at(text: str, i: int) -> bool:
+def word_char_at(text: str, i: i64) -> bool:
     """Whether text[i] is a WORD character (see WORD_CHARS)."""
-    code = ord(text[i])
+    code: i64 = ord(text[i])
     if code < WORD_TABLE_END:
         return WORD_CHARS[code] == 1
     char = text[i]
