@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from mypy_extensions import i64
+
 from .. import reasons as R
 from ..document import Document, Line
 from .noise import line_facts
@@ -134,9 +136,12 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
 
 def best_run(scores: list[float], lo: int = 0, hi: int | None = None) -> tuple[int, int, float]:
     """(start, end, sum) of the maximum-sum stretch of scores[lo:hi] (end exclusive)."""
-    best, best_start, best_end = 0.0, lo, lo
-    total, start = 0.0, lo
-    for i in range(lo, len(scores) if hi is None else hi):
+    # (native integers, see text.build)
+    first: i64 = lo
+    end: i64 = len(scores) if hi is None else hi
+    best, best_start, best_end = 0.0, first, first
+    total, start = 0.0, first
+    for i in range(first, end):
         if total <= 0:
             total, start = 0.0, i
         total += scores[i]
@@ -205,7 +210,7 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
     stretch of a kind is a run of its number and STRETCH_NOISE (none of whose lines is
     marked unless it holds that number).
     """
-    count = len(lines)
+    count: i64 = len(lines)  # (native integers, see text.build)
     reasons: list[str | None] = [None] * count
     codes: list[int] = []
     after: str | None = None
@@ -231,7 +236,7 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
         else:
             codes.append(stretch_code(line))
     for name, code, least in STRETCH_KINDS:
-        start = 0  # where the run of `code` and STRETCH_NOISE that ends at `i` began
+        start: i64 = 0  # where the run of `code` and STRETCH_NOISE that ends at `i` began
         for i in range(count + 1):
             if i < count:
                 at = codes[i]
