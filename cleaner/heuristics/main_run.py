@@ -109,8 +109,13 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
         reasons = [line.reason for line in lines]
     scores: list[float] = []
     weight = 1.0
-    list_items = 0  # how many more lines may continue a list a colon announced
-    for line, reason in zip(lines, reasons):
+    list_items: i64 = 0  # how many more lines may continue a list a colon announced
+    # (zip's pairs read by index, on native integers: compiled, zip() runs through the
+    # iterator protocol, a call and a tuple per line)
+    count: i64 = min(len(lines), len(reasons))
+    for i in range(count):
+        line = lines[i]
+        reason = reasons[i]
         if reason is not None:
             if reason in BARRIER_REASONS:
                 weight = AFTER_BARRIER_WEIGHT
