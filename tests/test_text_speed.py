@@ -59,15 +59,19 @@ from cleaner.heuristics.noise import (
     BRACKETED_CREDIT,
     COUNTED_WORDS,
     CREDIT_PHRASE_FIRST_WORDS,
+    FIRST_WORD_EDGE_CODES,
     FIRST_WORD_EDGES,
     FRAGMENT_REASONS,
     FRAGMENTS,
+    KEY_EDGE_CODES,
+    KEY_EDGES,
     MAX_TRIGGER_CHARS,
     MIN_TRIGGER_CHARS,
     RELATIVE_TIME_LOWER,
     TIME_AGO_OPENINGS,
     VIEW_COUNTER_LOWER,
     drop_noise_lines,
+    edges_stripped,
     first_word,
     may_be_time_ago,
     may_count,
@@ -568,3 +572,25 @@ def test_currency_marks_on_the_fixture_lines() -> None:
     assert currency_marks(text) == sum(text.count(mark) for mark in CURRENCY_MARKS)
     for line in LINES:
         assert currency_marks(line) == sum(line.count(mark) for mark in CURRENCY_MARKS), line
+
+
+EDGE_TABLES = ((KEY_EDGES, KEY_EDGE_CODES), (FIRST_WORD_EDGES, FIRST_WORD_EDGE_CODES))
+
+
+def test_edge_tables_mark_their_characters_and_no_other() -> None:
+    for chars, codes in EDGE_TABLES:
+        assert {chr(code) for code, marked in enumerate(codes) if marked} == set(chars)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*KEY_EDGES, *FIRST_WORD_EDGES, "a", "é", "ж", "中", "\u2800"])))
+def test_edges_are_stripped_as_str_strip_strips_them(text: str) -> None:
+    for chars, codes in EDGE_TABLES:
+        assert edges_stripped(text, codes) == text.strip(chars), text
+
+
+def test_edges_of_the_fixture_lines_are_stripped_as_str_strip_strips_them() -> None:
+    for line in LINES:
+        lower = line.lower()
+        for chars, codes in EDGE_TABLES:
+            assert edges_stripped(lower, codes) == lower.strip(chars), line

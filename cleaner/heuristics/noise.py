@@ -65,6 +65,9 @@ KEY_EDGES: Final = (
     " \t0123456789.,:;!?¡¿()[]{}<>«»‹›\"'“”„‘’`*•·|/\\-–—_~+=#@%&^$€£¥©®™°…"
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
+# KEY_EDGES by code point, 1 for each of its characters, for `edges_stripped` (all of
+# them are below U+2800).
+KEY_EDGE_CODES: Final = bytes(chr(code) in KEY_EDGES for code in range(max(map(ord, KEY_EDGES)) + 1))
 COLON: Final = 0x3A
 SPACE: Final = 0x20
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
@@ -237,6 +240,9 @@ CREDIT_WORD_SET: Final = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquel
 RELATED_FIRST_WORDS: Final = _first_words(vocab.RELATED_PREFIXES)
 # Characters stripped from a line's first word before looking it up.
 FIRST_WORD_EDGES: Final = "([{:;,.-–—»«\"'“„"
+FIRST_WORD_EDGE_CODES: Final = bytes(
+    chr(code) in FIRST_WORD_EDGES for code in range(max(map(ord, FIRST_WORD_EDGES)) + 1)
+)
 
 # Whole-line rules (menu entries, share buttons, headings) only judge lines this short:
 # the longest such phrases ("das könnte sie auch interessieren") have five words.
@@ -276,7 +282,28 @@ def _key(lower: str) -> str:
         first, last = ord(lower[0]), ord(lower[-1])
         if 0x61 <= first <= 0x7A and 0x61 <= last <= 0x7A:
             return lower
-    return lower.strip(KEY_EDGES)
+    return edges_stripped(lower, KEY_EDGE_CODES) if COMPILED else lower.strip(KEY_EDGES)
+
+
+def edges_stripped(text: str, edges: bytes) -> str:
+    """text.strip(chars) for the characters `chars` whose code points `edges` marks (1 at
+    each; none at or past its end), by two loops on native integers (see text.build):
+    CPython's strip() first builds a filter of all of `chars`, on every call, which costs
+    more than the few characters most lines have to strip."""
+    size: i64 = len(edges)
+    start: i64 = 0
+    end: i64 = len(text)
+    while start < end:
+        code: i64 = ord(text[start])
+        if code >= size or not edges[code]:
+            break
+        start += 1
+    while end > start:
+        code = ord(text[end - 1])
+        if code >= size or not edges[code]:
+            break
+        end -= 1
+    return text[start:end]
 
 
 def is_date_line(text: str) -> bool:
@@ -400,7 +427,7 @@ def first_word(lower: str) -> str:
     first, last = ord(word[0]), ord(word[-1])
     if 0x61 <= first <= 0x7A and 0x61 <= last <= 0x7A:
         return word
-    return word.strip(FIRST_WORD_EDGES)
+    return edges_stripped(word, FIRST_WORD_EDGE_CODES) if COMPILED else word.strip(FIRST_WORD_EDGES)
 
 
 def _fragment_reason(lower: str) -> str | None:
