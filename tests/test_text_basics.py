@@ -179,6 +179,8 @@ def test_token_edges_hold_no_word_character() -> None:
 WORD_PIECES = st.sampled_from([
     *sorted(LANGUAGES_OF)[:40], "word", "l'", "d’", "x²", "½", "_", "3", " ", " ", "—", "(", ")",
     '"', ",", ".", "«", "»", "-", "'", "ß", "İ",
+    # past WORD_CHARS (WORD_TABLE_END), where each character is asked
+    "ℓ", "①", "中文", "⁰",
 ])
 
 

@@ -59,19 +59,25 @@ from cleaner.heuristics.noise import (
     BRACKETED_CREDIT,
     COUNTED_WORDS,
     CREDIT_PHRASE_FIRST_WORDS,
+    FIRST_WORD_EDGE_CODES,
     FIRST_WORD_EDGES,
+    FRAGMENT_REASONS,
     FRAGMENTS,
+    KEY_EDGE_CODES,
+    KEY_EDGES,
     MAX_TRIGGER_CHARS,
     MIN_TRIGGER_CHARS,
     RELATIVE_TIME_LOWER,
     TIME_AGO_OPENINGS,
     VIEW_COUNTER_LOWER,
-    _fragment_reason,
     drop_noise_lines,
+    edges_stripped,
     first_word,
     may_be_time_ago,
     may_count,
     may_hold_credit,
+    spaced_fragment_reason,
+    token_fragment_reason,
 )
 from cleaner.pipeline import clean_capture, space_count
 from cleaner.sources.files import find_captures, read_capture
@@ -173,7 +179,26 @@ def test_fragments_are_found_as_a_lookup_of_every_word_finds_them() -> None:
     words = [trigger for trigger in FRAGMENTS if MIN_TRIGGER_CHARS <= len(trigger) <= MAX_TRIGGER_CHARS]
     for line in [*LINES, " ".join(words)]:
         lower = line.lower()
-        assert _fragment_reason(lower.split(), lower) == looked_up(lower.split(), lower), line
+        expected = looked_up(lower.split(), lower)
+        assert token_fragment_reason(lower.split(), lower) == expected, line
+        assert spaced_fragment_reason(lower) == expected, line
+
+
+# Lines as lines are made (words one space apart, no other whitespace), of fragments'
+# words, their neighbours in length and shape, and clinging punctuation.
+FRAGMENT_WORDS = st.sampled_from(sorted({
+    *(phrase for _, words in FRAGMENT_REASONS for phrase in words.split("|")),
+    *(trigger for trigger in FRAGMENTS if len(trigger) <= MAX_TRIGGER_CHARS),
+    "a", "the", "é", "©", "(c)", "x" * MIN_TRIGGER_CHARS, "x" * MAX_TRIGGER_CHARS,
+    "x" * (MAX_TRIGGER_CHARS + 1), "İstanbul", "ǅ", "ﬁ",
+}))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(FRAGMENT_WORDS, min_size=1, max_size=12).map(" ".join))
+def test_fragments_read_between_spaces_are_those_split_words_find(line: str) -> None:
+    lower = line.lower()
+    assert spaced_fragment_reason(lower) == token_fragment_reason(lower.split(), lower), line
 
 
 def test_settling_drops_what_the_whole_of_drop_boilerplate_would() -> None:
@@ -496,10 +521,10 @@ def test_a_line_ends_as_code_as_its_last_character_tells() -> None:
 
 def test_a_first_word_is_its_first_token_stripped_of_the_edges() -> None:
     assert not any(char.isascii() and char.isalpha() for char in FIRST_WORD_EDGES)
-    for line in [*LINES, "", "(photo", "«le»", "a", "über.", "x-"]:
+    for line in [*LINES, "", "(photo", "«le»", "a", "über.", "x-", "«le» mot", "( photo"]:
         tokens = line.lower().split()
         expected = tokens[0].strip(FIRST_WORD_EDGES) if tokens else ""
-        assert first_word(tokens) == expected, line
+        assert first_word(line.lower()) == expected, line
 
 
 def test_every_function_word_has_a_function_word_shape() -> None:
@@ -547,3 +572,25 @@ def test_currency_marks_on_the_fixture_lines() -> None:
     assert currency_marks(text) == sum(text.count(mark) for mark in CURRENCY_MARKS)
     for line in LINES:
         assert currency_marks(line) == sum(line.count(mark) for mark in CURRENCY_MARKS), line
+
+
+EDGE_TABLES = ((KEY_EDGES, KEY_EDGE_CODES), (FIRST_WORD_EDGES, FIRST_WORD_EDGE_CODES))
+
+
+def test_edge_tables_mark_their_characters_and_no_other() -> None:
+    for chars, codes in EDGE_TABLES:
+        assert {chr(code) for code, marked in enumerate(codes) if marked} == set(chars)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*KEY_EDGES, *FIRST_WORD_EDGES, "a", "é", "ж", "中", "\u2800"])))
+def test_edges_are_stripped_as_str_strip_strips_them(text: str) -> None:
+    for chars, codes in EDGE_TABLES:
+        assert edges_stripped(text, codes) == text.strip(chars), text
+
+
+def test_edges_of_the_fixture_lines_are_stripped_as_str_strip_strips_them() -> None:
+    for line in LINES:
+        lower = line.lower()
+        for chars, codes in EDGE_TABLES:
+            assert edges_stripped(lower, codes) == lower.strip(chars), line

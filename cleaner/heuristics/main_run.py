@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from mypy_extensions import i64
+
 from .. import reasons as R
 from ..document import Document, Line
 from .noise import line_facts
@@ -107,8 +109,13 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
         reasons = [line.reason for line in lines]
     scores: list[float] = []
     weight = 1.0
-    list_items = 0  # how many more lines may continue a list a colon announced
-    for line, reason in zip(lines, reasons):
+    list_items: i64 = 0  # how many more lines may continue a list a colon announced
+    # (zip's pairs read by index, on native integers: compiled, zip() runs through the
+    # iterator protocol, a call and a tuple per line)
+    count: i64 = min(len(lines), len(reasons))
+    for i in range(count):
+        line = lines[i]
+        reason = reasons[i]
         if reason is not None:
             if reason in BARRIER_REASONS:
                 weight = AFTER_BARRIER_WEIGHT
@@ -134,9 +141,12 @@ def run_scores(lines: list[Line], reasons: list[str | None] | None = None) -> li
 
 def best_run(scores: list[float], lo: int = 0, hi: int | None = None) -> tuple[int, int, float]:
     """(start, end, sum) of the maximum-sum stretch of scores[lo:hi] (end exclusive)."""
-    best, best_start, best_end = 0.0, lo, lo
-    total, start = 0.0, lo
-    for i in range(lo, len(scores) if hi is None else hi):
+    # (native integers, see text.build)
+    first: i64 = lo
+    end: i64 = len(scores) if hi is None else hi
+    best, best_start, best_end = 0.0, first, first
+    total, start = 0.0, first
+    for i in range(first, end):
         if total <= 0:
             total, start = 0.0, i
         total += scores[i]
@@ -205,7 +215,7 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
     stretch of a kind is a run of its number and STRETCH_NOISE (none of whose lines is
     marked unless it holds that number).
     """
-    count = len(lines)
+    count: i64 = len(lines)  # (native integers, see text.build)
     reasons: list[str | None] = [None] * count
     codes: list[int] = []
     after: str | None = None
@@ -231,7 +241,7 @@ def outside_reasons(lines: list[Line], inside: list[bool]) -> list[str | None]:
         else:
             codes.append(stretch_code(line))
     for name, code, least in STRETCH_KINDS:
-        start = 0  # where the run of `code` and STRETCH_NOISE that ends at `i` began
+        start: i64 = 0  # where the run of `code` and STRETCH_NOISE that ends at `i` began
         for i in range(count + 1):
             if i < count:
                 at = codes[i]

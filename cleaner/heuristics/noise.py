@@ -10,6 +10,7 @@ from typing import Final
 # The standard `re` module runs the simple patterns below faster than `regex`; `regex` is
 # kept where a pattern needs Unicode properties (\p{Lu}) or runs faster there.
 import regex
+from mypy_extensions import i64
 
 from .. import reasons as R
 from ..document import Document, Line, LineFacts
@@ -64,7 +65,11 @@ KEY_EDGES: Final = (
     " \t0123456789.,:;!?¡¿()[]{}<>«»‹›\"'“”„‘’`*•·|/\\-–—_~+=#@%&^$€£¥©®™°…"
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
+# KEY_EDGES by code point, 1 for each of its characters, for `edges_stripped` (all of
+# them are below U+2800).
+KEY_EDGE_CODES: Final = bytes(chr(code) in KEY_EDGES for code in range(max(map(ord, KEY_EDGES)) + 1))
 COLON: Final = 0x3A
+SPACE: Final = 0x20
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
 MENU_SEPARATOR_CHARS: Final = "|•·/"
 MENU_SEPARATORS: Final = re.compile(r"\s*[" + MENU_SEPARATOR_CHARS + r"]\s*")
@@ -208,8 +213,13 @@ MAX_TRIGGER_CHARS: Final[int] = max(map(len, FRAGMENTS))
 def trigger_shape(word: str) -> int:
     """Where a word of MIN_TRIGGER_CHARS to MAX_TRIGGER_CHARS characters stands in
     TRIGGER_SHAPES: by its length and the low seven bits of its first and last character."""
-    size = len(word) - MIN_TRIGGER_CHARS
-    return (size << 14) | ((ord(word[0]) & 0x7F) << 7) | (ord(word[-1]) & 0x7F)
+    return shape_of(len(word), ord(word[0]), ord(word[-1]))
+
+
+def shape_of(size: i64, first: i64, last: i64) -> i64:
+    """`trigger_shape` of a word of `size` characters whose first and last characters
+    have these code points (read off a line without slicing the word out of it)."""
+    return ((size - MIN_TRIGGER_CHARS) << 14) | ((first & 0x7F) << 7) | (last & 0x7F)
 
 
 def _shapes(words: dict[str, tuple[tuple[str, str, int], ...]]) -> bytes:
@@ -230,6 +240,9 @@ CREDIT_WORD_SET: Final = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquel
 RELATED_FIRST_WORDS: Final = _first_words(vocab.RELATED_PREFIXES)
 # Characters stripped from a line's first word before looking it up.
 FIRST_WORD_EDGES: Final = "([{:;,.-–—»«\"'“„"
+FIRST_WORD_EDGE_CODES: Final = bytes(
+    chr(code) in FIRST_WORD_EDGES for code in range(max(map(ord, FIRST_WORD_EDGES)) + 1)
+)
 
 # Whole-line rules (menu entries, share buttons, headings) only judge lines this short:
 # the longest such phrases ("das könnte sie auch interessieren") have five words.
@@ -269,7 +282,28 @@ def _key(lower: str) -> str:
         first, last = ord(lower[0]), ord(lower[-1])
         if 0x61 <= first <= 0x7A and 0x61 <= last <= 0x7A:
             return lower
-    return lower.strip(KEY_EDGES)
+    return edges_stripped(lower, KEY_EDGE_CODES) if COMPILED else lower.strip(KEY_EDGES)
+
+
+def edges_stripped(text: str, edges: bytes) -> str:
+    """text.strip(chars) for the characters `chars` whose code points `edges` marks (1 at
+    each; none at or past its end), by two loops on native integers (see text.build):
+    CPython's strip() first builds a filter of all of `chars`, on every call, which costs
+    more than the few characters most lines have to strip."""
+    size: i64 = len(edges)
+    start: i64 = 0
+    end: i64 = len(text)
+    while start < end:
+        code: i64 = ord(text[start])
+        if code >= size or not edges[code]:
+            break
+        start += 1
+    while end > start:
+        code = ord(text[end - 1])
+        if code >= size or not edges[code]:
+            break
+        end -= 1
+    return text[start:end]
 
 
 def is_date_line(text: str) -> bool:
@@ -309,7 +343,10 @@ _older_facts: Final[dict[str, LineFacts]] = {}
 
 
 def text_facts(text: str) -> LineFacts:
-    """Word count, whether it ends as a sentence, and noise reason of a line's text."""
+    """Word count, whether it ends as a sentence, and noise reason of a line's text: its
+    words one space apart and no other whitespace in it, as every line is made
+    (text.lines: split_lines, normalise), which the word count and the words read for
+    fragments (`spaced_fragment_reason`) count on."""
     facts = _recent_facts.get(text)
     if facts is None:
         facts = _older_facts.get(text)
@@ -354,16 +391,16 @@ def _noise_reason(text: str, words: int) -> str | None:
             return R.MIN_READ
         if _is_date_line(text):
             return R.DATE_LINE
-    tokens = lower.split()
-    first = first_word(tokens)
-    if (
-        words <= CREDIT_MAX_WORDS
-        and (first in CREDIT_FIRST_WORDS or text[:1] in ("©", "("))
-        and CREDIT.match(text)
-    ):
-        return R.CREDIT_LINE
-    if words <= RELATED_LINK_MAX_WORDS and first in RELATED_FIRST_WORDS and RELATED_LINK.match(text):
-        return R.RELATED_LINK
+    if words <= RELATED_LINK_MAX_WORDS:
+        first = first_word(lower)
+        if (
+            words <= CREDIT_MAX_WORDS
+            and (first in CREDIT_FIRST_WORDS or text[:1] in ("©", "("))
+            and CREDIT.match(text)
+        ):
+            return R.CREDIT_LINE
+        if first in RELATED_FIRST_WORDS and RELATED_LINK.match(text):
+            return R.RELATED_LINK
     # the cheap part of `_credit_mark` first: most lines have no ©, ")" or ":"
     if (
         words <= CAPTION_MAX_WORDS
@@ -373,37 +410,73 @@ def _noise_reason(text: str, words: int) -> str | None:
     ):
         return R.CAPTION
     if words <= FRAGMENT_MAX_WORDS:
-        return _fragment_reason(tokens, lower)
+        return _fragment_reason(lower)
     return None
 
 
-def first_word(tokens: list[str]) -> str:
-    """The first of a line's lower-case words, stripped of FIRST_WORD_EDGES: a word that
-    starts and ends with an ASCII letter (most do) is its own, told without the strip
-    (FIRST_WORD_EDGES holds no ASCII letter)."""
-    if not tokens:
+def first_word(lower: str) -> str:
+    """The first word of a lower-case line, stripped of FIRST_WORD_EDGES: what stands
+    before its first space (a line's words stand one space apart, and no other
+    whitespace is left in it: see `text_facts`), sliced off instead of splitting the whole
+    line. A word that starts and ends with an ASCII letter (most do) is its own, told
+    without the strip (FIRST_WORD_EDGES holds no ASCII letter)."""
+    end = lower.find(" ")
+    word = lower if end < 0 else lower[:end]
+    if not word:
         return ""
-    word = tokens[0]
     first, last = ord(word[0]), ord(word[-1])
     if 0x61 <= first <= 0x7A and 0x61 <= last <= 0x7A:
         return word
-    return word.strip(FIRST_WORD_EDGES)
+    return edges_stripped(word, FIRST_WORD_EDGE_CODES) if COMPILED else word.strip(FIRST_WORD_EDGES)
 
 
-def _fragment_reason(tokens: list[str], lower: str) -> str | None:
+def _fragment_reason(lower: str) -> str | None:
     """The reason of the first fragment group (FRAGMENT_REASONS) one of whose fragments
-    `lower` holds, looked for by the words `tokens` of it that trigger one; or None.
+    the lower-case line `lower` holds, looked for by its words that trigger one; or None.
+    Compiled, the words are read between the line's spaces (`spaced_fragment_reason`);
+    plain Python splits the line, which costs it less than a loop."""
+    if COMPILED:
+        return spaced_fragment_reason(lower)
+    return token_fragment_reason(lower.split(), lower)
 
-    A plain loop over the words, compiled: faster than a set operation with the index
-    (most lines hold no trigger at all)."""
+
+def spaced_fragment_reason(lower: str) -> str | None:
+    """`token_fragment_reason(lower.split(), lower)` for a line whose only whitespace is
+    spaces (see `text_facts`), by one loop over its code points on native integers (see
+    text.build): only a word of a trigger's length and shape is sliced out and looked
+    up. Splitting made a string of every word (most lines hold no trigger at all, and a
+    third of their words are too short for one); a find() per word cost a third more
+    than this loop (2026-11-30)."""
+    best_rank = len(FRAGMENT_REASONS)
+    best: str | None = None
+    end: i64 = len(lower)
+    start: i64 = 0  # where the word that ends at `i` starts
+    for i in range(end + 1):
+        if i < end and ord(lower[i]) != SPACE:
+            continue
+        size: i64 = i - start
+        if (
+            MIN_TRIGGER_CHARS <= size <= MAX_TRIGGER_CHARS
+            and TRIGGER_SHAPES[shape_of(size, ord(lower[start]), ord(lower[i - 1]))]
+        ):
+            candidates = FRAGMENTS.get(lower[start:i])
+            if candidates is not None:
+                # the first fragment group that matches decides, whatever order the words are in
+                for phrase, reason, rank in candidates:
+                    if rank < best_rank and phrase in lower:
+                        best_rank, best = rank, reason
+        start = i + 1
+    return best
+
+
+def token_fragment_reason(tokens: list[str], lower: str) -> str | None:
+    """`_fragment_reason` of `lower` by its words `tokens`: a plain loop over them, faster
+    than a set operation with the index (most lines hold no trigger at all)."""
     best_rank = len(FRAGMENT_REASONS)
     best: str | None = None
     for word in tokens:
         size = len(word)
         if size < MIN_TRIGGER_CHARS or size > MAX_TRIGGER_CHARS:
-            continue
-        # (compiled, the shape is told for less than a lookup; plain Python calls cost more)
-        if COMPILED and not TRIGGER_SHAPES[trigger_shape(word)]:
             continue
         candidates = FRAGMENTS.get(word)
         if candidates is not None:
@@ -552,8 +625,9 @@ def _first_separator(text: str) -> int:
 
 def _separator_at(text: str) -> int:
     """`_first_separator`, by a loop over the code points (see text.build.COMPILED)."""
-    for i in range(len(text)):
-        code = ord(text[i])
+    end: i64 = len(text)
+    for i in range(end):
+        code: i64 = ord(text[i])
         if code == PIPE or code == SLASH or code == MIDDLE_DOT or code == BULLET_POINT:
             return i
     return -1

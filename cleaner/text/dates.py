@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from mypy_extensions import i64
+
 from .build import COMPILED
 
 # Month names and common abbreviations by language, lower case. Abbreviations that are
@@ -251,8 +253,9 @@ def has_separated_digits(text: str) -> bool:
 
 def separated_digits(text: str) -> bool:
     """`has_separated_digits`, by a loop over the code points (see build.COMPILED)."""
-    for i in range(1, len(text) - 1):
-        code = ord(text[i])
+    last: i64 = len(text) - 1
+    for i in range(1, last):
+        code: i64 = ord(text[i])
         if (code == HYPHEN or code == FULL_STOP or code == SLASH) and (
             decimal_at(text, i - 1) and decimal_at(text, i + 1)
         ):
@@ -260,17 +263,17 @@ def separated_digits(text: str) -> bool:
     return False
 
 
-def decimal_at(text: str, i: int) -> bool:
+def decimal_at(text: str, i: i64) -> bool:
     """Whether text[i] is a decimal digit (as DIGIT matches)."""
-    code = ord(text[i])
+    code: i64 = ord(text[i])
     if code < 0x30:
         return False
     return code <= 0x39 or (code >= FIRST_OTHER_DIGIT and text[i].isdecimal())
 
 
-def decimals_end(text: str, i: int) -> int:
+def decimals_end(text: str, i: i64) -> i64:
     """Where the run of decimal digits (`decimal_at`) from text[i] on ends."""
-    end = len(text)
+    end: i64 = len(text)
     while i < end and decimal_at(text, i):
         i += 1
     return i
@@ -295,8 +298,8 @@ def month_word_in(lower: str) -> bool:
     """`names_a_month`, by a loop over the code points (see build.COMPILED): the words are
     found where they stand, without splitting the text, and only one of a month name's
     length, first and last letter (MONTH_SHAPES) is looked up."""
-    end = len(lower)
-    i = 0
+    end: i64 = len(lower)
+    i: i64 = 0
     while i < end:
         if month_word_break_at(lower, i):
             i += 1
@@ -305,7 +308,7 @@ def month_word_in(lower: str) -> bool:
         i += 1
         while i < end and not month_word_break_at(lower, i):
             i += 1
-        size = i - start
+        size: i64 = i - start
         if (
             SHORTEST_MONTH <= size <= LONGEST_MONTH
             and MONTH_SHAPES[month_shape(size, ord(lower[start]), ord(lower[i - 1]))]
@@ -315,16 +318,16 @@ def month_word_in(lower: str) -> bool:
     return False
 
 
-def month_word_break_at(text: str, i: int) -> bool:
+def month_word_break_at(text: str, i: i64) -> bool:
     """Whether text[i] separates words for `names_a_month`: whitespace (as str.split
     reads it), a full stop or a comma."""
-    code = ord(text[i])
+    code: i64 = ord(text[i])
     if code < 0x80:
         return MONTH_WORD_BREAKS[code] == 1
     return text[i].isspace()
 
 
-def month_shape(size: int, first: int, last: int) -> int:
+def month_shape(size: i64, first: i64, last: i64) -> i64:
     """Where a word of `size` characters (SHORTEST_MONTH to LONGEST_MONTH) whose first
     and last characters have these code points stands in MONTH_SHAPES."""
     return ((size - SHORTEST_MONTH) << 14) | ((first & 0x7F) << 7) | (last & 0x7F)
@@ -362,8 +365,8 @@ def month_first_day_in(lower: str) -> bool:
     letter (MONTH_LAST_LETTERS), a full stop and spaces between them optional. Of the
     dev set's date lines that name a month, four in five have none ("18. oktober 2019 um
     15:05 uhr": the year has four digits, and "um" is no month)."""
-    end = len(lower)
-    i = 0
+    end: i64 = len(lower)
+    i: i64 = 0
     while i < end:
         if not decimal_at(lower, i):
             i += 1
@@ -391,8 +394,8 @@ def day_first_day_in(lower: str) -> bool:
     """Whether `lower` holds what DAY_MONTH_YEAR's day needs: a number of one digit, or two
     the first of which is 0-3, after no letter or digit, and followed by whitespace or
     one of DAY_FOLLOWERS (a year, "2019", or "(1)" holds none)."""
-    end = len(lower)
-    i = 0
+    end: i64 = len(lower)
+    i: i64 = 0
     while i < end:
         if not decimal_at(lower, i):
             i += 1
@@ -411,8 +414,9 @@ def day_first_day_in(lower: str) -> bool:
 
 def digit_in(text: str) -> bool:
     """`has_digit`, by a loop over the code points (see build.COMPILED)."""
-    for i in range(len(text)):
-        code = ord(text[i])
+    end: i64 = len(text)
+    for i in range(end):
+        code: i64 = ord(text[i])
         if code < 0x30:
             continue
         if code <= 0x39:

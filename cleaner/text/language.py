@@ -10,6 +10,7 @@ import re
 from typing import Final
 
 import regex
+from mypy_extensions import i64
 
 from .build import COMPILED
 
@@ -59,7 +60,7 @@ for _lang, _words in FUNCTION_WORDS.items():
 LONGEST_FUNCTION_WORD: Final[int] = max(map(len, LANGUAGES_OF))
 
 
-def function_word_shape(size: int, first: int, last: int) -> int:
+def function_word_shape(size: i64, first: i64, last: i64) -> i64:
     """Where a word of `size` characters (1 to LONGEST_FUNCTION_WORD) whose first and
     last characters have these code points stands in FUNCTION_WORD_SHAPES."""
     return ((size - 1) << 12) | ((first & 0x3F) << 6) | (last & 0x3F)
@@ -108,8 +109,9 @@ def maybe_script(text: str) -> bool:
 def script_char_in(text: str) -> bool:
     """`maybe_script`, by a loop over the code points (see build.COMPILED): one of
     FIRST_SCRIPT_CHAR or above, outside the symbol blocks, or the ohm sign."""
-    for i in range(len(text)):
-        code = ord(text[i])
+    end: i64 = len(text)
+    for i in range(end):
+        code: i64 = ord(text[i])
         if code >= FIRST_SCRIPT_CHAR and (
             code < SYMBOL_BLOCKS_START or code >= SYMBOL_BLOCKS_END or code == OHM_SIGN
         ):
@@ -131,16 +133,24 @@ def counted_words(lower: str) -> dict[str, int]:
     longer than the longest function word, with a function word's shape
     (FUNCTION_WORD_SHAPES), is looked up, the others are skipped."""
     counts: dict[str, int] = {}
-    end = len(lower)
-    i = 0
-    while i < end:
-        if not word_char_at(lower, i):
-            i += 1
+    # (native 64-bit integers: compiled, the loop then runs without the checks and tags a
+    # Python int takes; a WORD character told by WORD_CHARS inline, without a call)
+    end: i64 = len(lower)
+    start: i64 = -1  # where the word being read starts (-1: between words)
+    for i in range(end + 1):
+        if i < end:
+            code: i64 = ord(lower[i])
+            if code < WORD_TABLE_END:
+                if WORD_CHARS[code]:
+                    if start < 0:
+                        start = i
+                    continue
+            elif word_char_at(lower, i):
+                if start < 0:
+                    start = i
+                continue
+        if start < 0:
             continue
-        start = i
-        i += 1
-        while i < end and word_char_at(lower, i):
-            i += 1
         size = i - start
         if size <= LONGEST_FUNCTION_WORD and FUNCTION_WORD_SHAPES[
             function_word_shape(size, ord(lower[start]), ord(lower[i - 1]))
@@ -148,12 +158,13 @@ def counted_words(lower: str) -> dict[str, int]:
             word = lower[start:i]
             if word in LANGUAGES_OF:
                 counts[word] = counts.get(word, 0) + 1
+        start = -1
     return counts
 
 
-def word_char_at(text: str, i: int) -> bool:
+def word_char_at(text: str, i: i64) -> bool:
     """Whether text[i] is a WORD character (see WORD_CHARS)."""
-    code = ord(text[i])
+    code: i64 = ord(text[i])
     if code < WORD_TABLE_END:
         return WORD_CHARS[code] == 1
     char = text[i]
