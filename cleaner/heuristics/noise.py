@@ -65,9 +65,14 @@ KEY_EDGES: Final = (
     " \t0123456789.,:;!?¡¿()[]{}<>«»‹›\"'“”„‘’`*•·|/\\-–—_~+=#@%&^$€£¥©®™°…"
     "→←↑↓↗▶►◄▸▾▼▲×✕✖✓✔☰≡"
 )
-# KEY_EDGES by code point, 1 for each of its characters, for `edges_stripped` (all of
-# them are below U+2800).
-KEY_EDGE_CODES: Final = bytes(chr(code) in KEY_EDGES for code in range(max(map(ord, KEY_EDGES)) + 1))
+
+
+def code_table(chars: str) -> bytes:
+    """`chars` by code point, 1 for each of them, up to the highest (for `edges_stripped`)."""
+    return bytes(chr(code) in chars for code in range(max(map(ord, chars)) + 1))
+
+
+KEY_EDGE_CODES: Final = code_table(KEY_EDGES)  # (all of them below U+2800)
 COLON: Final = 0x3A
 SPACE: Final = 0x20
 # Separators of one-line menus: "Home | News | Contact", "Impressum · Datenschutz".
@@ -240,9 +245,7 @@ CREDIT_WORD_SET: Final = _phrases(vocab.CREDIT_WORDS) | {"photograph", "bildquel
 RELATED_FIRST_WORDS: Final = _first_words(vocab.RELATED_PREFIXES)
 # Characters stripped from a line's first word before looking it up.
 FIRST_WORD_EDGES: Final = "([{:;,.-–—»«\"'“„"
-FIRST_WORD_EDGE_CODES: Final = bytes(
-    chr(code) in FIRST_WORD_EDGES for code in range(max(map(ord, FIRST_WORD_EDGES)) + 1)
-)
+FIRST_WORD_EDGE_CODES: Final = code_table(FIRST_WORD_EDGES)
 
 # Whole-line rules (menu entries, share buttons, headings) only judge lines this short:
 # the longest such phrases ("das könnte sie auch interessieren") have five words.
