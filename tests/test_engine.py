@@ -225,17 +225,17 @@ def test_the_index_is_committed_by_time_and_batch_size_and_holds_the_same(tmp_pa
     # count alone (every 256 captures), commits grew with the index
     committed: list[int] = []
     added: list[int] = []
-    real_record, real_add = local_module._record, Deduplicator.add_many
+    real_commit, real_add = local_module._commit, Deduplicator.add_many
 
-    def record(waiting, *args):
+    def commit(waiting, *args):
         committed.append(len(waiting))
-        return real_record(waiting, *args)
+        return real_commit(waiting, *args)
 
     def add_many(self, entries):
         added.append(len(entries))
         return real_add(self, entries)
 
-    monkeypatch.setattr(local_module, "_record", record)
+    monkeypatch.setattr(local_module, "_commit", commit)
     monkeypatch.setattr(Deduplicator, "add_many", add_many)
     monkeypatch.setattr(local_module, "PLACE_BATCH", 256)
     write_texts(tmp_path / "in", range(600))
@@ -252,12 +252,44 @@ def test_the_index_is_committed_by_time_and_batch_size_and_holds_the_same(tmp_pa
         assert committed == expected, name
         # stories are indexed every PLACE_BATCH captures, whenever the commit comes
         assert added == [256, 256, 88], name
-    # the index does not depend on where its transactions end
+    # with two jobs the index is written by a process of its own, handed stories as soon as
+    # it is idle (EAGER_BATCH): other batches, the same commits
+    monkeypatch.setattr(local_module, "EAGER_BATCH", 64)
+    monkeypatch.setattr(local_module, "MAX_PLACE_BATCH", 8192)
+    committed.clear()
+    run([tmp_path / "in"], tmp_path / "writer", jobs=2)
+    assert committed == [600]
+    # the index does not depend on where its transactions end, nor on who writes it
     first = state_rows(tmp_path / "one" / DEFAULT_STATE)
     assert len(first["docs"]) == 600
-    for name in ("timed", "largest"):
+    for name in ("timed", "largest", "writer"):
         assert state_rows(tmp_path / name / DEFAULT_STATE) == first
         assert manifest(tmp_path / name) == manifest(tmp_path / "one")
+
+
+@pytest.mark.parametrize("fault", ["raises", "dies"])
+def test_a_failing_index_writer_fails_the_run_and_leaves_no_line_unrecorded(
+        tmp_path, monkeypatch, fault):
+    # the writer process is forked from this one: it adds with the patched method
+    def add_many(self, entries):
+        if fault == "dies":
+            os._exit(1)
+        raise StateError("the state", "disk full")
+
+    write_texts(tmp_path / "in", range(40))
+    out = tmp_path / "out"
+    with monkeypatch.context() as patched:
+        patched.setattr(Deduplicator, "add_many", add_many)
+        with pytest.raises(StateError) as failed:
+            run([tmp_path / "in"], out, jobs=2)
+    assert ("disk full" if fault == "raises" else "writing the index died") in str(failed.value)
+    assert manifest(out) == []  # no line says a capture was placed: none was recorded
+    with Deduplicator(out / DEFAULT_STATE) as index:
+        assert len(index) == 0
+    run([tmp_path / "in"], out, jobs=2)  # the next run places them all
+    assert [row["status"] for row in manifest(out)] == ["written"] * 40
+    with Deduplicator(out / DEFAULT_STATE) as index:
+        assert len(index) == 40
 
 
 def test_a_first_run_looks_no_capture_up_in_its_new_state(tmp_path, monkeypatch):

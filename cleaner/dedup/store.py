@@ -63,6 +63,10 @@ class StateError(CleanerError):
         self.path = path
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # as made, not from `args` (one string): it crosses from the index writer process
+        return type(self), (self.path, self.problem)
+
 
 class DuplicateKeyError(CleanerError, KeyError):
     """A key is registered twice."""

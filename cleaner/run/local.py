@@ -11,15 +11,18 @@ appending each manifest line as its capture is placed. The workers also write ea
 article file as it would be were its capture alone in its story (a draft, among the
 run's temporary files): the placer moves those of single-capture stories into place.
 Memory holds the run's fingerprints (about 1-2 KB per kept capture) and little else.
+With more than one job, the state's index is written by a process of its own while the
+placer goes on (see `index_writes`).
 """
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Self
 
 from ..dedup import Deduplicator
 from ..dedup.clusters import RunSketches
@@ -30,6 +33,7 @@ from ..sinks.manifest import ManifestWriter
 from ..siterules.rulebook import RuleBook
 from ..sources import Item, iter_inputs
 from ..sources.files import DEFAULT_MAX_BYTES
+from .index_writes import IndexWriter, IndexWrites
 from .lock import OutputLock
 from .only import parse_types
 from .outcome import ERROR, ManifestRow, Outcome
@@ -49,6 +53,10 @@ DEFAULT_STATE = ".cleaner-state.sqlite"
 # rows land closer together in the index's B-trees (20,000 captures: placing 10.5 s in
 # batches of 256, 7.5 s in batches of 2,048).
 PLACE_BATCH = 2048
+# With the index written by a process of its own (more than one job), the stories placed
+# are handed to it once EAGER_BATCH captures are placed and it is idle (PLACE_BATCH when
+# it is not): it then works beside the placing from the start to the end.
+EAGER_BATCH = 256
 # When the index is committed (and the manifest lines of the captures placed since are
 # written): once COMMIT_SECONDS have passed since the last commit, or MAX_PLACE_BATCH
 # captures wait. Committing each article's index entry alone costs as much as writing
@@ -110,8 +118,9 @@ def run(
         stack.enter_context(OutputLock(out))
         temp = temp_folder(out)
         index = None
+        state_path = Path(state or out / DEFAULT_STATE)
         if dedup:
-            index = stack.enter_context(Deduplicator(state or out / DEFAULT_STATE))
+            index = stack.enter_context(Deduplicator(state_path))
         sinks = Sinks(out, formats, temp, background=True)
         stack.callback(sinks.stop)  # however the run ends, no file is written after it
         spool = Spool(temp)
@@ -122,7 +131,7 @@ def run(
         # new state (a first run into OUT) the lookups would find nothing
         remembers = index is not None and index.any_processed()
         work = Work(rules, None if index is None else index.layout,
-                    index.store.path if remembers and index is not None else None,
+                    str(state_path) if remembers else None,
                     max_bytes=max_bytes, html_engine=html_engine, only=wanted,
                     drafts=str(temp) if sinks.article_files else None)
         # drafts no placing took (a chunk done again after its worker died) go at the end
@@ -136,7 +145,15 @@ def run(
         work.close()
         placer = BatchPlacer(records, sinks, index)
         rows = _shown(placer.rows(), progress, "placing", total=len(records))
-        _write_rows(rows, out, sinks, placer, summary)
+        # with more than one job, the index is written by a process of its own
+        writes = (IndexWriter(str(state_path)) if index is not None and jobs > 1
+                  else IndexWrites(index))
+        try:
+            _write_rows(rows, out, sinks, placer, summary, writes)
+        except BaseException as err:
+            writes.close(err)
+            raise
+        writes.close()
     summary.seconds = time.perf_counter() - started
     try:
         write_atomic(out / SUMMARY, json.dumps(summary.to_dict(), indent=2) + "\n")
@@ -150,76 +167,63 @@ def _remove_drafts(folder: Path) -> None:
         draft.unlink(missing_ok=True)
 
 
-def _write_rows(rows: Iterator, out: Path, sinks: Sinks, placer: BatchPlacer,
-                summary: Summary) -> None:
+def _write_rows(rows: Iterable, out: Path, sinks: Sinks, placer: BatchPlacer,
+                summary: Summary, writes: IndexWrites | IndexWriter) -> None:
     """Append each manifest line once its article is durable, and record the articles and
     each placed capture in the index, a transaction at a time."""
-    waiting: list[tuple[ManifestRow, Record]] = []
+    waiting: list[tuple[ManifestRow, Record]] = []  # placed, not yet in a commit
+    committing: deque[tuple[Future, list[tuple[ManifestRow, Record]]]] = deque()
     try:
         manifest = ManifestWriter(out)
     except OSError as err:
         raise OutputError(f"cannot write the manifest in {out}: {err}") from err
     committed = time.perf_counter()
     settled = 0  # lines of `waiting` whose articles were looked at
-    with manifest, _Batches(placer.index) as batches:
+    with manifest:
         for row, record in rows:
             record.record = None  # the body is written: the waiting lines keep little
             waiting.append((row, record))
-            if len(waiting) - settled < PLACE_BATCH:
+            placed = len(waiting) - settled
+            if placed < PLACE_BATCH and (
+                    not writes.eager or placed < EAGER_BATCH or writes.busy()):
                 continue
             placer.settle_writes(waiting)
             settled = len(waiting)
             if not sinks.durable:  # (records in a part not yet written)
                 continue
-            placer.register()
+            writes.add(placer.take_entries())
             if len(waiting) >= MAX_PLACE_BATCH or (
                     time.perf_counter() - committed >= COMMIT_SECONDS):
-                _record(waiting, placer, batches, manifest, summary)
+                committing.append((_commit(waiting, writes, summary), waiting))
                 waiting, settled = [], 0
                 committed = time.perf_counter()
+            _append_committed(committing, manifest, wait=False)
         placer.settle_writes(waiting)
         sinks.close()
-        _record(waiting, placer, batches, manifest, summary)
+        writes.add(placer.take_entries())
+        committing.append((_commit(waiting, writes, summary), waiting))
+        _append_committed(committing, manifest, wait=True)
 
 
-def _record(waiting: list[tuple[ManifestRow, Record]], placer: BatchPlacer, batches: _Batches,
-            manifest: ManifestWriter, summary: Summary) -> None:
-    """Index the articles and captures of `waiting`, commit, then append their manifest
-    lines: a line is in the manifest only once all it says is on disk."""
-    placer.register()
+def _commit(waiting: list[tuple[ManifestRow, Record]], writes: IndexWrites | IndexWriter,
+            summary: Summary) -> Future:
+    """Record the captures of `waiting` as placed and commit (the Future is done once
+    committed)."""
     for row, _ in waiting:
         summary.add_row(row.status, row.page_type, bool(row.warnings))
-    if placer.index is not None:
-        placer.index.mark_processed_many([
-            (record.source, record.content_hash, row.to_dict())
-            for row, record in waiting if row.article is not None
-        ])
-    batches.commit()
-    for row, _ in waiting:
-        manifest.write(row)
+    return writes.commit([(record.source, record.content_hash, row.to_dict())
+                          for row, record in waiting if row.article is not None])
 
 
-class _Batches:
-    """An index transaction that is committed and reopened on demand."""
-
-    def __init__(self, index: Deduplicator | None) -> None:
-        self.index = index
-        self.stack = ExitStack()
-
-    def __enter__(self) -> Self:
-        self._open()
-        return self
-
-    def _open(self) -> None:
-        if self.index is not None:
-            self.stack.enter_context(self.index.transaction())
-
-    def commit(self) -> None:
-        self.stack.close()
-        self._open()
-
-    def __exit__(self, *exc_info: object) -> bool | None:
-        return self.stack.__exit__(*exc_info)
+def _append_committed(committing: deque[tuple[Future, list[tuple[ManifestRow, Record]]]],
+                      manifest: ManifestWriter, wait: bool) -> None:
+    """Append the manifest lines of the commits done (all, when `wait`), in order: a line
+    is in the manifest only once all it says is on disk."""
+    while committing and (wait or committing[0][0].done()):
+        future, lines = committing.popleft()
+        future.result()
+        for row, _ in lines:
+            manifest.write(row)
 
 
 def _shown(items: Iterable, progress: bool, desc: str, total: int | None = None) -> Iterable:

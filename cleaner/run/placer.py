@@ -299,12 +299,11 @@ class BatchPlacer:
                 placed.reference = None
         self.new_entries = [entry for entry in self.new_entries if entry[0] not in failed]
 
-    def register(self) -> None:
-        """Add the articles written since the last call to the index (inside the caller's
-        transaction), all at once."""
-        if self.index is not None and self.new_entries:
-            self.index.add_many(self.new_entries)
-        self.new_entries = []
+    def take_entries(self) -> list[tuple[str, Any, dict[str, Any]]]:
+        """The index entries (key, sketch, payload) of the articles written since the last
+        call (and settled: see `settle_writes`), for the caller to add to the index."""
+        entries, self.new_entries = self.new_entries, []
+        return entries
 
     def earlier_article(self, members: list[int]) -> tuple[str | None, str] | None:
         """(reference, source) of the article an earlier run placed for this story, if the
