@@ -1,7 +1,7 @@
 """The Ray engine against the local one, and the per-capture costs a cluster run is planned from.
 
 usage: python bench/ray_engine.py [--devset DIR] [--rounds N] [--copies N...] [--scale N]
-                                  [--only speed|costs] [--work DIR]
+                                  [--only speed|running|costs] [--work DIR]
 
 speed: the dev set's 949 text and 949 HTML captures as one input (1,898 captures, many
 cross-format duplicates), cleaned end to end by `cleaner clean` subprocesses into new
@@ -14,7 +14,9 @@ processes and workers it starts: read from /proc every 0.1 s, each process's las
 reading kept), which the load changes far less. Every output is checked to be the same
 files, byte for byte, as the local engine's. `--copies 1 4`: the same at the dev set
 once and four times over (links), and what each capture added costs between the two
-(the fixed costs cancel: what a long run pays per capture).
+(the fixed costs cancel: what a long run pays per capture). Then the same aims on a Ray
+started before the runs (`ray start --head --num-cpus 1`, then 2), as on a cluster,
+where a run does not start Ray (wall time only).
 
 costs: the Ray engine in this process on a local Ray of 2 CPUs, its steps timed, on the
 dev set and on --scale made-up text captures (each mixes paragraphs of three dev-set
@@ -99,13 +101,16 @@ class TreeCPU:
         return sum(self.seen.values())
 
 
-def end_to_end(inputs: Path, out: Path, engine: str, jobs: int) -> tuple[float, float]:
+def end_to_end(inputs: Path, out: Path, engine: str, jobs: int, address: str | None = None
+               ) -> tuple[float, float]:
     """(wall seconds, CPU seconds of its process tree) of one `cleaner clean` run into a
-    new OUT."""
+    new OUT (with `address`, on that running Ray: its workers are not in the tree)."""
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
+    where = ["--address", address] if address else []
     process = subprocess.Popen([*CLEANER, str(inputs), "-o", str(out), "--jobs", str(jobs),
-                                "--quiet", "--engine", engine], stderr=subprocess.DEVNULL)
+                                "--quiet", "--engine", engine, *where],
+                               stderr=subprocess.DEVNULL)
     cpu = TreeCPU(process.pid)
     if process.wait():
         raise subprocess.CalledProcessError(process.returncode, process.args)
@@ -170,6 +175,44 @@ def speed(devset: Path, work: Path, rounds: int, sizes: list[int]) -> None:
         print(f"  CPU per capture added from x{small} to x{large} (best rounds' difference): "
               + ", ".join(f"{name} {(cpu[large, name] - cpu[small, name]) / added * 1000:.2f} ms"
                           for name in runs))
+
+
+def on_running_ray(devset: Path, work: Path, rounds: int) -> None:
+    """The dev set on a Ray already running (`ray start --head --num-cpus N`), as a cluster
+    user runs: the cluster's start is not the run's. Wall time only (Ray's workers are
+    the cluster's processes, not the command's); the local engine's runs take turns with
+    the Ray ones, the best round of each. The first run on a new cluster also starts Ray
+    Data's cluster-wide actors: the best of several rounds leaves that out, and the
+    rounds are printed."""
+    ray = shutil.which("ray", path=str(Path(sys.executable).parent)) or "ray"
+    walls: dict[str, list[float]] = {"local, --jobs 1": []}
+    for cpus in (1, 2):
+        name = f"running ray of {cpus} CPU{'s' if cpus > 1 else ''}"
+        walls[name] = []
+        subprocess.run([ray, "start", "--head", f"--num-cpus={cpus}",
+                        "--include-dashboard=false", "--disable-usage-stats"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for n in range(rounds):
+                for engine, jobs, key, address in (("ray", cpus, name, "auto"),
+                                                   ("local", 1, "local, --jobs 1", None)):
+                    wall, _ = end_to_end(devset, work / f"running-{engine}", engine, jobs,
+                                         address)
+                    walls[key].append(wall)
+                    print(f"    {name}, round {n + 1}: {key.split(',')[0]} {wall:.1f} s, load "
+                          f"{os.getloadavg()[0]:.1f}", flush=True)
+        finally:
+            subprocess.run([ray, "stop"], check=False, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    best = {key: min(found) for key, found in walls.items()}
+    same = tree(work / "running-ray") == tree(work / "running-local")
+    one, two = best["running ray of 1 CPU"], best["running ray of 2 CPUs"]
+    for key, found in walls.items():
+        print(f"    {key:24s} {best[key]:6.1f} s (best of {len(found)}: "
+              + ", ".join(f"{wall:.1f}" for wall in found) + ")")
+    print(f"    on a running Ray, at 1 CPU: {one / best['local, --jobs 1'] - 1:+.0%} of the "
+          f"local engine's time (aim: under +25%); 2 CPUs: {one / two:.2f}x 1 CPU (aim: "
+          f"1.7x); the last outputs the same as the local engine's: {'yes' if same else 'NO'}")
 
 
 class Workers:
@@ -317,7 +360,8 @@ def main() -> int:
                              "each, and the cost per capture added between the extremes)")
     parser.add_argument("--scale", type=int, default=20000,
                         help="made-up text captures for the costs at scale (0: none)")
-    parser.add_argument("--only", choices=("speed", "costs"))
+    parser.add_argument("--only", choices=("speed", "running", "costs"),
+                        help="speed: both speed parts; running: only the one on a running Ray")
     parser.add_argument("--work", type=Path, help="folder for inputs and outputs (kept)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ray-engine-"))
@@ -330,6 +374,9 @@ def main() -> int:
     if args.only in (None, "speed"):
         print(f"speed, the dev set as one input ({args.devset}):")
         speed(args.devset, work, args.rounds, args.copies)
+    if args.only in (None, "speed", "running"):
+        print("speed on a running Ray (started before the runs, as a cluster is):")
+        on_running_ray(args.devset, work, args.rounds)
     if args.only in (None, "costs"):
         print("costs:")
         costs(args.devset, work, args.scale)
