@@ -285,6 +285,21 @@ def day_sized(text: str, start: int, stop: int) -> bool:
     return stop - start == 1 or (stop - start == 2 and 0x30 <= ord(text[start]) <= 0x33)
 
 
+def next_day_number(text: str, i: i64) -> tuple[i64, i64]:
+    """(start, end) of the first run of decimal digits at or after text[i] that can be a
+    day (`day_sized`); (-1, len(text)) when there is none."""
+    end: i64 = len(text)
+    while i < end:
+        if not decimal_at(text, i):
+            i += 1
+            continue
+        start = i
+        i = decimals_end(text, i + 1)
+        if day_sized(text, start, i):
+            return start, i
+    return -1, end
+
+
 def names_a_month(lower: str) -> bool:
     """Whether a word of the lower-case text `lower`, split at whitespace, full stops and
     commas, is a month's name (one of MONTHS). Compiled, `month_word_in` tells it with
@@ -365,22 +380,16 @@ def month_first_day_in(lower: str) -> bool:
     letter (MONTH_LAST_LETTERS), a full stop and spaces between them optional. Of the
     dev set's date lines that name a month, four in five have none ("18. oktober 2019 um
     15:05 uhr": the year has four digits, and "um" is no month)."""
-    end: i64 = len(lower)
-    i: i64 = 0
-    while i < end:
-        if not decimal_at(lower, i):
-            i += 1
-            continue
-        start = i
-        i = decimals_end(lower, i + 1)
-        if day_sized(lower, start, i):
-            before = start - 1
-            while before >= 0 and lower[before].isspace():
-                before -= 1
-            if before >= 0 and lower[before] == ".":
-                before -= 1
-            if before >= 0 and lower[before] in MONTH_LAST_LETTERS:
-                return True
+    start, i = next_day_number(lower, 0)
+    while start >= 0:
+        before = start - 1
+        while before >= 0 and lower[before].isspace():
+            before -= 1
+        if before >= 0 and lower[before] == ".":
+            before -= 1
+        if before >= 0 and lower[before] in MONTH_LAST_LETTERS:
+            return True
+        start, i = next_day_number(lower, i)
     return False
 
 
@@ -395,20 +404,15 @@ def day_first_day_in(lower: str) -> bool:
     the first of which is 0-3, after no letter or digit, and followed by whitespace or
     one of DAY_FOLLOWERS (a year, "2019", or "(1)" holds none)."""
     end: i64 = len(lower)
-    i: i64 = 0
-    while i < end:
-        if not decimal_at(lower, i):
-            i += 1
-            continue
-        start = i
-        i = decimals_end(lower, i + 1)
+    start, i = next_day_number(lower, 0)
+    while start >= 0:
         if (
-            day_sized(lower, start, i)
-            and i < end
+            i < end
             and (start == 0 or not lower[start - 1].isalnum())
             and (lower[i] in DAY_FOLLOWERS or lower[i].isspace())
         ):
             return True
+        start, i = next_day_number(lower, i)
     return False
 
 
