@@ -30,7 +30,7 @@ from warcio.warcwriter import WARCWriter
 from cleaner.errors import CleanerError, OutputError
 from cleaner.run.local import run as run_local
 from cleaner.run.ray import run as run_ray
-from cleaner.run.ray.engine import RaySession
+from cleaner.run.ray.engine import RaySession, init_ray
 from cleaner.sinks import records as record_sinks
 from cleaner.siterules.rulebook import RuleBook, default_rulebook
 from tests.conftest import FIXTURES, ROOT, cleaner_env
@@ -75,8 +75,12 @@ def local_ray(s3_endpoint):
     method, path = multiprocessing.get_start_method(), list(sys.path)
     multiprocessing.set_start_method("spawn", force=True)
     sys.path.append(str(ROOT))
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             configure_logging=True, logging_level="WARNING")
+    # As the engine starts Ray: its workers import the package these tests import. Some
+    # tests send the workers objects of their own (a Work that stalls): the repository
+    # is on the workers' path too, after that package (Ray puts it first).
+    init_ray(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             configure_logging=True, logging_level="WARNING",
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     yield
     ray.shutdown()
     multiprocessing.set_start_method(method, force=True)
@@ -276,6 +280,44 @@ def test_the_command_line_joins_the_ray_cluster_at_its_address(captures, tmp_pat
     assert done.returncode == 0, done.stderr
     run_local([captures / "texts"], tmp_path / "local")
     assert_same(tmp_path / "local", tmp_path / "ray")
+
+
+def test_ray_workers_clean_with_the_drivers_package_whatever_folder_it_runs_from(
+        captures, tmp_path):
+    # Ray puts the driver's working folder first on its workers' sys.path: run from a
+    # folder holding another `cleaner` (a checkout of this project), the workers
+    # imported that one (here one that cannot be imported)
+    shadow = tmp_path / "checkout"
+    (shadow / "cleaner").mkdir(parents=True)
+    (shadow / "cleaner" / "__init__.py").write_text(
+        "raise ImportError('the cleaner of the working folder was imported')\n")
+    address = ray.get_runtime_context().gcs_address
+    done = subprocess.run(
+        # -P: the driver itself does not import the working folder's (the console
+        # script `cleaner` does not either)
+        [sys.executable, "-P", "-m", "cleaner.cli", "clean", str(captures / "texts"), "-o",
+         str(tmp_path / "ray"), "--engine", "ray", "--address", address, "--quiet"],
+        check=False, env=cleaner_env(), capture_output=True, text=True, timeout=300,
+        cwd=shadow,
+    )
+    assert done.returncode == 0, done.stderr
+    assert Path.cwd() != shadow
+    run_local([captures / "texts"], tmp_path / "local")
+    assert_same(tmp_path / "local", tmp_path / "ray")
+
+
+@ray.remote
+def _package_file() -> str:
+    import cleaner
+
+    return str(Path(cleaner.__file__).resolve())
+
+
+def test_ray_workers_import_the_package_the_driver_imports():
+    # the installed (compiled) one when these tests run on it, not the source tree
+    import cleaner
+
+    assert ray.get(_package_file.remote()) == str(Path(cleaner.__file__).resolve())
 
 
 def on_a_terminal(command: list[str], cwd: Path) -> str:

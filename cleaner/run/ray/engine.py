@@ -80,7 +80,7 @@ class RaySession:
         if not ray.is_initialized():
             try:
                 local = self.address is None
-                context = ray.init(
+                context = init_ray(
                     address=self.address, num_cpus=self.jobs if local else None,
                     log_to_driver=False, logging_level=logging.ERROR, configure_logging=True,
                     # Ray runs its workers at niceness 15; on this machine they run at the
@@ -105,6 +105,29 @@ class RaySession:
     def __exit__(self, *exc_info: object) -> None:
         if self.started:
             ray.shutdown()
+
+
+# The folder holding this package (site-packages, or a source checkout's root).
+PACKAGE_HOME = Path(__file__).resolve().parents[3]
+
+
+def init_ray(**options: Any) -> Any:
+    """`ray.init(**options)`, its workers importing this very package. Ray puts the
+    driver's working folder first on its workers' `sys.path` (for a script's own
+    modules): started from a folder holding another `cleaner` (a checkout of this
+    project, say), the workers would clean with that code rather than the driver's, a
+    plain-Python copy or another version. So the driver joins Ray from the folder
+    holding its own package, and goes back to where it was."""
+    try:
+        here: str | None = os.getcwd()
+    except OSError:  # the working folder was removed: nothing to go back to
+        here = None
+    os.chdir(PACKAGE_HOME)
+    try:
+        return ray.init(**options)
+    finally:
+        if here is not None:
+            os.chdir(here)
 
 
 def run(
