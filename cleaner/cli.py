@@ -53,7 +53,7 @@ def command_clean(args: argparse.Namespace) -> int:
     only = parse_types(args.only)
     rules = load_rules(args.rules)
     progress = not args.quiet and sys.stderr.isatty()
-    formats = check_formats(args.format)
+    formats = check_formats(DEFAULT_FORMATS if args.format is None else args.format)
     if args.engine == "ray":
         if args.timeout is not None:
             raise CleanerError("--timeout is for the local engine (Ray has no time limit "
@@ -327,8 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="dedup index kept across runs (default: OUT/.cleaner-state.sqlite)")
     clean.add_argument("--no-dedup", action="store_true", help="write every capture, duplicates too")
     clean.add_argument(
-        "--format", type=comma_list, default=list(DEFAULT_FORMATS), metavar="FORMAT[,FORMAT]",
-        help=f"how articles are written: {', '.join(FORMATS)} (default: markdown)",
+        "--format", type=comma_list, action="extend", metavar="FORMAT[,FORMAT]",
+        help=f"how articles are written: {', '.join(FORMATS)}; a list, or the flag again "
+        "(default: markdown)",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     clean.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -449,9 +450,10 @@ def add_html_engine(command: argparse.ArgumentParser) -> None:
 
 def add_only(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--only", metavar="TYPE[,TYPE]",
+        "--only", type=comma_list, action="extend", metavar="TYPE[,TYPE]",
         help="write only these page types (article, forum, product, collection, listing, "
-        "documentation, service); the others are skipped lines (default: all)",
+        "documentation, service), a list or the flag again; the others are skipped lines "
+        "(default: all)",
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from cleaner import __version__
 from cleaner.cli import build_parser, main
 from cleaner.heuristics import noise
+from tests.corpus import article
 
 
 def commands(parser=None, prefix=""):
@@ -87,4 +88,22 @@ def test_a_time_limit_with_the_ray_engine_is_refused_before_work(tmp_path, capsy
     code = main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--engine", "ray",
                  "--timeout", "30"])
     assert code == 2 and "--timeout is for the local engine" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_formats_given_twice_are_both_written(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "story.txt").write_text(article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["clean", str(tmp_path / "in"), "-o", str(out), "--format", "jsonl",
+                 "--format", "markdown", "--jobs", "1", "--quiet"])
+    assert code == 0
+    assert len(list(out.glob("jsonl/*.jsonl"))) == 1 and len(list(out.rglob("*.md"))) == 1
+
+
+def test_an_empty_format_list_is_refused_before_any_work(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    code = main(["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--format", ""])
+    assert code == 2
+    assert "no output format given" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

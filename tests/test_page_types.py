@@ -557,6 +557,15 @@ def test_the_cli_only_option_skips_other_types(tmp_path, capsys):
     assert statuses == {"forum.txt": "written", "story.txt": "skipped"}
 
 
+def test_the_cli_only_option_given_twice_wants_both_lists(tmp_path, capsys):
+    write_captures(tmp_path / "in")
+    code = main(["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--only", "forum",
+                 "--only", "article", "--jobs", "1"])
+    assert code == 0
+    statuses = {row["source"].rsplit("/", 1)[-1]: row["status"] for row in manifest(tmp_path / "out")}
+    assert statuses == {"forum.txt": "written", "story.txt": "written"}
+
+
 @pytest.mark.parametrize(("kind", "confidence", "reader"), [
     (P.ARTICLE, 0.99, "engine"), (P.FORUM, 0.99, "posts"), (P.FORUM, 0.8, "engine"),
     (P.PRODUCT, 0.99, "blocks"), (P.PRODUCT, 0.9, "engine"),
