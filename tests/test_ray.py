@@ -30,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 from cleaner.errors import CleanerError, OutputError
 from cleaner.run.local import run as run_local
 from cleaner.run.ray import run as run_ray
+from cleaner.run.ray.clean import warm_up
 from cleaner.run.ray.engine import RaySession, init_ray
 from cleaner.sinks import records as record_sinks
 from cleaner.siterules.rulebook import RuleBook, default_rulebook
@@ -318,6 +319,12 @@ def test_ray_workers_import_the_package_the_driver_imports():
     import cleaner
 
     assert ray.get(_package_file.remote()) == str(Path(cleaner.__file__).resolve())
+
+
+def test_a_worker_is_made_ready_to_clean_in_a_task_of_its_own():
+    # what each run submits per worker as it starts: Ray Data imported, the bundled
+    # rules loaded (a worker that cannot would fail here, not only in a block)
+    assert ray.get([warm_up.remote(True), warm_up.remote(False)]) == [None, None]
 
 
 def on_a_terminal(command: list[str], cwd: Path) -> str:

@@ -27,6 +27,7 @@ import ray
 
 from ...dedup.sketch import Sketch
 from ...document import Capture
+from ...siterules.rulebook import default_rulebook
 from ...sources import CaptureFile, Failed, Item, WarcFile, iter_sources, warc_items
 from ...sources.files import source_name
 from ..local import crashed as died
@@ -163,6 +164,20 @@ def row_item(row: dict[str, Any]) -> Item:
         capture: Capture = pickle.loads(row["capture"])
         return capture
     return Failed(os.fsdecode(row["path"]), row["reason"], row["status"])
+
+
+@ray.remote(num_cpus=1)
+def warm_up(default_rules: bool) -> None:
+    """Make a worker process ready to clean before the first block reaches it: submitted
+    as the run starts, this runs while the driver still walks the inputs. Ray Data's
+    first use in a process imports it (about a second on a 2-core machine: its first
+    `from_arrow_refs` waited that long for a worker to do so), and the bundled rules are
+    loaded once per process when the run uses them (`default_rules`). Importing this
+    module has imported the cleaning code already."""
+    import ray.data  # noqa: F401 - what the first Ray Data task would import
+
+    if default_rules:
+        default_rulebook()
 
 
 @ray.remote(num_cpus=0)

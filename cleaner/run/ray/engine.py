@@ -50,7 +50,16 @@ from ..summary import Summary
 from ..work import Work
 from . import dedup as steps
 from . import place
-from .clean import TALLY_STATUS, ItemSpool, Ledger, block_size, clean_items, expand, item_rows
+from .clean import (
+    TALLY_STATUS,
+    ItemSpool,
+    Ledger,
+    block_size,
+    clean_items,
+    expand,
+    item_rows,
+    warm_up,
+)
 from .output import OutFolder
 from .shuffle import column_of, results, text_parts
 
@@ -198,6 +207,10 @@ class _Run:
 
     def run(self, inputs: Iterable[str | Path]) -> Summary:
         workers = self.session.workers()
+        # one per cleaning worker, as each imports what cleaning needs before its first
+        # block: while the driver walks the inputs rather than after (held until the
+        # cleaning ends; a worker that cannot import fails the cleaning's tasks anyway)
+        warming = [warm_up.remote(self.work.rules is None) for _ in range(workers)]
         items = ItemSpool(item_rows(inputs))
         try:
             size = block_size(items.count, workers)
@@ -206,6 +219,7 @@ class _Run:
             items.close()
         self.steps.done("inputs")
         blocks = self.clean(refs, workers, items.warcs > 0) if refs else []
+        del warming
         self.steps.done("clean")
         self.steps.start(5 + (self.layout is not None))
         shards = _shards(blocks, workers, size)
